@@ -1,0 +1,1 @@
+//! sarx-bundle (being built).

@@ -1,0 +1,1 @@
+//! sarx-case (being built).

@@ -1,0 +1,1 @@
+//! sarx-crawl (being built).

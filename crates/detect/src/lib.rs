@@ -1,0 +1,1 @@
+//! sarx-detect (being built).

@@ -1,0 +1,457 @@
+//! Bytes → text and structure, one module per format.
+//!
+//! [`Extractor::extract_bytes`] sniffs the format of one top-level file,
+//! runs the matching module and recurses into children (attachments, archive
+//! members, embedded messages, sheet rows). Every result goes to a [`Sink`]:
+//! a [`Record`] for each searchable unit, an [`Unsearchable`] for each file
+//! or part that could not be read, with a specific [`Reason`].
+//!
+//! Extraction never panics on input: modules return a [`Failure`], and the
+//! dispatcher catches any panic that slips through as a last line of defence
+//! and reports it as [`Reason::ExtractorFailed`].
+//!
+//! ```
+//! use sarx_extract::{Collected, Extractor, Limits};
+//! let ex = Extractor::new(Limits::default());
+//! let mut out = Collected::default();
+//! ex.extract_bytes("notes/call.txt", "call.txt", b"Spoke to tenant about repairs.", &mut out);
+//! assert_eq!(out.records.len(), 1);
+//! assert!(out.records[0].text.contains("repairs"));
+//! ```
+#![deny(missing_docs)]
+
+use std::collections::HashSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use sarx_model::{Kind, Limit, Reason, Record, RecordId, Unsearchable};
+
+mod sniff;
+pub use sniff::{sniff, Format};
+
+pub mod text;
+
+mod archive;
+mod html;
+mod mail;
+mod media;
+mod msg;
+mod office;
+mod pdf;
+mod pst;
+mod sheet;
+
+/// Safety limits. Every one has a sane default and can be changed.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest top-level file read (bytes).
+    pub max_file_size: u64,
+    /// Deepest nesting of containers (zip in mail in zip ...).
+    pub max_depth: usize,
+    /// Most bytes expanded out of one top-level file, all members together.
+    pub max_expanded_bytes: u64,
+    /// Highest compression ratio accepted for a member larger than
+    /// `ratio_floor` bytes (zip bombs have ratios in the thousands).
+    pub max_compression_ratio: u64,
+    /// Members smaller than this are never refused for their ratio.
+    pub ratio_floor: u64,
+    /// Most entries in one container.
+    pub max_entries: usize,
+    /// Most cells in one workbook.
+    pub max_cells: u64,
+    /// Deepest MIME nesting.
+    pub max_mime_depth: usize,
+    /// Longest time spent on one top-level file.
+    pub max_time: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_size: 1 << 30,
+            max_depth: 10,
+            max_expanded_bytes: 512 << 20,
+            max_compression_ratio: 200,
+            ratio_floor: 1 << 20,
+            max_entries: 20_000,
+            max_cells: 5_000_000,
+            max_mime_depth: 40,
+            max_time: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Where extraction results go.
+pub trait Sink {
+    /// A searchable record (parents are always sent before their children).
+    fn record(&mut self, record: Record);
+    /// A file or part that could not be searched.
+    fn unsearchable(&mut self, entry: Unsearchable);
+}
+
+/// A [`Sink`] that keeps everything in memory.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Records in emission order.
+    pub records: Vec<Record>,
+    /// Unsearchable entries in emission order.
+    pub unsearchable: Vec<Unsearchable>,
+}
+
+impl Sink for Collected {
+    fn record(&mut self, record: Record) {
+        self.records.push(record);
+    }
+    fn unsearchable(&mut self, entry: Unsearchable) {
+        self.unsearchable.push(entry);
+    }
+}
+
+/// Why one file or part could not be extracted. Never holds text from the
+/// file itself: `detail` is for people and may be logged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}: {detail}")]
+pub struct Failure {
+    /// The reason.
+    pub reason: Reason,
+    /// A human-readable detail, free of personal data.
+    pub detail: String,
+}
+
+impl Failure {
+    /// A failure with `reason` and `detail`.
+    pub fn new(reason: Reason, detail: impl Into<String>) -> Self {
+        Failure {
+            reason,
+            detail: detail.into(),
+        }
+    }
+    /// The structure could not be parsed.
+    pub fn corrupt(detail: impl Into<String>) -> Self {
+        Self::new(Reason::Corrupt, detail)
+    }
+    /// Password-protected.
+    pub fn encrypted(detail: impl Into<String>) -> Self {
+        Self::new(Reason::Encrypted, detail)
+    }
+    /// A format sarx does not read.
+    pub fn unsupported(detail: impl Into<String>) -> Self {
+        Self::new(Reason::Unsupported, detail)
+    }
+    /// A safety limit.
+    pub fn limit(limit: Limit, detail: impl Into<String>) -> Self {
+        Self::new(Reason::LimitExceeded(limit), detail)
+    }
+}
+
+/// The result type of format modules.
+pub type Result<T> = std::result::Result<T, Failure>;
+
+/// One thing to extract: a top-level file or a part inside one.
+#[derive(Debug, Clone, Copy)]
+pub struct Node<'b> {
+    /// Locator of this node inside the top-level file ('' for the file itself).
+    pub locator: &'b str,
+    /// File name (for the format sniffer and titles): the member or attachment name.
+    pub name: &'b str,
+    /// The raw bytes.
+    pub bytes: &'b [u8],
+    /// The record this node sits inside.
+    pub parent: Option<&'b RecordId>,
+    /// Container depth: 0 for a top-level file.
+    pub depth: usize,
+}
+
+/// The per-file extraction state passed to format modules.
+pub struct Ctx<'a> {
+    limits: &'a Limits,
+    source: &'a str,
+    sink: &'a mut dyn Sink,
+    expanded: u64,
+    locators: HashSet<String>,
+    started: Instant,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(limits: &'a Limits, source: &'a str, sink: &'a mut dyn Sink) -> Self {
+        Ctx {
+            limits,
+            source,
+            sink,
+            expanded: 0,
+            locators: HashSet::new(),
+            started: Instant::now(),
+        }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        self.limits
+    }
+
+    /// The top-level source path.
+    pub fn source(&self) -> &str {
+        self.source
+    }
+
+    /// A locator for `part` inside `parent_locator`, unique within this file
+    /// (a repeated name gets ` (2)`, ` (3)` ...).
+    pub fn child_locator(&mut self, parent_locator: &str, part: &str) -> String {
+        let base = if parent_locator.is_empty() {
+            part.to_owned()
+        } else {
+            format!("{parent_locator}/{part}")
+        };
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while self.locators.contains(&candidate) {
+            candidate = format!("{base} ({n})");
+            n += 1;
+        }
+        self.locators.insert(candidate.clone());
+        candidate
+    }
+
+    /// A fresh record of `kind` for `node`, with id, parent, size and content hash set.
+    pub fn record_for(&self, node: &Node<'_>, kind: Kind) -> Record {
+        let mut r = Record::new(self.source, node.locator, kind);
+        r.parent = node.parent.cloned();
+        r.size = node.bytes.len() as u64;
+        r.content_hash = blake3::hash(node.bytes).to_hex().to_string();
+        if r.title.is_empty() {
+            r.title = node.name.rsplit(['/', '\\']).next().unwrap_or("").to_owned();
+        }
+        r
+    }
+
+    /// Sends a record to the sink.
+    pub fn emit(&mut self, record: Record) {
+        self.sink.record(record);
+    }
+
+    /// Reports a part as unsearchable.
+    pub fn unsearchable(&mut self, locator: &str, failure: Failure) {
+        self.sink.unsearchable(Unsearchable {
+            source: self.source.to_owned(),
+            locator: locator.to_owned(),
+            reason: failure.reason,
+            detail: failure.detail,
+        });
+    }
+
+    /// Counts `n` more expanded bytes against the per-file budget.
+    pub fn charge(&mut self, n: u64) -> Result<()> {
+        self.expanded = self.expanded.saturating_add(n);
+        if self.expanded > self.limits.max_expanded_bytes {
+            return Err(Failure::limit(
+                Limit::ExpandedBytes,
+                format!(
+                    "more than {} MiB expanded from one file",
+                    self.limits.max_expanded_bytes >> 20
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fails once the per-file time budget is spent.
+    pub fn check_time(&self) -> Result<()> {
+        if self.started.elapsed() > self.limits.max_time {
+            return Err(Failure::limit(
+                Limit::Time,
+                format!("extraction took over {} s", self.limits.max_time.as_secs()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks a compressed member's declared sizes against the ratio limit
+    /// before it is expanded.
+    pub fn check_ratio(&self, compressed: u64, uncompressed: u64) -> Result<()> {
+        if uncompressed > self.limits.ratio_floor
+            && uncompressed / compressed.max(1) > self.limits.max_compression_ratio
+        {
+            return Err(Failure::limit(
+                Limit::CompressionRatio,
+                format!(
+                    "compression ratio {}:1 exceeds {}:1",
+                    uncompressed / compressed.max(1),
+                    self.limits.max_compression_ratio
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Extracts a child part (attachment, member, embedded message): sniffs
+    /// its format, runs the module, and reports any failure against the
+    /// child's own locator. Never fails the parent.
+    pub fn extract_child(&mut self, parent: &Node<'_>, parent_id: &RecordId, part: &str, name: &str, bytes: &[u8]) {
+        let locator = self.child_locator(parent.locator, part);
+        let child = Node {
+            locator: &locator,
+            name,
+            bytes,
+            parent: Some(parent_id),
+            depth: parent.depth + 1,
+        };
+        if child.depth > self.limits.max_depth {
+            self.unsearchable(
+                &locator,
+                Failure::limit(
+                    Limit::Depth,
+                    format!("nested deeper than {} containers", self.limits.max_depth),
+                ),
+            );
+            return;
+        }
+        dispatch(self, &child);
+    }
+}
+
+/// Runs the module for `node`'s format, catching failures and panics.
+fn dispatch(ctx: &mut Ctx<'_>, node: &Node<'_>) {
+    if let Err(f) = ctx.check_time() {
+        ctx.unsearchable(node.locator, f);
+        return;
+    }
+    let format = sniff(node.name, node.bytes);
+    let outcome = catch_unwind(AssertUnwindSafe(|| run_format(ctx, node, format)));
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(failure)) => ctx.unsearchable(node.locator, failure),
+        Err(_) => ctx.unsearchable(
+            node.locator,
+            Failure::new(
+                Reason::ExtractorFailed,
+                format!("the {} extractor failed unexpectedly", format.name()),
+            ),
+        ),
+    }
+}
+
+fn run_format(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> {
+    match format {
+        Format::Text | Format::Rtf => text::extract(ctx, node, format),
+        Format::Csv | Format::Tsv => sheet::extract_delimited(ctx, node, format),
+        Format::Html => html::extract(ctx, node),
+        Format::Docx | Format::Odt | Format::Pptx | Format::Odp => office::extract(ctx, node, format),
+        Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => sheet::extract_workbook(ctx, node, format),
+        Format::Pdf => pdf::extract(ctx, node),
+        Format::Eml | Format::Mbox | Format::Emlx => mail::extract(ctx, node, format),
+        Format::Msg => msg::extract(ctx, node),
+        Format::Tnef => msg::extract_tnef(ctx, node),
+        Format::Pst => pst::extract_bytes(ctx, node),
+        Format::Zip | Format::Tar | Format::Gzip => archive::extract(ctx, node, format),
+        Format::Image | Format::Audio | Format::Video => media::extract(ctx, node, format),
+        Format::SevenZ
+        | Format::Rar
+        | Format::LegacyDoc
+        | Format::LegacyPpt
+        | Format::Olm
+        | Format::Unknown => Err(Failure::unsupported(format!(
+            "{} files are not supported",
+            format.name()
+        ))),
+    }
+}
+
+/// The extraction engine: immutable, `Send + Sync`, shared across threads.
+#[derive(Debug, Clone, Default)]
+pub struct Extractor {
+    limits: Limits,
+}
+
+impl Extractor {
+    /// An extractor with `limits`.
+    pub fn new(limits: Limits) -> Self {
+        Extractor { limits }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Extracts one top-level file held in memory. `source` is the path as
+    /// crawled (it becomes every record's `source`); `name` is the file name.
+    pub fn extract_bytes(&self, source: &str, name: &str, bytes: &[u8], sink: &mut dyn Sink) {
+        let mut ctx = Ctx::new(&self.limits, source, sink);
+        let node = Node {
+            locator: "",
+            name,
+            bytes,
+            parent: None,
+            depth: 0,
+        };
+        if bytes.len() as u64 > self.limits.max_file_size {
+            ctx.unsearchable("", too_large(bytes.len() as u64, &self.limits));
+            return;
+        }
+        dispatch(&mut ctx, &node);
+    }
+
+    /// Extracts one top-level file from disk. Large mailbox stores (PST/OST)
+    /// are read through the file, not loaded whole; other formats are read
+    /// into memory after the size check.
+    pub fn extract_path(&self, source: &str, path: &Path, sink: &mut dyn Sink) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let size = match std::fs::metadata(path) {
+            Ok(m) => m.len(),
+            Err(e) => {
+                sink.unsearchable(unreadable(source, &e));
+                return;
+            }
+        };
+        if size > self.limits.max_file_size {
+            sink.unsearchable(Unsearchable {
+                source: source.to_owned(),
+                locator: String::new(),
+                reason: Reason::LimitExceeded(Limit::FileSize),
+                detail: too_large(size, &self.limits).detail,
+            });
+            return;
+        }
+        if pst::is_pst_path(path) {
+            let mut ctx = Ctx::new(&self.limits, source, sink);
+            let outcome = catch_unwind(AssertUnwindSafe(|| pst::extract_path(&mut ctx, path, size)));
+            match outcome {
+                Ok(Ok(())) => {}
+                Ok(Err(f)) => ctx.unsearchable("", f),
+                Err(_) => ctx.unsearchable(
+                    "",
+                    Failure::new(Reason::ExtractorFailed, "the PST extractor failed unexpectedly"),
+                ),
+            }
+            return;
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => self.extract_bytes(source, &name, &bytes, sink),
+            Err(e) => sink.unsearchable(unreadable(source, &e)),
+        }
+    }
+}
+
+fn too_large(size: u64, limits: &Limits) -> Failure {
+    Failure::limit(
+        Limit::FileSize,
+        format!(
+            "file is {} MiB, over the {} MiB limit",
+            size >> 20,
+            limits.max_file_size >> 20
+        ),
+    )
+}
+
+fn unreadable(source: &str, e: &std::io::Error) -> Unsearchable {
+    Unsearchable {
+        source: source.to_owned(),
+        locator: String::new(),
+        reason: Reason::Unreadable,
+        detail: format!("could not read the file: {}", e.kind()),
+    }
+}

@@ -1,0 +1,60 @@
+//! Plain text in any charset: UTF-8, UTF-16 with a byte-order mark, and
+//! legacy charsets (Windows-1252, ISO-8859-x, Shift_JIS, ...) detected with
+//! `chardetng`. RTF is reduced to its visible text.
+
+use sarx_model::Kind;
+
+use crate::{Ctx, Format, Node, Result};
+
+/// Decodes bytes of unknown charset to UTF-8.
+///
+/// A BOM wins; then valid UTF-8; otherwise the charset `chardetng` guesses.
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return text.into_owned();
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_owned();
+    }
+    let mut det = chardetng::EncodingDetector::new();
+    det.feed(bytes, true);
+    let enc = det.guess(None, true);
+    let (text, _, _) = enc.decode(bytes);
+    text.into_owned()
+}
+
+/// Decodes bytes declared as `charset` (a label such as `iso-8859-1`),
+/// falling back to [`decode`] when the label is unknown.
+pub fn decode_with_label(bytes: &[u8], charset: &str) -> String {
+    match encoding_rs::Encoding::for_label(charset.trim().as_bytes()) {
+        Some(enc) => enc.decode(bytes).0.into_owned(),
+        None => decode(bytes),
+    }
+}
+
+pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> {
+    let mut record = ctx.record_for(node, if format == Format::Rtf { Kind::Word } else { Kind::Text });
+    let text = decode(node.bytes);
+    record.text = if format == Format::Rtf { crate::office::rtf_to_text(&text) } else { text };
+    record.meta.insert("format".into(), format.name().to_owned());
+    ctx.emit(record);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_boms_and_legacy_charsets() {
+        assert_eq!(decode(b"plain"), "plain");
+        assert_eq!(decode(&[0xEF, 0xBB, 0xBF, b'h', b'i']), "hi");
+        assert_eq!(decode(&[0xFF, 0xFE, b'h', 0, b'i', 0]), "hi");
+        assert_eq!(decode(&[0xFE, 0xFF, 0, b'h', 0, b'i']), "hi");
+        // "café" in Windows-1252.
+        let s = decode(b"Caf\xe9 in Leeds, the caf\xe9 was shut");
+        assert!(s.contains("Café"), "{s}");
+        assert_eq!(decode_with_label(b"caf\xe9", "iso-8859-1"), "café");
+    }
+}

@@ -1,0 +1,1 @@
+//! sarx-index (being built).

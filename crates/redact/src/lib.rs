@@ -1,0 +1,1 @@
+//! sarx-redact (being built).

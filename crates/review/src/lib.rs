@@ -1,0 +1,1 @@
+//! sarx-review (being built).

@@ -1,0 +1,2 @@
+//! The `sarx` command line (being built).
+fn main() {}
