@@ -1,2 +1,118 @@
-//! The `sarx` command line (being built).
-fn main() {}
+//! `sarx`: answers UK GDPR subject access requests.
+//!
+//! The binary is thin: it parses arguments, sets up logging and progress,
+//! runs one subcommand and maps the outcome to an exit code. All logic lives
+//! in the `crates/` libraries.
+//!
+//! Exit codes: 0 success; 1 finished, but with something the user must act
+//! on (unsearchable files, a failed verification); 2 error.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+
+/// Answers UK GDPR subject access requests: index, find, redact, review, bundle.
+#[derive(Debug, Parser)]
+#[command(name = "sarx", version, about, propagate_version = true)]
+struct Cli {
+    /// More log output (-v info, -vv debug). Personal data is only ever
+    /// logged at trace level.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Crawl roots and build or update an index shard.
+    Index(commands::index::Args),
+    /// Show what an index holds, and what could not be searched.
+    Status(commands::status::Args),
+    /// Find every record about a data subject.
+    Search(commands::search::Args),
+    /// Open a case, show its status and deadline, stop or extend its clock.
+    #[command(subcommand)]
+    Case(commands::case::Command),
+    /// Build the response bundle.
+    Bundle(commands::bundle::Args),
+    /// Check a bundle leaks nothing that was redacted.
+    Verify(commands::verify::Args),
+    /// Serve the caseworker review page on 127.0.0.1.
+    Review(commands::review::Args),
+    /// Manage review users.
+    #[command(subcommand)]
+    User(commands::user::Command),
+}
+
+/// The outcome of a subcommand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Everything worked.
+    Success,
+    /// Finished, with something to act on (unsearchable files, failed verification).
+    Attention,
+    /// An error stopped the command.
+    Error,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(s: ExitStatus) -> ExitCode {
+        match s {
+            ExitStatus::Success => ExitCode::from(0),
+            ExitStatus::Attention => ExitCode::from(1),
+            ExitStatus::Error => ExitCode::from(2),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let result = match cli.command {
+        Command::Index(a) => commands::index::run(a),
+        Command::Status(a) => commands::status::run(a),
+        Command::Search(a) => commands::search::run(a),
+        Command::Case(c) => commands::case::run(c),
+        Command::Bundle(a) => commands::bundle::run(a),
+        Command::Verify(a) => commands::verify::run(a),
+        Command::Review(a) => commands::review::run(a),
+        Command::User(c) => commands::user::run(c),
+    };
+    match result {
+        Ok(status) => status.into(),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitStatus::Success.into();
+            }
+            eprintln!("sarx: error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitStatus::Error.into()
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SARX_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
