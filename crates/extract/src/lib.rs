@@ -41,6 +41,7 @@ mod office;
 mod pdf;
 mod pst;
 mod sheet;
+mod thread;
 
 /// Safety limits. Every one has a sane default and can be changed.
 #[derive(Debug, Clone)]

@@ -1,0 +1,2 @@
+//! Conversation threading and de-duplication keys for messages.
+// PLACEHOLDER: to be implemented by the mailbox helper.
