@@ -1,33 +1,120 @@
-//! Subject discovery: profiles, identifier recognisers and normalisers, and
-//! the subject matcher (being built).
+//! Subject discovery: subject profiles, identifier recognisers and
+//! normalisers, and the subject matcher.
+//!
+//! - [`SubjectProfile`]: who a request is about (TOML, a public contract).
+//! - [`Recognisers`]: finds every e-mail address, UK phone number, NI
+//!   number, NHS number, postcode and date in a text, with byte offsets and
+//!   a normalised form ([`Entity`]). One recogniser per file under
+//!   [`recognisers`], each with its normaliser (`normalise_*`).
+//! - [`index_keys`]: the normalised identifier keys of a text, for the
+//!   index's identifier field (`phone:+447700900461`, …).
+//! - [`SubjectMatcher`]: turns a profile into index query terms
+//!   ([`SubjectMatcher::candidate_query`]) and decides whether a candidate
+//!   record is about the subject ([`SubjectMatcher::verify`] → [`Verdict`]),
+//!   excluding probable namesakes. [`SubjectMatcher::subject_spans`] tells
+//!   redaction which spans are the requester's own.
+//!
+//! Everything is compiled once and shared across threads. This crate does no
+//! I/O (apart from [`SubjectProfile::from_path`], a convenience).
+//!
+//! ```
+//! use sarx_detect::{SubjectMatcher, SubjectProfile, Verdict};
+//! use sarx_model::{Kind, Record};
+//!
+//! let profile = SubjectProfile::from_toml_str(
+//!     "name = \"Margaret Anne Okafor\"\nni_number = \"JM482761C\"",
+//! ).unwrap();
+//! let matcher = SubjectMatcher::new(&profile);
+//! let mut record = Record::new("letters/a.txt", "", Kind::Text);
+//! record.text = "Dear Mrs Okafor, your NI number JM 48 27 61 C.".into();
+//! match matcher.verify(&record) {
+//!     Verdict::Hit { confidence, evidence } => {
+//!         assert!(confidence > 0.9);
+//!         assert_eq!(evidence.len(), 2);
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! ```
 #![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod entity;
+mod error;
+mod matcher;
+mod profile;
+pub mod recognisers;
+mod text;
+
+pub use entity::{Entity, EntityKind};
+pub use error::{BuildError, ProfileError};
+pub use matcher::{
+    SubjectMatcher, Verdict, CONFIDENCE_INITIALS, CONFIDENCE_NAME, CONFIDENCE_NAME_ADDRESS,
+    CONFIDENCE_NAME_DOB, CONFIDENCE_STRONG, CONFIDENCE_TITLE, CONFIDENCE_TITLE_CORROBORATED, HIGH,
+};
+pub use profile::SubjectProfile;
+pub use recognisers::date::{is_birth_context, normalise_date};
+pub use recognisers::email::normalise_email;
+pub use recognisers::name::{
+    forename_variants, parse_person_name, NameMatcher, NameMention, PersonName, Strength,
+};
+pub use recognisers::nhs::{nhs_check_digit_ok, normalise_nhs};
+pub use recognisers::nino::normalise_nino;
+pub use recognisers::phone::normalise_phone;
+pub use recognisers::postcode::normalise_postcode;
+pub use recognisers::reference::normalise_reference;
+pub use recognisers::{Recognisers, RecognisersBuilder};
+pub use text::fold;
 
 /// Normalised identifier keys found in `text`, for the index's identifier
 /// field. The same normalisation applied to a subject profile yields the
-/// query terms, so `07700 900461`, `+44 7700 900461` and `(07700) 900 461`
-/// all meet at one key.
+/// query keys ([`SubjectMatcher::candidate_query`]), so `07700 900461`,
+/// `+44 7700 900461` and `(07700) 900 461` all meet at one key.
 ///
 /// Key forms (stable contract with `sarx-index`):
 /// `email:<lowercase address>`, `phone:<E.164>`, `nino:<AB123456C>`,
 /// `nhs:<10 digits>`, `postcode:<SW1A1AA>`, `date:<YYYY-MM-DD>`,
-/// `ref:<UPPERCASE TOKEN>` (tokens mixing letters and digits).
+/// `ref:<UPPERCASE TOKEN>` (tokens of 5+ characters mixing letters and
+/// digits). Sorted, without duplicates.
+///
+/// ```
+/// let keys = sarx_detect::index_keys("Call +44 (0)7700 900461 re TEN-0045127, JM 48 27 61 C");
+/// assert!(keys.contains(&"phone:+447700900461".to_string()));
+/// assert!(keys.contains(&"ref:TEN-0045127".to_string()));
+/// assert!(keys.contains(&"nino:JM482761C".to_string()));
+/// ```
 pub fn index_keys(text: &str) -> Vec<String> {
-    // Interim implementation: e-mail addresses and reference-like tokens.
-    // The full recogniser set replaces this.
-    let mut keys = Vec::new();
-    for tok in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '(' | ')' | '"' | '\'')) {
-        let tok = tok.trim_matches(|c: char| matches!(c, '.' | ':' | '[' | ']'));
-        if tok.contains('@') && tok.contains('.') {
-            keys.push(format!("email:{}", tok.to_lowercase()));
-        } else if tok.len() >= 5
-            && tok.chars().any(|c| c.is_ascii_digit())
-            && tok.chars().any(|c| c.is_ascii_alphabetic())
-            && tok.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
-        {
-            keys.push(format!("ref:{}", tok.to_uppercase()));
+    let mut keys: Vec<String> = Recognisers::shared()
+        .find(text)
+        .iter()
+        .filter_map(Entity::key)
+        .collect();
+    for (s, e) in recognisers::reference::tokens(text) {
+        if let Some(tok) = text.get(s..e) {
+            if recognisers::reference::is_reference_like(tok) {
+                keys.push(format!("ref:{}", normalise_reference(tok)));
+            }
         }
     }
     keys.sort();
     keys.dedup();
     keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_keys_meet_the_profile_keys() {
+        let p = SubjectProfile::from_toml_str(
+            "name = \"Margaret Okafor\"\nemails = [\"M.Okafor79@example.net\"]\nphones = [\"07700 900461\"]\nni_number = \"JM482761C\"\nnhs_number = \"4857773457\"\nreferences = [\"ten-0045127\"]",
+        )
+        .unwrap();
+        let (_, keys) = SubjectMatcher::new(&p).candidate_query();
+        let text = "From: \"Maggie\" <m.okafor79@EXAMPLE.net>\ntel (07700) 900 461, NI jm 48 27 61 c, NHS 485-777-3457, ref TEN-0045127.";
+        let found = index_keys(text);
+        for k in &keys {
+            assert!(found.contains(k), "{k} not in {found:?}");
+        }
+    }
 }

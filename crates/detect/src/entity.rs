@@ -1,0 +1,100 @@
+//! What the recognisers report: an [`Entity`] of some [`EntityKind`].
+
+use sarx_model::Span;
+use serde::{Deserialize, Serialize};
+
+/// The kinds of identifier sarx-detect recognises.
+///
+/// Third parties' names are not here: they are `sarx-redact`'s business.
+/// [`EntityKind::Name`] is only ever the data subject's own name, reported by
+/// [`crate::SubjectMatcher::subject_spans`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EntityKind {
+    /// An e-mail address.
+    Email,
+    /// A UK telephone number (normalised to E.164).
+    Phone,
+    /// A National Insurance number.
+    NiNumber,
+    /// An NHS number (valid mod-11 check digit).
+    NhsNumber,
+    /// A UK postcode.
+    Postcode,
+    /// A calendar date in any common UK style (a date of birth when the
+    /// context says so).
+    Date,
+    /// The data subject's own date of birth (reported by the subject
+    /// matcher; the recognisers report [`EntityKind::Date`]).
+    DateOfBirth,
+    /// A customer, tenancy, rent account or case reference from the profile.
+    Reference,
+    /// The data subject's own name (in any written form, nicknames included).
+    Name,
+    /// One of the data subject's aliases (former or maiden name, known-as).
+    Alias,
+    /// The data subject's own address (first line matched).
+    Address,
+}
+
+impl EntityKind {
+    /// The snake_case name, as used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Email => "email",
+            EntityKind::Phone => "phone",
+            EntityKind::NiNumber => "ni_number",
+            EntityKind::NhsNumber => "nhs_number",
+            EntityKind::Postcode => "postcode",
+            EntityKind::Date => "date",
+            EntityKind::DateOfBirth => "date_of_birth",
+            EntityKind::Reference => "reference",
+            EntityKind::Name => "name",
+            EntityKind::Alias => "alias",
+            EntityKind::Address => "address",
+        }
+    }
+
+    /// The identifier-key prefix (`email`, `phone`, `nino`, `nhs`,
+    /// `postcode`, `date`, `ref`), or `None` for kinds that have no key.
+    pub fn key_prefix(self) -> Option<&'static str> {
+        match self {
+            EntityKind::Email => Some("email"),
+            EntityKind::Phone => Some("phone"),
+            EntityKind::NiNumber => Some("nino"),
+            EntityKind::NhsNumber => Some("nhs"),
+            EntityKind::Postcode => Some("postcode"),
+            EntityKind::Date | EntityKind::DateOfBirth => Some("date"),
+            EntityKind::Reference => Some("ref"),
+            EntityKind::Name | EntityKind::Alias | EntityKind::Address => None,
+        }
+    }
+}
+
+/// One identifier found in a text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    /// What it is.
+    pub kind: EntityKind,
+    /// Where it is: a byte range into the text that was searched.
+    pub span: Span,
+    /// The canonical form: e-mail lowercased, phone in E.164, NI number and
+    /// postcode uppercase without spaces, NHS number as 10 digits, date as
+    /// `YYYY-MM-DD`, reference uppercase, name folded to lowercase.
+    pub normalised: String,
+    /// How sure the recogniser is that this is the kind it says (0.0–1.0).
+    pub confidence: f32,
+    /// Which recogniser found it (`email`, `uk_phone`, `uk_nino`, …).
+    pub recogniser: &'static str,
+}
+
+impl Entity {
+    /// The identifier key for the index (`phone:+447700900461`), if the
+    /// kind has one.
+    pub fn key(&self) -> Option<String> {
+        self.kind
+            .key_prefix()
+            .map(|p| format!("{p}:{}", self.normalised))
+    }
+}

@@ -1,0 +1,629 @@
+//! The subject matcher: from a profile to index query terms, and from a
+//! candidate record to a verdict with evidence.
+
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use sarx_model::{Kind, Record, Span};
+use serde::Serialize;
+
+use crate::entity::{Entity, EntityKind};
+use crate::profile::SubjectProfile;
+use crate::recognisers::date::{is_birth_context, normalise_date};
+use crate::recognisers::email::normalise_email;
+use crate::recognisers::name::{
+    forename_gender, forename_variants, parse_person_name, Gender, NameMatcher, Strength,
+};
+use crate::recognisers::nhs::normalise_nhs;
+use crate::recognisers::nino::normalise_nino;
+use crate::recognisers::phone::normalise_phone;
+use crate::recognisers::postcode::{normalise_postcode, postcode_in};
+use crate::recognisers::reference::normalise_reference;
+use crate::recognisers::Recognisers;
+use crate::text::{alnum_bounded, fold};
+
+/// Confidence of a record carrying a strong identifier of the subject.
+pub const CONFIDENCE_STRONG: f32 = 0.95;
+/// Name and date of birth.
+pub const CONFIDENCE_NAME_DOB: f32 = 0.9;
+/// Name and the subject's address or postcode.
+pub const CONFIDENCE_NAME_ADDRESS: f32 = 0.85;
+/// Title and surname with the subject's date of birth, address or postcode.
+pub const CONFIDENCE_TITLE_CORROBORATED: f32 = 0.8;
+/// Forename and surname alone (needs review).
+pub const CONFIDENCE_NAME: f32 = 0.6;
+/// Initials and surname alone (needs review).
+pub const CONFIDENCE_INITIALS: f32 = 0.5;
+/// Title and surname alone (needs review).
+pub const CONFIDENCE_TITLE: f32 = 0.4;
+/// Hits at or above this are "high"; below need review.
+pub const HIGH: f32 = 0.8;
+
+/// How far (bytes) either side of a name mention a conflicting identifier
+/// counts as "next to the name" in running text.
+const CONFLICT_WINDOW: usize = 160;
+
+/// What verifying one record concluded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    /// The record is about the subject.
+    Hit {
+        /// 0.0–1.0; see the `CONFIDENCE_*` constants.
+        confidence: f32,
+        /// Every mention of the subject, with byte offsets into `text`.
+        evidence: Vec<Entity>,
+    },
+    /// The record names the subject but is probably about somebody else.
+    Excluded {
+        /// Why, for the caseworker (no personal data).
+        reason: String,
+    },
+    /// The record is not about the subject.
+    NoMatch,
+}
+
+/// Matches one subject. Built once per search from the profile; immutable
+/// and `Send + Sync`.
+pub struct SubjectMatcher {
+    names: NameMatcher,
+    emails: HashSet<String>,
+    phones: HashSet<String>,
+    ninos: HashSet<String>,
+    nhs: HashSet<String>,
+    postcodes: HashSet<String>,
+    dob: Option<String>,
+    refs: Option<AhoCorasick>,
+    addresses: Option<AhoCorasick>,
+    phrases: Vec<String>,
+    keys: Vec<String>,
+}
+
+/// The street line of an address (`18 Roundhay Road`): the first
+/// comma-separated part that starts with a house number and has a word.
+fn street_line(address: &str) -> Option<String> {
+    address
+        .split(',')
+        .map(str::trim)
+        .find(|p| {
+            let mut w = p.split_whitespace();
+            let first = w.next().unwrap_or("");
+            first.chars().next().is_some_and(|c| c.is_ascii_digit())
+                && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && w.next().is_some_and(|s| s.chars().any(char::is_alphabetic))
+                && normalise_postcode(p).is_none()
+        })
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+fn titles_for(g: Option<Gender>) -> &'static [&'static str] {
+    match g {
+        Some(Gender::Female) => &["mrs", "ms", "miss", "mx", "dr"],
+        Some(Gender::Male) => &["mr", "mx", "dr"],
+        None => &["mr", "mrs", "ms", "miss", "mx", "dr"],
+    }
+}
+
+impl SubjectMatcher {
+    /// Builds the matcher for a (checked) profile.
+    pub fn new(profile: &SubjectProfile) -> SubjectMatcher {
+        let mut names: Vec<&str> = vec![profile.name.as_str()];
+        names.extend(profile.aliases.iter().map(String::as_str));
+        let emails: HashSet<String> = profile
+            .emails
+            .iter()
+            .filter_map(|e| normalise_email(e))
+            .collect();
+        let phones: HashSet<String> = profile
+            .phones
+            .iter()
+            .filter_map(|p| normalise_phone(p))
+            .collect();
+        let ninos: HashSet<String> = profile
+            .ni_number
+            .iter()
+            .filter_map(|n| normalise_nino(n))
+            .collect();
+        let nhs: HashSet<String> = profile
+            .nhs_number
+            .iter()
+            .filter_map(|n| normalise_nhs(n))
+            .collect();
+        let postcodes: HashSet<String> = profile
+            .addresses
+            .iter()
+            .filter_map(|a| postcode_in(a))
+            .collect();
+        let dob = profile.date_of_birth.as_deref().and_then(normalise_date);
+        let refs: Vec<String> = profile
+            .references
+            .iter()
+            .map(|r| normalise_reference(r))
+            .collect();
+        let streets: Vec<String> = profile
+            .addresses
+            .iter()
+            .filter_map(|a| street_line(a))
+            .collect();
+        let build = |pats: &[String]| {
+            (!pats.is_empty())
+                .then(|| {
+                    AhoCorasickBuilder::new()
+                        .ascii_case_insensitive(true)
+                        .match_kind(MatchKind::LeftmostLongest)
+                        .build(pats)
+                        .ok()
+                })
+                .flatten()
+        };
+
+        let mut phrases = Vec::new();
+        for raw in &names {
+            let Some(p) = parse_person_name(raw) else {
+                continue;
+            };
+            let surname = p.surname.replace(['-', '\''], " ");
+            let surname_forms = if p.surname.contains('\'') {
+                vec![surname.clone(), p.surname.replace('\'', "")]
+            } else {
+                vec![surname.clone()]
+            };
+            let mut given: Vec<String> = Vec::new();
+            for g in &p.given {
+                if g.chars().count() > 1 {
+                    given.extend(forename_variants(g));
+                }
+            }
+            given.sort();
+            given.dedup();
+            let mut initials: Vec<char> = p.given.iter().filter_map(|g| g.chars().next()).collect();
+            initials.dedup();
+            let gender = p.given.first().and_then(|g| forename_gender(g));
+            for s in &surname_forms {
+                for g in &given {
+                    phrases.push(format!("{g} {s}"));
+                    phrases.push(format!("{s} {g}"));
+                }
+                if p.given.len() > 1 {
+                    phrases.push(format!("{} {s}", p.given.join(" ")));
+                    let inits: Vec<String> = initials.iter().map(char::to_string).collect();
+                    phrases.push(format!("{} {s}", inits.join(" ")));
+                    if let Some(first) = p.given.first() {
+                        for i in initials.iter().skip(1) {
+                            phrases.push(format!("{first} {i} {s}"));
+                        }
+                    }
+                }
+                for i in &initials {
+                    phrases.push(format!("{i} {s}"));
+                }
+                for t in titles_for(gender) {
+                    phrases.push(format!("{t} {s}"));
+                }
+            }
+        }
+        phrases.extend(refs.iter().map(|r| fold(r)));
+        phrases.sort();
+        phrases.dedup();
+
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(emails.iter().map(|e| format!("email:{e}")));
+        keys.extend(phones.iter().map(|e| format!("phone:{e}")));
+        keys.extend(ninos.iter().map(|e| format!("nino:{e}")));
+        keys.extend(nhs.iter().map(|e| format!("nhs:{e}")));
+        keys.extend(refs.iter().map(|e| format!("ref:{e}")));
+        keys.sort();
+        keys.dedup();
+
+        SubjectMatcher {
+            names: NameMatcher::new(&names),
+            emails,
+            phones,
+            ninos,
+            nhs,
+            postcodes,
+            dob,
+            refs: build(&refs),
+            addresses: build(&streets),
+            phrases,
+            keys,
+        }
+    }
+
+    /// The index query: phrases (every name and alias in every written form
+    /// — forename variants, surname-first, initials, titles — plus the
+    /// references; lowercased, the index tokenizes them) and identifier keys
+    /// (`email:…`, `phone:…`, `nino:…`, `nhs:…`, `ref:…`). Postcodes and
+    /// dates of birth are not queried on their own: they only count next to
+    /// a name, which the phrases already find.
+    pub fn candidate_query(&self) -> (Vec<String>, Vec<String>) {
+        (self.phrases.clone(), self.keys.clone())
+    }
+
+    /// True when `e` (from [`Recognisers::find`] or this matcher) is the
+    /// subject's own identifier.
+    pub fn is_subjects(&self, e: &Entity) -> bool {
+        match e.kind {
+            EntityKind::Email => self.emails.contains(&e.normalised),
+            EntityKind::Phone => self.phones.contains(&e.normalised),
+            EntityKind::NiNumber => self.ninos.contains(&e.normalised),
+            EntityKind::NhsNumber => self.nhs.contains(&e.normalised),
+            EntityKind::Postcode => self.postcodes.contains(&e.normalised),
+            EntityKind::Date | EntityKind::DateOfBirth => {
+                self.dob.as_deref() == Some(e.normalised.as_str())
+            }
+            EntityKind::Name | EntityKind::Alias | EntityKind::Address | EntityKind::Reference => {
+                e.recogniser == SUBJECT
+            }
+        }
+    }
+
+    /// True when `name` (a person's name as written, e.g. a span a name
+    /// recogniser found) is one of the subject's names.
+    pub fn is_subject_name(&self, name: &str) -> bool {
+        let m = self.names.find(name.trim());
+        m.first()
+            .is_some_and(|m| m.span.len() >= name.trim().len().saturating_sub(3))
+    }
+
+    /// Every span of `text` that is the subject's own data: names and
+    /// aliases in any written form, and their identifiers. Redaction must
+    /// keep these.
+    pub fn subject_spans(&self, text: &str) -> Vec<Entity> {
+        self.scan(text, None).own
+    }
+
+    fn scan(&self, text: &str, header: Option<&str>) -> Scan {
+        let mut own = Vec::new();
+        let mut foreign = Vec::new();
+        for e in Recognisers::shared().find(text) {
+            let birth =
+                e.kind == EntityKind::Date && self.birth_date_at(text, header, e.span.start);
+            if self.is_subjects(&e) {
+                let kind = if e.kind == EntityKind::Date {
+                    EntityKind::DateOfBirth
+                } else {
+                    e.kind
+                };
+                own.push(Entity {
+                    kind,
+                    recogniser: SUBJECT,
+                    ..e
+                });
+            } else if e.kind != EntityKind::Date || birth {
+                foreign.push((e, birth));
+            }
+        }
+        let mentions = self.names.find(text);
+        for m in &mentions {
+            own.push(Entity {
+                kind: if m.target == 0 {
+                    EntityKind::Name
+                } else {
+                    EntityKind::Alias
+                },
+                span: m.span,
+                normalised: fold(m.span.slice(text).unwrap_or("")),
+                confidence: match m.strength {
+                    Strength::Full => 0.9,
+                    Strength::Initials => 0.7,
+                    Strength::Title => 0.5,
+                },
+                recogniser: SUBJECT,
+            });
+        }
+        for (ac, kind) in [
+            (&self.refs, EntityKind::Reference),
+            (&self.addresses, EntityKind::Address),
+        ] {
+            let Some(ac) = ac else { continue };
+            for m in ac.find_iter(text) {
+                if alnum_bounded(text, m.start(), m.end()) {
+                    let t = text.get(m.start()..m.end()).unwrap_or("");
+                    own.push(Entity {
+                        kind,
+                        span: Span::new(m.start(), m.end()),
+                        normalised: if kind == EntityKind::Reference {
+                            normalise_reference(t)
+                        } else {
+                            fold(t)
+                        },
+                        confidence: 0.95,
+                        recogniser: SUBJECT,
+                    });
+                }
+            }
+        }
+        own.sort_by_key(|e| (e.span.start, e.span.end));
+        let strengths = mentions.iter().map(|m| (m.span, m.strength)).collect();
+        Scan {
+            own,
+            foreign,
+            mentions: strengths,
+        }
+    }
+
+    /// True when the date at `start` is introduced as a date of birth, by
+    /// the words before it or (spreadsheet rows) by its column header.
+    fn birth_date_at(&self, text: &str, header: Option<&str>, start: usize) -> bool {
+        if is_birth_context(text, start) {
+            return true;
+        }
+        let Some(header) = header else { return false };
+        let col = text.get(..start).map_or(0, |b| b.matches('\t').count());
+        header.split('\t').nth(col).is_some_and(|h| {
+            let h = h.to_ascii_lowercase();
+            h.contains("birth") || h.contains("dob") || h.contains("d.o.b") || h == "born"
+        })
+    }
+
+    /// Decides whether `record` is about the subject.
+    pub fn verify(&self, record: &Record) -> Verdict {
+        if matches!(record.kind, Kind::Spreadsheet | Kind::Csv | Kind::Archive) {
+            // Never the whole sheet: its rows are records of their own.
+            return Verdict::NoMatch;
+        }
+        let text = record.text.as_str();
+        let is_row = record.kind == Kind::SheetRow;
+        let header = if is_row {
+            record.meta.get("header").map(String::as_str)
+        } else {
+            None
+        };
+        let scan = self.scan(text, header);
+        let has = |k: EntityKind| scan.own.iter().any(|e| e.kind == k);
+        let strong = [
+            EntityKind::NiNumber,
+            EntityKind::NhsNumber,
+            EntityKind::Email,
+            EntityKind::Phone,
+            EntityKind::Reference,
+        ]
+        .into_iter()
+        .any(has);
+        if strong {
+            return Verdict::Hit {
+                confidence: CONFIDENCE_STRONG,
+                evidence: scan.own,
+            };
+        }
+        let Some(best) = scan.mentions.iter().map(|(_, s)| *s).max() else {
+            return Verdict::NoMatch;
+        };
+        let dob = has(EntityKind::DateOfBirth);
+        let address = has(EntityKind::Postcode) || has(EntityKind::Address);
+        if !dob && !address {
+            if let Some(reason) = self.conflict(text, is_row, &scan) {
+                return Verdict::Excluded { reason };
+            }
+        }
+        let confidence = match (best, dob, address) {
+            (Strength::Title, true, _) | (Strength::Title, _, true) => {
+                CONFIDENCE_TITLE_CORROBORATED
+            }
+            (_, true, _) => CONFIDENCE_NAME_DOB,
+            (_, _, true) => CONFIDENCE_NAME_ADDRESS,
+            (Strength::Full, _, _) => CONFIDENCE_NAME,
+            (Strength::Initials, _, _) => CONFIDENCE_INITIALS,
+            (Strength::Title, _, _) => CONFIDENCE_TITLE,
+        };
+        Verdict::Hit {
+            confidence,
+            evidence: scan.own,
+        }
+    }
+
+    /// A conflicting identifier next to a name mention, as a reason.
+    fn conflict(&self, text: &str, is_row: bool, scan: &Scan) -> Option<String> {
+        for (span, _) in &scan.mentions {
+            let lo = if is_row {
+                0
+            } else {
+                span.start.saturating_sub(CONFLICT_WINDOW)
+            };
+            let hi = if is_row {
+                text.len()
+            } else {
+                span.end + CONFLICT_WINDOW
+            };
+            for (e, birth) in &scan.foreign {
+                if e.span.end < lo || e.span.start > hi {
+                    continue;
+                }
+                let what = match e.kind {
+                    EntityKind::NiNumber if !self.ninos.is_empty() => {
+                        "a different National Insurance number"
+                    }
+                    EntityKind::NhsNumber if !self.nhs.is_empty() => "a different NHS number",
+                    EntityKind::Date if *birth && self.dob.is_some() => "a different date of birth",
+                    EntityKind::Postcode if !self.postcodes.is_empty() => "a different postcode",
+                    _ => continue,
+                };
+                return Some(format!(
+                    "probable different person: the subject's name appears with {what} next to it"
+                ));
+            }
+        }
+        None
+    }
+}
+
+/// Recogniser name of the subject matcher's own evidence.
+const SUBJECT: &str = "subject";
+
+struct Scan {
+    own: Vec<Entity>,
+    foreign: Vec<(Entity, bool)>,
+    mentions: Vec<(Span, Strength)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile() -> SubjectProfile {
+        SubjectProfile::from_toml_str(
+            r#"name = "Margaret Anne Okafor"
+aliases = ["Maggie Okafor", "Margaret Bell"]
+date_of_birth = "1979-06-14"
+ni_number = "JM482761C"
+nhs_number = "4857773457"
+emails = ["m.okafor79@example.net"]
+phones = ["07700 900461"]
+addresses = ["Flat 3, 18 Roundhay Road, Leeds, LS8 4HS"]
+references = ["TEN-0045127"]"#,
+        )
+        .unwrap()
+    }
+
+    fn rec(kind: Kind, text: &str) -> Record {
+        let mut r = Record::new("x", "", kind);
+        r.text = text.to_owned();
+        r
+    }
+
+    fn verdict(text: &str) -> Verdict {
+        SubjectMatcher::new(&profile()).verify(&rec(Kind::Text, text))
+    }
+
+    fn conf(text: &str) -> Option<f32> {
+        match verdict(text) {
+            Verdict::Hit { confidence, .. } => Some(confidence),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn confidence_table() {
+        let cases: &[(&str, Option<f32>)] = &[
+            ("NI number JM 48 27 61 C on file", Some(CONFIDENCE_STRONG)),
+            ("call 07700900461", Some(CONFIDENCE_STRONG)),
+            ("NHS no. 485 777 3457", Some(CONFIDENCE_STRONG)),
+            ("From: M.Okafor79@example.NET", Some(CONFIDENCE_STRONG)),
+            ("tenancy ten-0045127", Some(CONFIDENCE_STRONG)),
+            (
+                "Margaret Okafor, born 14 June 1979",
+                Some(CONFIDENCE_NAME_DOB),
+            ),
+            (
+                "Maggie Okafor of 18 Roundhay Road",
+                Some(CONFIDENCE_NAME_ADDRESS),
+            ),
+            ("Margaret Bell, LS8 4HS", Some(CONFIDENCE_NAME_ADDRESS)),
+            (
+                "Complaint from Margaret Okafor about noise",
+                Some(CONFIDENCE_NAME),
+            ),
+            ("Dear M. A. Okafor", Some(CONFIDENCE_INITIALS)),
+            ("Dear Mrs Okafor", Some(CONFIDENCE_TITLE)),
+            ("Dear Mr Okafor", None),
+            ("David Okafor called", None),
+            ("born 14/06/1979 at LS8 4HS", None),
+            ("nothing here", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(conf(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn conflicting_identifiers_exclude() {
+        for text in [
+            "Margaret Okafor (DOB 03/02/1985) reported a repair",
+            "Margaret Okafor, NI number AB123456C",
+            "Margaret Okafor, 22 Elm Street, Bradford BD1 2AB",
+        ] {
+            assert!(matches!(verdict(text), Verdict::Excluded { .. }), "{text}");
+        }
+        // The subject's own corroborating identifier wins over a nearby other date.
+        assert!(matches!(
+            verdict("Margaret Okafor DOB 14/06/1979; her son DOB 01/02/2005"),
+            Verdict::Hit { .. }
+        ));
+        // A letter date is not a date of birth.
+        assert!(matches!(
+            verdict("Margaret Okafor, 03/02/2025"),
+            Verdict::Hit { .. }
+        ));
+    }
+
+    #[test]
+    fn sheet_rows_use_the_header() {
+        let m = SubjectMatcher::new(&profile());
+        let mut r = rec(Kind::SheetRow, "Okafor\tMargaret\t03/02/1985\t£400");
+        r.meta
+            .insert("header".into(), "Surname\tForename\tDOB\tArrears".into());
+        assert!(matches!(m.verify(&r), Verdict::Excluded { .. }));
+        r.text = "Okafor\tMargaret\t14/06/1979\t£400".into();
+        assert!(
+            matches!(m.verify(&r), Verdict::Hit { confidence, .. } if confidence == CONFIDENCE_NAME_DOB)
+        );
+        let whole = rec(Kind::Spreadsheet, "Margaret Okafor");
+        assert_eq!(m.verify(&whole), Verdict::NoMatch);
+    }
+
+    #[test]
+    fn evidence_offsets_point_at_the_text() {
+        let t =
+            "To: \"Okafor, Margaret\" <m.okafor79@example.net>\n\nDear Maggie, your NI JM482761C.";
+        let Verdict::Hit { evidence, .. } = verdict(t) else {
+            panic!()
+        };
+        let got: Vec<(&str, &str)> = evidence
+            .iter()
+            .map(|e| (e.kind.as_str(), e.span.slice(t).unwrap()))
+            .collect();
+        assert!(got.contains(&("name", "Okafor, Margaret")), "{got:?}");
+        assert!(
+            got.contains(&("email", "m.okafor79@example.net")),
+            "{got:?}"
+        );
+        assert!(got.contains(&("ni_number", "JM482761C")), "{got:?}");
+    }
+
+    #[test]
+    fn candidate_query_covers_forms() {
+        let (phrases, keys) = SubjectMatcher::new(&profile()).candidate_query();
+        for p in [
+            "margaret okafor",
+            "okafor margaret",
+            "maggie okafor",
+            "peggy okafor",
+            "m okafor",
+            "mrs okafor",
+            "margaret bell",
+            "margaret anne okafor",
+            "m a okafor",
+        ] {
+            assert!(phrases.contains(&p.to_owned()), "{p}");
+        }
+        assert!(!phrases.contains(&"mr okafor".to_owned()));
+        for k in [
+            "email:m.okafor79@example.net",
+            "phone:+447700900461",
+            "nino:JM482761C",
+            "nhs:4857773457",
+            "ref:TEN-0045127",
+        ] {
+            assert!(keys.contains(&k.to_owned()), "{k}");
+        }
+    }
+
+    #[test]
+    fn subject_spans_and_is_subjects() {
+        let m = SubjectMatcher::new(&profile());
+        let t = "Maggie Okafor 07700 900461 and Jo Smith 07700 900123";
+        let spans = m.subject_spans(t);
+        assert!(spans
+            .iter()
+            .any(|e| e.span.slice(t) == Some("07700 900461")));
+        assert!(!spans
+            .iter()
+            .any(|e| e.span.slice(t) == Some("07700 900123")));
+        let all = Recognisers::shared().find(t);
+        let mine: Vec<bool> = all.iter().map(|e| m.is_subjects(e)).collect();
+        assert_eq!(mine, vec![true, false]);
+        assert!(m.is_subject_name("Mrs Maggie Okafor"));
+        assert!(!m.is_subject_name("Jo Smith"));
+    }
+}

@@ -1,0 +1,230 @@
+//! Calendar dates (dates of birth among them).
+//!
+//! **Finds** dates written the ways UK records write them — ISO
+//! `1979-06-14`, `14/06/1979`, `14-06-1979`, `14.6.79`, `14 June 1979`,
+//! `14th June 1979`, `14th of June 1979`, `June 14th 1979`, `Jun 14, 1979` —
+//! and normalises them to `YYYY-MM-DD`. Numeric dates are read day first (UK
+//! order); month first is tried only when day first is impossible
+//! (`06/14/1979`). Two-digit years pivot at 30: `79` → 1979, `05` → 2005.
+//!
+//! **Why**: name + date of birth is a strong match, and a *different* date
+//! of birth next to the subject's name marks a namesake.
+//! [`is_birth_context`] says whether a date is introduced as a date of birth.
+//!
+//! **Format**: ISO 8601 calendar dates and the common UK written forms
+//! (Office for National Statistics style guide: "14 June 1979").
+//!
+//! | text | found | normalised |
+//! |---|---|---|
+//! | `1979-06-14` | yes | `1979-06-14` |
+//! | `14/06/1979` | yes | `1979-06-14` |
+//! | `14.6.79` | yes | `1979-06-14` |
+//! | `14th of June 1979` | yes | `1979-06-14` |
+//! | `June 14th, 1979` | yes | `1979-06-14` |
+//! | `31/02/1979` | no (no such day) | |
+//! | `14/13/1979` | no (no month 13, nor day 13 of month 14) | |
+//! | `1979-06-14T10` | yes (the date part) | `1979-06-14` |
+
+const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+
+/// The pattern.
+pub(crate) fn pattern() -> String {
+    format!(
+        r"(?i)[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{1,2}}[/.\-][0-9]{{1,2}}[/.\-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}}(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t]+{MONTH}\.?,?[ \t]+[0-9]{{4}}|{MONTH}\.?[ \t]+[0-9]{{1,2}}(?:st|nd|rd|th)?,?[ \t]+[0-9]{{4}}"
+    )
+}
+
+/// Recogniser name.
+pub(crate) const NAME: &str = "date";
+
+fn month_number(word: &str) -> Option<u32> {
+    let w = word.to_ascii_lowercase();
+    let w = w.trim_end_matches(['.', ',']);
+    const NAMES: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    if w.len() < 3 {
+        return None;
+    }
+    let pos = NAMES.iter().position(|m| w.starts_with(m))?;
+    let full = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let f = full.get(pos)?;
+    (f.starts_with(w) || w == "sept").then_some(pos as u32 + 1)
+}
+
+fn days_in(year: u32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
+        2 => 28,
+        _ => 0,
+    }
+}
+
+fn ymd(year: u32, month: u32, day: u32) -> Option<String> {
+    ((1900..=2100).contains(&year) && (1..=12).contains(&month) && day >= 1)
+        .then_some(())
+        .filter(|()| day <= days_in(year, month))
+        .map(|()| format!("{year:04}-{month:02}-{day:02}"))
+}
+
+fn year_of(s: &str) -> Option<u32> {
+    let y: u32 = s.parse().ok()?;
+    Some(match s.len() {
+        2 if y <= 30 => 2000 + y,
+        2 => 1900 + y,
+        4 => y,
+        _ => return None,
+    })
+}
+
+fn day_of(s: &str) -> Option<u32> {
+    let d = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    if d.is_empty() || d.len() > 2 {
+        return None;
+    }
+    d.parse().ok()
+}
+
+/// Normalises a date written in any supported style to `YYYY-MM-DD`;
+/// `None` when it is not a real calendar date.
+///
+/// ```
+/// use sarx_detect::normalise_date;
+/// assert_eq!(normalise_date("14th of June 1979").as_deref(), Some("1979-06-14"));
+/// assert_eq!(normalise_date("14.6.79").as_deref(), Some("1979-06-14"));
+/// assert_eq!(normalise_date("31/02/1979"), None);
+/// ```
+pub fn normalise_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.bytes().any(|b| b.is_ascii_alphabetic()) {
+        // Written month.
+        let words: Vec<&str> = s
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("of"))
+            .collect();
+        let [a, b, c] = words.as_slice() else {
+            return None;
+        };
+        let year = if c.len() == 4 {
+            year_of(c)?
+        } else {
+            return None;
+        };
+        if let Some(m) = month_number(b) {
+            return ymd(year, m, day_of(a)?);
+        }
+        let m = month_number(a)?;
+        return ymd(year, m, day_of(b)?);
+    }
+    let parts: Vec<&str> = s.split(['/', '.', '-']).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    if !parts
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|x| x.is_ascii_digit()))
+    {
+        return None;
+    }
+    if a.len() == 4 {
+        return ymd(a.parse().ok()?, b.parse().ok()?, c.parse().ok()?);
+    }
+    if a.len() > 2 || b.len() > 2 {
+        return None;
+    }
+    let year = year_of(c)?;
+    let (x, y): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    ymd(year, y, x).or_else(|| ymd(year, x, y))
+}
+
+/// True when the text just before byte `start` introduces a date of birth
+/// (`born`, `DOB`, `D.O.B.`, `date of birth`, `birth date`).
+pub fn is_birth_context(text: &str, start: usize) -> bool {
+    let mut from = start.saturating_sub(32);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = text.get(from..start).unwrap_or("").to_ascii_lowercase();
+    before.contains("born")
+        || before.contains("dob")
+        || before.contains("d.o.b")
+        || before.contains("birth")
+}
+
+/// Checks one regex match.
+pub(crate) fn check(text: &str, start: usize, end: usize) -> Option<(usize, usize, String)> {
+    if !crate::text::alnum_bounded(text, start, end) {
+        // `1979-06-14T10:00` is still a date: allow a `T` right after ISO.
+        let iso_t = crate::text::char_at(text, end) == Some('T')
+            && text
+                .get(start..end)
+                .is_some_and(|m| m.len() >= 8 && m.as_bytes().get(4) == Some(&b'-'));
+        if !iso_t || crate::text::char_before(text, start).is_some_and(char::is_alphanumeric) {
+            return None;
+        }
+    }
+    normalise_date(text.get(start..end)?).map(|n| (start, end, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Recognisers;
+
+    fn found(text: &str) -> Vec<String> {
+        Recognisers::shared()
+            .find(text)
+            .into_iter()
+            .filter(|e| e.kind == crate::EntityKind::Date)
+            .map(|e| e.normalised)
+            .collect()
+    }
+
+    #[test]
+    fn table() {
+        let cases: &[(&str, &[&str])] = &[
+            ("DOB 1979-06-14", &["1979-06-14"]),
+            ("born 14/06/1979.", &["1979-06-14"]),
+            ("14-06-1979", &["1979-06-14"]),
+            ("14.6.79", &["1979-06-14"]),
+            ("14 June 1979", &["1979-06-14"]),
+            ("14th June 1979", &["1979-06-14"]),
+            ("14th of June 1979", &["1979-06-14"]),
+            ("June 14th 1979", &["1979-06-14"]),
+            ("Jun 14, 1979", &["1979-06-14"]),
+            ("06/14/1979", &["1979-06-14"]),
+            ("1979-06-14T10:00:00Z", &["1979-06-14"]),
+            ("31/02/1979", &[]),
+            ("14/13/1979", &[]),
+            ("Junebug 14 1979", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(found(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn birth_context() {
+        let t = "Date of birth: 14/06/1979";
+        assert!(is_birth_context(t, t.find('1').unwrap()));
+        let t = "Letter dated 14/06/1979";
+        assert!(!is_birth_context(t, t.find('1').unwrap()));
+    }
+}

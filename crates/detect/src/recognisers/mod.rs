@@ -1,0 +1,237 @@
+//! Identifier recognisers, one per file, and the engine that runs them.
+//!
+//! Each file documents what it finds, why, its format reference and a table
+//! of true and false examples, and exposes its normaliser. [`Recognisers`]
+//! compiles every pattern once into one [`RegexSet`] (which patterns occur
+//! at all, in one pass) plus one regex per pattern to locate them, and is
+//! shared across threads.
+
+pub mod date;
+pub mod email;
+pub mod name;
+pub mod nhs;
+pub mod nino;
+pub mod phone;
+pub mod postcode;
+pub mod reference;
+
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+use sarx_model::Span;
+
+use crate::entity::{Entity, EntityKind};
+use crate::error::BuildError;
+
+type Check = fn(&str, usize, usize) -> Option<(usize, usize, String)>;
+
+struct Pattern {
+    kind: EntityKind,
+    recogniser: &'static str,
+    confidence: f32,
+    pattern: String,
+    check: Check,
+}
+
+fn all_patterns() -> Vec<Pattern> {
+    vec![
+        Pattern {
+            kind: EntityKind::Email,
+            recogniser: email::NAME,
+            confidence: 0.99,
+            pattern: email::PATTERN.to_owned(),
+            check: email::check,
+        },
+        Pattern {
+            kind: EntityKind::NiNumber,
+            recogniser: nino::NAME,
+            confidence: 0.95,
+            pattern: nino::PATTERN.to_owned(),
+            check: nino::check,
+        },
+        Pattern {
+            kind: EntityKind::Phone,
+            recogniser: phone::NAME,
+            confidence: 0.9,
+            pattern: phone::PATTERN.to_owned(),
+            check: phone::check,
+        },
+        Pattern {
+            kind: EntityKind::NhsNumber,
+            recogniser: nhs::NAME,
+            confidence: 0.9,
+            pattern: nhs::PATTERN.to_owned(),
+            check: nhs::check,
+        },
+        Pattern {
+            kind: EntityKind::Postcode,
+            recogniser: postcode::NAME,
+            confidence: 0.9,
+            pattern: postcode::PATTERN.to_owned(),
+            check: postcode::check,
+        },
+        Pattern {
+            kind: EntityKind::Date,
+            recogniser: date::NAME,
+            confidence: 0.85,
+            pattern: date::pattern(),
+            check: date::check,
+        },
+    ]
+}
+
+/// Chooses which recognisers an engine runs.
+#[derive(Debug, Clone, Default)]
+pub struct RecognisersBuilder {
+    only: Option<Vec<EntityKind>>,
+}
+
+impl RecognisersBuilder {
+    /// Runs only recognisers of these kinds (default: all).
+    pub fn only(mut self, kinds: &[EntityKind]) -> Self {
+        self.only = Some(kinds.to_vec());
+        self
+    }
+
+    /// Compiles the engine.
+    pub fn build(self) -> Result<Recognisers, BuildError> {
+        let patterns: Vec<Pattern> = all_patterns()
+            .into_iter()
+            .filter(|p| self.only.as_ref().is_none_or(|k| k.contains(&p.kind)))
+            .collect();
+        // ASCII-only classes and case folding: faster, and identifiers are ASCII.
+        let sources: Vec<String> = patterns
+            .iter()
+            .map(|p| format!("(?-u){}", p.pattern))
+            .collect();
+        let set = RegexSet::new(&sources)?;
+        let regexes = sources
+            .iter()
+            .map(|s| Regex::new(s))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Recognisers {
+            set,
+            regexes,
+            patterns,
+        })
+    }
+}
+
+/// The identifier recognisers (e-mail, UK phone, NI number, NHS number,
+/// postcode, date), compiled once. Immutable, `Send + Sync`: share one
+/// engine across threads ([`Recognisers::shared`]).
+pub struct Recognisers {
+    set: RegexSet,
+    regexes: Vec<Regex>,
+    patterns: Vec<Pattern>,
+}
+
+#[allow(clippy::expect_used)] // constant patterns; `patterns_compile` tests them
+static SHARED: LazyLock<Recognisers> = LazyLock::new(|| {
+    RecognisersBuilder::default()
+        .build()
+        .expect("recogniser patterns compile")
+});
+
+impl Recognisers {
+    /// A builder.
+    pub fn builder() -> RecognisersBuilder {
+        RecognisersBuilder::default()
+    }
+
+    /// The process-wide engine with every recogniser.
+    pub fn shared() -> &'static Recognisers {
+        &SHARED
+    }
+
+    /// Every identifier in `text`, in order of position. Where two
+    /// recognisers claim overlapping bytes the more specific wins (e-mail,
+    /// NI number, phone, NHS number, postcode, date, in that order).
+    pub fn find(&self, text: &str) -> Vec<Entity> {
+        let mut found: Vec<(usize, Entity)> = Vec::new();
+        for i in self.set.matches(text).iter() {
+            let (Some(re), Some(p)) = (self.regexes.get(i), self.patterns.get(i)) else {
+                continue;
+            };
+            let mut pos = 0;
+            while pos <= text.len() {
+                let Some(m) = re.find_at(text, pos) else {
+                    break;
+                };
+                if let Some((s, e, normalised)) = (p.check)(text, m.start(), m.end()) {
+                    found.push((
+                        i,
+                        Entity {
+                            kind: p.kind,
+                            span: Span::new(s, e),
+                            normalised,
+                            confidence: p.confidence,
+                            recogniser: p.recogniser,
+                        },
+                    ));
+                    pos = e.max(m.start() + 1);
+                } else {
+                    pos = m.start() + 1;
+                }
+                while pos < text.len() && !text.is_char_boundary(pos) {
+                    pos += 1;
+                }
+            }
+        }
+        if found.len() > 1 {
+            found.sort_by_key(|(i, e)| (*i, e.span.start));
+            let mut kept: Vec<Entity> = Vec::with_capacity(found.len());
+            for (_, e) in found {
+                if !kept.iter().any(|k| k.span.overlaps(&e.span)) {
+                    kept.push(e);
+                }
+            }
+            kept.sort_by_key(|e| (e.span.start, e.span.end));
+            kept
+        } else {
+            found.into_iter().map(|(_, e)| e).collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_compile() {
+        assert!(Recognisers::builder().build().is_ok());
+        let only = Recognisers::builder()
+            .only(&[EntityKind::Email])
+            .build()
+            .unwrap();
+        let found = only.find("jo@example.org 07700 900461");
+        assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn overlaps_resolve_by_specificity() {
+        let t = "NI JM482761C tel 07700 900461 NHS 485 777 3457 on 14/06/1979 at LS8 4HS";
+        let kinds: Vec<EntityKind> = Recognisers::shared()
+            .find(t)
+            .iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                EntityKind::NiNumber,
+                EntityKind::Phone,
+                EntityKind::NhsNumber,
+                EntityKind::Date,
+                EntityKind::Postcode
+            ]
+        );
+    }
+
+    #[test]
+    fn engine_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Recognisers>();
+    }
+}

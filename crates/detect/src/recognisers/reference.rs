@@ -1,0 +1,102 @@
+//! References: customer, tenancy, rent account and case numbers.
+//!
+//! **Finds** reference tokens: runs of letters and digits joined by `-` or
+//! `/` that mix letters and digits and are at least 5 characters long
+//! (`TEN-0045127`, `ASB/2024/0012`, `RA00451`). The index stores every such
+//! token as a `ref:` key; the subject matcher then matches the profile's
+//! references exactly, as whole tokens, ignoring case.
+//!
+//! **Why**: organisations file everything under their own reference
+//! numbers; a reference in the profile is a strong identifier.
+//!
+//! **Format**: no standard; the rule is "exact token, case-insensitive".
+//!
+//! | text | token | normalised |
+//! |---|---|---|
+//! | `ref TEN-0045127.` | `TEN-0045127` | `TEN-0045127` |
+//! | `asb/2024/0012` | `asb/2024/0012` | `ASB/2024/0012` |
+//! | `TEN-00451270` | not `TEN-0045127` (a different token) | |
+//! | `LS8` | no (shorter than 5) | |
+//! | `2024-06-14` | no (no letter) | |
+
+/// Normalises a reference: trimmed and uppercased.
+///
+/// ```
+/// use sarx_detect::normalise_reference;
+/// assert_eq!(normalise_reference(" ten-0045127 "), "TEN-0045127");
+/// ```
+pub fn normalise_reference(s: &str) -> String {
+    s.trim().to_uppercase()
+}
+
+fn is_token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'/'
+}
+
+/// Byte ranges of every token of `text` made of letters, digits, `-` and
+/// `/` (trimmed of leading and trailing `-`/`/`).
+pub fn tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            while bytes.get(i).is_some_and(|&b| !is_token_char(b)) {
+                i += 1;
+            }
+            let start = i;
+            while bytes.get(i).is_some_and(|&b| is_token_char(b)) {
+                i += 1;
+            }
+            // Glued to a non-ASCII letter: not a token of its own.
+            if !crate::text::alnum_bounded(text, start, i) {
+                continue;
+            }
+            let tok = bytes.get(start..i).unwrap_or_default();
+            let lead = tok.iter().take_while(|&&b| b == b'-' || b == b'/').count();
+            let trail = tok
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'-' || b == b'/')
+                .count();
+            if lead + trail < tok.len() {
+                return Some((start + lead, i - trail));
+            }
+        }
+        None
+    })
+}
+
+/// True when the token looks like a reference: at least 5 characters,
+/// mixing letters and digits.
+pub fn is_reference_like(tok: &str) -> bool {
+    tok.len() >= 5
+        && tok.bytes().any(|b| b.is_ascii_digit())
+        && tok.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs(text: &str) -> Vec<String> {
+        tokens(text)
+            .filter_map(|(s, e)| text.get(s..e))
+            .filter(|t| is_reference_like(t))
+            .map(normalise_reference)
+            .collect()
+    }
+
+    #[test]
+    fn table() {
+        let cases: &[(&str, &[&str])] = &[
+            ("ref TEN-0045127.", &["TEN-0045127"]),
+            ("case asb/2024/0012 opened", &["ASB/2024/0012"]),
+            ("LS8 and 2024-06-14", &[]),
+            ("-RA00451-", &["RA00451"]),
+            ("éTEN-0045127", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(refs(text), *want, "{text}");
+        }
+    }
+}

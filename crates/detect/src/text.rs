@@ -1,0 +1,65 @@
+//! Small text helpers shared by the recognisers: folding and boundaries.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Lowercases `s`, strips diacritics (`Zoë` → `zoe`), and maps typographic
+/// apostrophes and hyphens to ASCII ones. Used to compare names and
+/// references regardless of how they were typed.
+pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' => '\'',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => '-',
+            other => other,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The character ending just before byte `at` of `text`, if any.
+pub fn char_before(text: &str, at: usize) -> Option<char> {
+    text.get(..at).and_then(|s| s.chars().next_back())
+}
+
+/// The character starting at byte `at` of `text`, if any.
+pub fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..).and_then(|s| s.chars().next())
+}
+
+/// True when the match `[start, end)` is not glued to letters or digits on
+/// either side (so `AB123456C` inside `XAB123456C9` is not a match).
+pub fn alnum_bounded(text: &str, start: usize, end: usize) -> bool {
+    !char_before(text, start).is_some_and(char::is_alphanumeric)
+        && !char_at(text, end).is_some_and(char::is_alphanumeric)
+}
+
+/// True when the match `[start, end)` is not glued to digits on either side
+/// (used for numbers written with separators, like phone numbers).
+pub fn digit_bounded(text: &str, start: usize, end: usize) -> bool {
+    !char_before(text, start).is_some_and(|c| c.is_ascii_digit())
+        && !char_at(text, end).is_some_and(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_diacritics_and_apostrophes() {
+        assert_eq!(fold("Zoë O\u{2019}NEILL"), "zoe o'neill");
+        assert_eq!(fold("Ærøskøbing"), "ærøskøbing");
+        assert_eq!(fold("ASCII only"), "ascii only");
+    }
+
+    #[test]
+    fn boundaries() {
+        assert!(alnum_bounded("x AB1 y", 2, 5));
+        assert!(!alnum_bounded("xAB1 y", 1, 4));
+        assert!(digit_bounded("tel:0770", 4, 8));
+        assert!(!digit_bounded("10770", 1, 5));
+    }
+}
