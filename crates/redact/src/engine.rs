@@ -1,0 +1,677 @@
+//! The redaction engine: every recogniser compiled once, classification of
+//! each finding, and the plan of one record.
+
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use sarx_detect::{is_birth_context, Entity, EntityKind, Recognisers, SubjectMatcher};
+use sarx_model::{Record, RecordId, Span};
+
+use crate::exemptions::Exemptions;
+use crate::plan::{
+    Category, KeepReason, Kept, RecordPlan, Redaction, Warning, BASIS_THIRD_PARTY,
+    REASON_THIRD_PARTY,
+};
+use crate::recognisers::address::Addresses;
+use crate::recognisers::bank::BankDetails;
+use crate::recognisers::person_name::PersonNames;
+use crate::recognisers::phone_any::AnyPhones;
+use crate::recognisers::special_category::SpecialCategory;
+use crate::recognisers::vehicle::VehicleRegistrations;
+use crate::recognisers::{after_window, before_window, word_bounded, Finding, FindingKind};
+use crate::staff::{StaffDirectory, StaffPolicy};
+use crate::Error;
+
+/// Role words that, right before or after a name, mark a health or
+/// social-care professional acting officially.
+const PROFESSIONAL_BEFORE: &[&str] = &[
+    "gp ",
+    "gp, ",
+    "gp dr ",
+    "social worker ",
+    "health visitor ",
+    "district nurse ",
+    "nurse ",
+    "community psychiatric nurse ",
+    "cpn ",
+    "midwife ",
+    "occupational therapist ",
+    "ot ",
+    "physiotherapist ",
+    "paramedic ",
+    "psychiatrist ",
+    "psychologist ",
+    "consultant ",
+    "care coordinator ",
+    "care co-ordinator ",
+    "support worker ",
+    "key worker ",
+    "keyworker ",
+    "mental health worker ",
+    "safeguarding lead ",
+    "practitioner ",
+    "pharmacist ",
+];
+const PROFESSIONAL_AFTER: &[&str] = &[
+    " (gp",
+    ", gp",
+    " (social worker",
+    ", social worker",
+    " (health visitor",
+    ", health visitor",
+    " (nurse",
+    " (cpn",
+    " (ot",
+    ", occupational therapist",
+    " (support worker",
+    ", support worker",
+    " (psychiatrist",
+    ", consultant",
+    " (consultant",
+    " (midwife",
+    " (paramedic",
+];
+
+/// Relationship words that still identify a redacted third party.
+const RELATIONSHIPS: &[&str] = &[
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "partner",
+    "ex-partner",
+    "brother",
+    "sister",
+    "mother",
+    "father",
+    "mum",
+    "dad",
+    "neighbour",
+    "neighbor",
+    "child",
+    "grandson",
+    "granddaughter",
+    "nephew",
+    "niece",
+    "lodger",
+    "carer",
+    "boyfriend",
+    "girlfriend",
+    "fiancé",
+    "fiance",
+    "stepson",
+    "stepdaughter",
+    "stepfather",
+    "stepmother",
+    "uncle",
+    "aunt",
+    "cousin",
+    "flatmate",
+    "ex",
+];
+
+/// Local parts of organisation mailboxes that are not a person's address.
+const ORG_MAILBOXES: &[&str] = &[
+    "info",
+    "enquiries",
+    "enquiry",
+    "contact",
+    "hello",
+    "admin",
+    "office",
+    "reception",
+    "repairs",
+    "housing",
+    "customer.services",
+    "customerservices",
+    "customer-services",
+    "noreply",
+    "no-reply",
+    "donotreply",
+    "do-not-reply",
+    "dpo",
+    "data.protection",
+    "dataprotection",
+    "foi",
+    "complaints",
+    "rents",
+    "rent",
+    "asb",
+    "support",
+    "help",
+    "helpdesk",
+    "postmaster",
+    "mailer-daemon",
+];
+
+/// Builds an [`Engine`].
+#[derive(Debug, Default)]
+pub struct EngineBuilder {
+    staff: Option<StaffDirectory>,
+    staff_policy: StaffPolicy,
+    professional_policy: StaffPolicy,
+    public_names: Vec<String>,
+    public_contacts: Vec<String>,
+}
+
+impl EngineBuilder {
+    /// The staff directory (staff acting professionally).
+    pub fn staff(mut self, staff: StaffDirectory) -> Self {
+        self.staff = Some(staff);
+        self
+    }
+
+    /// Keep or redact staff names and work contacts (default keep).
+    pub fn staff_policy(mut self, p: StaffPolicy) -> Self {
+        self.staff_policy = p;
+        self
+    }
+
+    /// Keep or redact health and social-care professionals acting
+    /// officially who are not in the staff directory (default keep).
+    pub fn professional_policy(mut self, p: StaffPolicy) -> Self {
+        self.professional_policy = p;
+        self
+    }
+
+    /// Organisation and public names that are never a third party's data
+    /// (`Leeds City Council`, a housing association's name).
+    pub fn public_names<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.public_names.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// The organisation's own switchboards and mailboxes (kept).
+    pub fn public_contacts<I, S>(mut self, contacts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.public_contacts
+            .extend(contacts.into_iter().map(Into::into));
+        self
+    }
+
+    /// Compiles every recogniser.
+    pub fn build(self) -> Result<Engine, Error> {
+        let public_ac = if self.public_names.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&self.public_names)
+                    .map_err(|e| Error::Build(e.to_string()))?,
+            )
+        };
+        let public_contacts = self
+            .public_contacts
+            .iter()
+            .map(|c| contact_key(c))
+            .collect();
+        Ok(Engine {
+            names: PersonNames::new(),
+            addresses: Addresses::new().map_err(|e| Error::Build(e.to_string()))?,
+            bank: BankDetails::new().map_err(|e| Error::Build(e.to_string()))?,
+            vehicles: VehicleRegistrations::new().map_err(|e| Error::Build(e.to_string()))?,
+            phones: AnyPhones::new().map_err(|e| Error::Build(e.to_string()))?,
+            special: SpecialCategory::new().map_err(|e| Error::Build(e.to_string()))?,
+            exemptions: Exemptions::new().map_err(|e| Error::Build(e.to_string()))?,
+            staff: self.staff.unwrap_or_default(),
+            staff_policy: self.staff_policy,
+            professional_policy: self.professional_policy,
+            public_ac,
+            public_contacts,
+        })
+    }
+}
+
+/// Digits of a phone or the lowercase e-mail, for comparing contacts.
+fn contact_key(s: &str) -> String {
+    if s.contains('@') {
+        s.trim().to_lowercase()
+    } else {
+        s.chars().filter(char::is_ascii_digit).collect()
+    }
+}
+
+/// Every recogniser, compiled once. Immutable and `Send + Sync`.
+#[derive(Debug)]
+pub struct Engine {
+    names: PersonNames,
+    addresses: Addresses,
+    bank: BankDetails,
+    vehicles: VehicleRegistrations,
+    phones: AnyPhones,
+    special: SpecialCategory,
+    exemptions: Exemptions,
+    staff: StaffDirectory,
+    staff_policy: StaffPolicy,
+    professional_policy: StaffPolicy,
+    public_ac: Option<AhoCorasick>,
+    public_contacts: HashSet<String>,
+}
+
+fn from_entity(e: &Entity, text: &str) -> Option<Finding> {
+    let kind = match e.kind {
+        EntityKind::Email => FindingKind::Email,
+        EntityKind::Phone => FindingKind::Phone,
+        EntityKind::NiNumber => FindingKind::NiNumber,
+        EntityKind::NhsNumber => FindingKind::NhsNumber,
+        EntityKind::Postcode => FindingKind::Postcode,
+        EntityKind::DateOfBirth => FindingKind::Date,
+        // A date is personal data only as a date of birth.
+        EntityKind::Date if is_birth_context(text, e.span.start) => FindingKind::Date,
+        _ => return None,
+    };
+    Some(Finding {
+        kind,
+        span: e.span,
+        normalised: e.normalised.clone(),
+        confidence: e.confidence,
+        recogniser: e.recogniser,
+    })
+}
+
+/// The redaction category of a finding kind.
+pub fn category_of(kind: FindingKind) -> Category {
+    match kind {
+        FindingKind::PersonName => Category::ThirdPartyName,
+        FindingKind::Email | FindingKind::Phone => Category::ThirdPartyContact,
+        FindingKind::NiNumber
+        | FindingKind::NhsNumber
+        | FindingKind::Date
+        | FindingKind::Reference => Category::ThirdPartyIdentifier,
+        FindingKind::Postcode | FindingKind::Address => Category::ThirdPartyAddress,
+        FindingKind::SortCode | FindingKind::AccountNumber => Category::ThirdPartyFinancial,
+        FindingKind::VehicleRegistration => Category::ThirdPartyVehicle,
+        FindingKind::SpecialCategory => Category::SpecialCategory,
+    }
+}
+
+/// A pseudonymous key for a party: a short hash of kind and normalised form.
+pub fn party_key(kind: FindingKind, normalised: &str) -> String {
+    let fam = match kind {
+        FindingKind::PersonName => "name",
+        FindingKind::Email | FindingKind::Phone => "contact",
+        FindingKind::Address | FindingKind::Postcode => "address",
+        _ => kind.as_str(),
+    };
+    let h = blake3::hash(format!("{fam}\u{0}{normalised}").as_bytes());
+    let hex = h.to_hex();
+    format!("p:{}", hex.as_str().get(..12).unwrap_or(""))
+}
+
+impl Engine {
+    /// A builder.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// The person-name recogniser (for gazetteer lookups).
+    pub fn person_names(&self) -> &PersonNames {
+        &self.names
+    }
+
+    /// The staff directory.
+    pub fn staff(&self) -> &StaffDirectory {
+        &self.staff
+    }
+
+    /// The whole recogniser pass over `text`: identifiers (from
+    /// `sarx-detect`), any-format phones, person names, street addresses,
+    /// bank details, vehicle registrations and special-category cues, sorted
+    /// by position. Overlaps between kinds are kept; a person name inside an
+    /// e-mail address is dropped.
+    pub fn findings(&self, text: &str) -> Vec<Finding> {
+        let mut out: Vec<Finding> = Recognisers::shared()
+            .find(text)
+            .iter()
+            .filter_map(|e| from_entity(e, text))
+            .collect();
+        let ids: Vec<Span> = out.iter().map(|f| f.span).collect();
+        for p in self.phones.find(text) {
+            if !ids.iter().any(|s| s.overlaps(&p.span)) {
+                out.push(p);
+            }
+        }
+        let emails: Vec<Span> = out
+            .iter()
+            .filter(|f| f.kind == FindingKind::Email)
+            .map(|f| f.span)
+            .collect();
+        for n in self.names.find(text) {
+            if !emails.iter().any(|s| s.overlaps(&n.span)) {
+                out.push(n);
+            }
+        }
+        out.extend(self.addresses.find(text));
+        let taken: Vec<Span> = out.iter().map(|f| f.span).collect();
+        for f in self
+            .bank
+            .find(text)
+            .into_iter()
+            .chain(self.vehicles.find(text))
+        {
+            if !taken.iter().any(|s| s.overlaps(&f.span)) {
+                out.push(f);
+            }
+        }
+        out.extend(self.special.find(text));
+        out.sort_by_key(|f| (f.span.start, f.span.end));
+        out
+    }
+
+    /// The plan of one record. `subject` keeps the requester's own data.
+    pub fn plan(&self, record: &Record, subject: Option<&SubjectMatcher>) -> RecordPlan {
+        self.plan_text(&record.id, &record.text, subject)
+    }
+
+    /// The plan of one text.
+    pub fn plan_text(
+        &self,
+        record_id: &RecordId,
+        text: &str,
+        subject: Option<&SubjectMatcher>,
+    ) -> RecordPlan {
+        let mut plan = RecordPlan::new(record_id.clone());
+        let own: Vec<Entity> = subject.map(|m| m.subject_spans(text)).unwrap_or_default();
+        let own_spans: Vec<Span> = own.iter().map(|e| e.span).collect();
+        for e in &own {
+            plan.kept.push(Kept {
+                start: e.span.start,
+                end: e.span.end,
+                reason: KeepReason::Subject,
+                recogniser: e.recognised_as(),
+            });
+        }
+        let public: Vec<Span> = self
+            .public_ac
+            .as_ref()
+            .map(|ac| {
+                ac.find_iter(text)
+                    .filter(|m| word_bounded(text, m.start(), m.end()))
+                    .map(|m| Span::new(m.start(), m.end()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let findings = self.findings(text);
+        // Person mentions in order, for attributing special-category cues:
+        // (span, is_third_party).
+        let mut people: Vec<(Span, bool)> = own_spans
+            .iter()
+            .zip(&own)
+            .filter(|(_, e)| matches!(e.kind, EntityKind::Name | EntityKind::Alias))
+            .map(|(s, _)| (*s, false))
+            .collect();
+        let mut specials = Vec::new();
+        for f in &findings {
+            if f.kind == FindingKind::SpecialCategory {
+                specials.push(f);
+                continue;
+            }
+            match self.classify(f, text, &own_spans, subject, &public) {
+                Some(reason) => {
+                    if f.kind == FindingKind::PersonName && reason == KeepReason::Subject {
+                        people.push((f.span, false));
+                    }
+                    plan.kept.push(Kept {
+                        start: f.span.start,
+                        end: f.span.end,
+                        reason,
+                        recogniser: f.recogniser.to_owned(),
+                    });
+                }
+                None => {
+                    if f.kind == FindingKind::PersonName {
+                        people.push((f.span, true));
+                    }
+                    plan.redactions.push(redaction(f, category_of(f.kind)));
+                }
+            }
+        }
+        people.sort_by_key(|(s, _)| s.start);
+        for f in specials {
+            // Nearest person mention before the cue in the same sentence.
+            let sentence_start = text
+                .get(..f.span.start)
+                .and_then(|b| b.rfind(['.', '!', '?', '\n']))
+                .map_or(0, |i| i + 1);
+            let nearest = people
+                .iter()
+                .rev()
+                .find(|(s, _)| s.end <= f.span.start && s.start >= sentence_start);
+            if let Some((_, true)) = nearest {
+                for piece in subtract(f.span, &own_spans) {
+                    plan.redactions.push(Redaction {
+                        start: piece.start,
+                        end: piece.end,
+                        ..redaction(f, Category::SpecialCategory)
+                    });
+                }
+            }
+        }
+        plan.exemptions = self.exemptions.flags(text);
+        plan.warnings = identifiability_warnings(text, &plan.redactions);
+        plan.normalise();
+        plan
+    }
+
+    /// `None` when the finding is a third party's data (redact), else why
+    /// it is kept.
+    fn classify(
+        &self,
+        f: &Finding,
+        text: &str,
+        own: &[Span],
+        subject: Option<&SubjectMatcher>,
+        public: &[Span],
+    ) -> Option<KeepReason> {
+        let surface = f.span.slice(text).unwrap_or("");
+        let overlaps_own = own.iter().any(|s| s.overlaps(&f.span));
+        match f.kind {
+            FindingKind::PersonName => {
+                if overlaps_own {
+                    let covered: usize = own
+                        .iter()
+                        .filter(|s| s.overlaps(&f.span))
+                        .map(|s| s.end.min(f.span.end) - s.start.max(f.span.start))
+                        .sum();
+                    if covered + 3 >= f.span.len()
+                        || subject.is_some_and(|m| m.is_subject_name(surface))
+                    {
+                        return Some(KeepReason::Subject);
+                    }
+                } else if subject.is_some_and(|m| m.is_subject_name(surface)) {
+                    return Some(KeepReason::Subject);
+                }
+                if public
+                    .iter()
+                    .any(|s| s.start <= f.span.start && f.span.end <= s.end)
+                {
+                    return Some(KeepReason::Public);
+                }
+                let before = before_window(text, f.span.start, 40).to_lowercase();
+                let titled = before.trim_end().ends_with(['.', 'r', 's', 'x'])
+                    && [
+                        "mr", "mrs", "ms", "miss", "mx", "dr", "mr.", "mrs.", "ms.", "dr.",
+                    ]
+                    .iter()
+                    .any(|t| before.trim_end().ends_with(t));
+                if self.staff.is_staff_name(surface, titled) {
+                    return match self.staff_policy {
+                        StaffPolicy::Keep => Some(KeepReason::Staff),
+                        StaffPolicy::Redact => None,
+                    };
+                }
+                let after = after_window(text, f.span.end, 30).to_lowercase();
+                if self.professional_policy == StaffPolicy::Keep
+                    && (PROFESSIONAL_BEFORE.iter().any(|c| before.ends_with(c))
+                        || PROFESSIONAL_AFTER.iter().any(|c| after.starts_with(c)))
+                {
+                    return Some(KeepReason::Professional);
+                }
+                None
+            }
+            FindingKind::Email | FindingKind::Phone => {
+                if overlaps_own {
+                    return Some(KeepReason::Subject);
+                }
+                let key = contact_key(surface);
+                if self.public_contacts.contains(&key) {
+                    return Some(KeepReason::Public);
+                }
+                if f.kind == FindingKind::Email {
+                    let local = key.split('@').next().unwrap_or("");
+                    if ORG_MAILBOXES.contains(&local) {
+                        return Some(KeepReason::Public);
+                    }
+                }
+                let staff = if f.kind == FindingKind::Email {
+                    self.staff.is_staff_email(surface)
+                } else {
+                    self.staff.is_staff_phone(surface)
+                };
+                if staff {
+                    return match self.staff_policy {
+                        StaffPolicy::Keep => Some(KeepReason::Staff),
+                        StaffPolicy::Redact => None,
+                    };
+                }
+                None
+            }
+            _ => {
+                if overlaps_own {
+                    Some(KeepReason::Subject)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+trait RecognisedAs {
+    fn recognised_as(&self) -> String;
+}
+
+impl RecognisedAs for Entity {
+    fn recognised_as(&self) -> String {
+        format!("{}:{}", self.recogniser, self.kind.as_str())
+    }
+}
+
+fn redaction(f: &Finding, category: Category) -> Redaction {
+    Redaction {
+        start: f.span.start,
+        end: f.span.end,
+        category,
+        reason_code: REASON_THIRD_PARTY.to_owned(),
+        legal_basis: BASIS_THIRD_PARTY.to_owned(),
+        confidence: f.confidence,
+        recogniser: f.recogniser.to_owned(),
+        party: party_key(f.kind, &f.normalised),
+    }
+}
+
+/// `span` minus every span in `holes`.
+fn subtract(span: Span, holes: &[Span]) -> Vec<Span> {
+    let mut pieces = vec![span];
+    for h in holes {
+        pieces = pieces
+            .into_iter()
+            .flat_map(|p| {
+                if !p.overlaps(h) {
+                    return vec![p];
+                }
+                let mut v = Vec::new();
+                if p.start < h.start {
+                    v.push(Span::new(p.start, h.start));
+                }
+                if h.end < p.end {
+                    v.push(Span::new(h.end, p.end));
+                }
+                v
+            })
+            .collect();
+    }
+    pieces
+}
+
+/// Records where a redacted third party is still identifiable: a
+/// relationship word right before a redacted name (`her son [REDACTED]`),
+/// or a location that points at one household (`the tenant at number 14`,
+/// `next door`).
+pub fn identifiability_warnings(text: &str, redactions: &[Redaction]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for r in redactions
+        .iter()
+        .filter(|r| r.category == Category::ThirdPartyName)
+    {
+        let before = before_window(text, r.start, 24);
+        let lower = before.to_lowercase();
+        let trimmed = lower.trim_end();
+        if let Some(word) = RELATIONSHIPS.iter().find(|w| {
+            trimmed.ends_with(*w)
+                && trimmed
+                    .get(..trimmed.len() - w.len())
+                    .and_then(|s| s.chars().next_back())
+                    .is_none_or(|c| !c.is_alphanumeric())
+        }) {
+            let start = r.start - (before.len() - trimmed.len()) - word.len();
+            out.push(Warning {
+                code: "relationship_context".into(),
+                start,
+                end: start + word.len(),
+                message:
+                    "a relationship word next to a redacted name may still identify the third party"
+                        .into(),
+            });
+        }
+    }
+    let lower = text.to_ascii_lowercase();
+    for cue in [
+        "the tenant at number",
+        "the tenant at no",
+        "the neighbour at number",
+        "neighbour at number",
+        "tenant at number",
+        "the family at number",
+        "the family at no",
+        "the people at number",
+        "the man at number",
+        "the woman at number",
+        "the lady at number",
+        "the occupant of number",
+        "the occupier of number",
+        "resident at number",
+        "the tenant of flat",
+        "the tenant in flat",
+        "neighbour in flat",
+        "next door neighbour",
+        "next-door neighbour",
+        "neighbour next door",
+        "upstairs neighbour",
+        "downstairs neighbour",
+        "the flat above",
+        "the flat below",
+    ] {
+        for (i, _) in lower.match_indices(cue) {
+            if !word_bounded(text, i, i + cue.len()) && !cue.ends_with("no") {
+                continue;
+            }
+            out.push(Warning {
+                code: "location_context".into(),
+                start: i,
+                end: i + cue.len(),
+                message: "a location may identify a third party's household".into(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,2165 @@
+//! Person names: a gazetteer of UK forenames and surnames combined with
+//! titles, capitalisation, initials and context cues.
+//!
+//! **How.** The text is cut into words; runs of capitalised words, initials
+//! and ALL-CAPS words on one line separated by single spaces form a
+//! *chain*. Leading and trailing words that are never names (`The`, `Dear`,
+//! days, months, …) are trimmed off and a chain is split at them. A chain is
+//! a name when there is evidence:
+//!
+//! - a title before it: `Mr`, `Mrs`, `Ms`, `Miss`, `Mx`, `Dr`, `Rev`, `Sir`,
+//!   `Cllr` (also `Mr and Mrs Okafor`);
+//! - a context cue before it (`Dear`, `Hi`, `my name is`, `my neighbour`,
+//!   `witness`, `her son`, `the tenant`, `said`, `From:`) or after it
+//!   (`said`, `told`, `reported`, an e-mail address in `<…>`), or it stands
+//!   alone on the line after a sign-off (`Kind regards`, `Yours sincerely`);
+//! - two or more words where the first is a known forename or an initial
+//!   (`Teresa Kreutzmann`, `J. Smith`), or the last is a known surname;
+//! - a single known forename that is not also a common word or place
+//!   (`Catherine` yes, `Will`, `May`, `Florence` no), or a single known
+//!   surname that is not a common word, away from the start of a sentence.
+//!
+//! A chain whose last word makes it a place or an organisation (`Victoria
+//! Road`, `Leeds City Council`, `St James Hospital`) or that follows `the`
+//! without a title is not a name.
+//!
+//! **True:** `Dear Mrs Okafor,` → `Okafor`; `my neighbour Janet Smith` →
+//! `Janet Smith`; `spoke to J. A. Kowalski` → `J. A. Kowalski`; `Regards,\nPriya`
+//! → `Priya`; `From: "Jo Bloggs" <jo@example.org>` → `Jo Bloggs`.
+//! **False:** `Will you call?`; `Leeds City Council`; `Victoria Road`;
+//! `The Princess Royal`; `Monday 3 March`.
+//!
+//! Forenames: ONS and NISRA baby-name files (Open Government Licence v3.0);
+//! surnames: a hand-compiled list; see `data/PROVENANCE.md`.
+
+use std::collections::HashSet;
+
+use sarx_model::Span;
+
+use super::{Finding, FindingKind};
+
+const FORENAMES: &str = include_str!("../../data/forenames.txt");
+const SURNAMES: &str = include_str!("../../data/surnames.txt");
+
+/// Titles that introduce a name (lowercase, without the dot).
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "rev",
+    "revd",
+    "sir",
+    "dame",
+    "lady",
+    "lord",
+    "prof",
+    "professor",
+    "cllr",
+    "councillor",
+    "pc",
+    "ds",
+    "dc",
+    "sgt",
+    "insp",
+];
+
+/// Capitalised words that are never a name on their own: function words
+/// that start sentences, greetings, days, months, e-mail and letter words.
+const STOP: &[&str] = &[
+    "a",
+    "about",
+    "after",
+    "again",
+    "all",
+    "also",
+    "although",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "best",
+    "both",
+    "but",
+    "by",
+    "can",
+    "cannot",
+    "could",
+    "dear",
+    "did",
+    "do",
+    "does",
+    "done",
+    "each",
+    "either",
+    "even",
+    "every",
+    "for",
+    "from",
+    "good",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "hello",
+    "her",
+    "here",
+    "hers",
+    "hey",
+    "hi",
+    "him",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "kind",
+    "let",
+    "many",
+    "me",
+    "might",
+    "mine",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "neither",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "ok",
+    "okay",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "please",
+    "re",
+    "regards",
+    "same",
+    "she",
+    "should",
+    "since",
+    "so",
+    "some",
+    "such",
+    "than",
+    "thank",
+    "thanks",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "was",
+    "we",
+    "well",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yes",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "sincerely",
+    "faithfully",
+    "cheers",
+    "best",
+    "wishes",
+    "warm",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "tomorrow",
+    "yesterday",
+    "tonight",
+    "morning",
+    "afternoon",
+    "evening",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+    "subject",
+    "date",
+    "sent",
+    "cc",
+    "bcc",
+    "fw",
+    "fwd",
+    "attachment",
+    "attachments",
+    "note",
+    "notes",
+    "tel",
+    "telephone",
+    "mobile",
+    "email",
+    "e-mail",
+    "phone",
+    "fax",
+    "address",
+    "postcode",
+    "ref",
+    "reference",
+    "name",
+    "names",
+    "signed",
+    "dob",
+    "nhs",
+    "ni",
+    "uk",
+    "gb",
+    "usa",
+    "us",
+    "eu",
+    "council",
+    "city",
+    "county",
+    "borough",
+    "district",
+    "housing",
+    "association",
+    "team",
+    "department",
+    "dept",
+    "service",
+    "services",
+    "office",
+    "officer",
+    "manager",
+    "director",
+    "head",
+    "chief",
+    "executive",
+    "assistant",
+    "senior",
+    "support",
+    "worker",
+    "social",
+    "care",
+    "health",
+    "centre",
+    "center",
+    "hospital",
+    "surgery",
+    "school",
+    "college",
+    "university",
+    "police",
+    "station",
+    "court",
+    "tribunal",
+    "trust",
+    "foundation",
+    "group",
+    "ltd",
+    "limited",
+    "plc",
+    "inc",
+    "llp",
+    "company",
+    "bank",
+    "building",
+    "society",
+    "church",
+    "street",
+    "road",
+    "lane",
+    "avenue",
+    "drive",
+    "close",
+    "crescent",
+    "place",
+    "way",
+    "gardens",
+    "grove",
+    "terrace",
+    "walk",
+    "row",
+    "square",
+    "mews",
+    "rise",
+    "view",
+    "parade",
+    "flat",
+    "apartment",
+    "house",
+    "block",
+    "estate",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "upper",
+    "lower",
+    "great",
+    "new",
+    "old",
+    "little",
+    "royal",
+    "national",
+    "international",
+    "british",
+    "english",
+    "scottish",
+    "welsh",
+    "irish",
+    "united",
+    "kingdom",
+    "england",
+    "wales",
+    "scotland",
+    "ireland",
+    "britain",
+    "europe",
+    "european",
+    "christmas",
+    "easter",
+    "bank",
+    "holiday",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "rev",
+    "sir",
+    "madam",
+    "customer",
+    "tenant",
+    "tenancy",
+    "landlord",
+    "repairs",
+    "repair",
+    "rent",
+    "arrears",
+    "account",
+    "case",
+    "complaint",
+    "request",
+    "report",
+    "meeting",
+    "appointment",
+    "visit",
+    "letter",
+    "update",
+    "urgent",
+    "important",
+    "confidential",
+    "private",
+    "re",
+    "yours",
+    "attached",
+    "please",
+    "sorry",
+    "hope",
+    "dear",
+    "sirs",
+    "hereby",
+    "whereas",
+    "section",
+    "schedule",
+    "part",
+    "act",
+    "law",
+    "article",
+    "page",
+    "table",
+    "figure",
+    "chapter",
+    "total",
+    "number",
+    "no",
+    "order",
+    "notice",
+    "form",
+    "policy",
+    "plan",
+    "data",
+    "information",
+    "personal",
+    "protection",
+    "subject",
+    "access",
+    "freedom",
+    "request",
+    "gdpr",
+    "dpa",
+    "asb",
+    "id",
+    "pdf",
+    "doc",
+    "docx",
+    "xlsx",
+    "csv",
+    "zip",
+    "http",
+    "https",
+    "www",
+    "com",
+    "org",
+    "net",
+    "gov",
+    "co",
+    "ac",
+    "mailto",
+    "ask",
+    "call",
+    "tell",
+    "send",
+    "get",
+    "give",
+    "go",
+    "come",
+    "see",
+    "look",
+    "make",
+    "take",
+    "find",
+    "keep",
+    "meet",
+    "thank",
+    "welcome",
+    "dont",
+    "don't",
+    "can't",
+    "won't",
+    "i'm",
+    "i'll",
+    "i've",
+    "i'd",
+    "we're",
+    "we'll",
+    "it's",
+    "that's",
+    "there's",
+    "what's",
+    "let's",
+    "he's",
+    "she's",
+    "they're",
+    "you're",
+    "you'll",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "didn't",
+    "doesn't",
+    "haven't",
+    "hasn't",
+    "hadn't",
+    "couldn't",
+    "wouldn't",
+    "shouldn't",
+    "bot",
+    "user",
+    "patient",
+    "client",
+    "resident",
+    "residents",
+    "neighbour",
+    "neighbours",
+    "witness",
+    "mother",
+    "father",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "partner",
+    "brother",
+    "sister",
+    "family",
+    "friend",
+    "children",
+    "child",
+    "baby",
+    "boy",
+    "girl",
+    "man",
+    "woman",
+    "people",
+    "person",
+    "everyone",
+    "someone",
+    "anyone",
+    "nobody",
+    "somebody",
+    "everybody",
+    "something",
+    "nothing",
+    "everything",
+    "anything",
+    "other",
+    "others",
+    "another",
+    "first",
+    "second",
+    "third",
+    "last",
+    "next",
+    "previous",
+    "final",
+    "following",
+    "above",
+    "below",
+    "per",
+    "via",
+    "vs",
+    "etc",
+    "approx",
+    "total",
+    "sum",
+    "amount",
+    "balance",
+    "payment",
+    "payments",
+    "credit",
+    "debit",
+    "card",
+    "visa",
+    "mastercard",
+    "iban",
+    "swift",
+    "bic",
+    "ssn",
+    "ip",
+    "url",
+    "api",
+    "mission",
+    "statement",
+    "birthday",
+    "weekend",
+    "week",
+    "month",
+    "year",
+    "years",
+    "day",
+    "days",
+    "hour",
+    "hours",
+    "minute",
+    "minutes",
+    "time",
+    "times",
+    "white",
+    "black",
+    "red",
+    "blue",
+    "green",
+    "yellow",
+    "orange",
+    "purple",
+    "pink",
+    "grey",
+    "gray",
+    "brown",
+    "gold",
+    "silver",
+    "god",
+    "jesus",
+    "christ",
+    "allah",
+    "lord",
+    "queen",
+    "king",
+    "prince",
+    "princess",
+    "duke",
+    "duchess",
+    "president",
+    "minister",
+    "prime",
+    "secretary",
+    "mayor",
+    "governor",
+    "senator",
+    "bishop",
+    "father",
+    "saint",
+    "st",
+    "mount",
+    "lake",
+    "river",
+    "island",
+    "islands",
+    "bay",
+    "port",
+    "fort",
+    "park",
+    "hill",
+    "valley",
+    "beach",
+    "airport",
+    "hotel",
+    "restaurant",
+    "cafe",
+    "bar",
+    "club",
+    "market",
+    "mall",
+    "shop",
+    "store",
+    "museum",
+    "library",
+    "gallery",
+    "theatre",
+    "theater",
+    "cinema",
+    "stadium",
+    "arena",
+    "bridge",
+    "tower",
+    "castle",
+    "palace",
+    "abbey",
+    "cathedral",
+    "temple",
+    "mosque",
+    "synagogue",
+    "chapel",
+    "orchestra",
+    "band",
+    "film",
+    "movie",
+    "show",
+    "book",
+    "song",
+    "album",
+    "game",
+    "games",
+    "cup",
+    "league",
+    "championship",
+    "award",
+    "awards",
+    "prize",
+    "festival",
+    "party",
+    "war",
+    "battle",
+    "army",
+    "navy",
+    "force",
+    "forces",
+    "air",
+    "border",
+    "agency",
+    "authority",
+    "commission",
+    "committee",
+    "board",
+    "institute",
+    "ministry",
+    "parliament",
+    "government",
+    "state",
+    "states",
+    "republic",
+    "federal",
+    "empire",
+];
+
+/// Forenames and surnames that are also common words or places: accepted
+/// only with other evidence (a title, a cue, a second name word).
+const AMBIGUOUS: &[&str] = &[
+    "will",
+    "may",
+    "mark",
+    "bill",
+    "grace",
+    "hope",
+    "faith",
+    "joy",
+    "rose",
+    "holly",
+    "ivy",
+    "summer",
+    "autumn",
+    "april",
+    "june",
+    "august",
+    "dawn",
+    "sunny",
+    "rich",
+    "art",
+    "guy",
+    "frank",
+    "pat",
+    "sue",
+    "don",
+    "ray",
+    "rob",
+    "chase",
+    "hunter",
+    "mason",
+    "carter",
+    "cooper",
+    "taylor",
+    "baker",
+    "miller",
+    "brown",
+    "white",
+    "green",
+    "wood",
+    "woods",
+    "hill",
+    "king",
+    "cook",
+    "long",
+    "day",
+    "west",
+    "field",
+    "page",
+    "lord",
+    "bond",
+    "ball",
+    "bell",
+    "cross",
+    "stone",
+    "read",
+    "ford",
+    "banks",
+    "bird",
+    "fox",
+    "hart",
+    "hunt",
+    "mann",
+    "marsh",
+    "mills",
+    "moss",
+    "rice",
+    "young",
+    "wells",
+    "lane",
+    "park",
+    "bull",
+    "senior",
+    "kay",
+    "lad",
+    "rai",
+    "stan",
+    "popa",
+    "ho",
+    "ng",
+    "le",
+    "li",
+    "lam",
+    "lee",
+    "wong",
+    "chan",
+    "gill",
+    "lucky",
+    "london",
+    "paris",
+    "chelsea",
+    "florence",
+    "victoria",
+    "sydney",
+    "jordan",
+    "india",
+    "kent",
+    "lincoln",
+    "austin",
+    "dallas",
+    "brooklyn",
+    "jersey",
+    "georgia",
+    "carolina",
+    "virginia",
+    "phoenix",
+    "orlando",
+    "israel",
+    "milan",
+    "york",
+    "devon",
+    "cornwall",
+    "chester",
+    "preston",
+    "sheffield",
+    "derby",
+    "stirling",
+    "camden",
+    "hampton",
+    "windsor",
+    "clifton",
+    "ashton",
+    "bradford",
+    "luton",
+    "darlington",
+    "shannon",
+    "dublin",
+    "kerry",
+    "clare",
+    "cork",
+    "down",
+    "armagh",
+    "tyrone",
+    "derry",
+    "santiago",
+    "sierra",
+    "asia",
+    "africa",
+    "america",
+    "china",
+    "egypt",
+    "kenya",
+    "ghana",
+    "nigeria",
+    "poland",
+    "holland",
+    "france",
+    "germany",
+    "spain",
+    "italy",
+    "canada",
+    "mercedes",
+    "porsche",
+    "tesla",
+    "royal",
+    "prince",
+    "princess",
+    "duke",
+    "earl",
+    "king",
+    "queen",
+    "angel",
+    "star",
+    "sky",
+    "storm",
+    "river",
+    "ocean",
+    "rain",
+    "snow",
+    "blue",
+    "honey",
+    "sugar",
+    "candy",
+    "ruby",
+    "amber",
+    "jade",
+    "pearl",
+    "crystal",
+    "diamond",
+    "jewel",
+    "gem",
+    "coral",
+    "violet",
+    "lily",
+    "daisy",
+    "poppy",
+    "iris",
+    "heather",
+    "hazel",
+    "willow",
+    "olive",
+    "primrose",
+    "jasmine",
+    "saffron",
+    "sage",
+    "basil",
+    "bay",
+    "clay",
+    "flint",
+    "forest",
+    "glen",
+    "heath",
+    "brook",
+    "dale",
+    "marsh",
+    "reed",
+    "rowan",
+    "ash",
+    "oak",
+    "birch",
+    "cedar",
+    "north",
+    "south",
+    "west",
+    "east",
+    "winter",
+    "spring",
+    "harvest",
+    "happy",
+    "precious",
+    "patience",
+    "prudence",
+    "charity",
+    "mercy",
+    "honor",
+    "honour",
+    "justice",
+    "liberty",
+    "unity",
+    "harmony",
+    "melody",
+    "destiny",
+    "trinity",
+    "genesis",
+    "eden",
+    "nova",
+    "luna",
+    "stella",
+    "aurora",
+    "legend",
+    "legacy",
+    "messiah",
+    "saint",
+    "bishop",
+    "major",
+    "general",
+    "judge",
+    "deacon",
+    "sterling",
+    "cash",
+    "penny",
+    "bobby",
+    "jack",
+    "nick",
+    "jimmy",
+    "sally",
+    "polly",
+    "kitty",
+    "buddy",
+    "rocky",
+    "rusty",
+    "dusty",
+    "sandy",
+    "misty",
+    "cherry",
+    "berry",
+    "apple",
+    "august",
+    "january",
+    "march",
+    "ace",
+    "rex",
+    "max",
+    "sonny",
+    "early",
+    "young",
+    "noble",
+    "gay",
+    "love",
+    "don",
+    "van",
+    "von",
+    "de",
+    "del",
+    "della",
+    "di",
+    "da",
+    "du",
+    "la",
+    "el",
+    "al",
+    "bin",
+    "ben",
+    "abu",
+    "mac",
+    "mc",
+    "o",
+    "st",
+    "st.",
+    "so",
+    "in",
+    "is",
+    "it",
+    "an",
+    "as",
+    "at",
+    "be",
+    "by",
+    "do",
+    "go",
+    "he",
+    "me",
+    "my",
+    "no",
+    "of",
+    "on",
+    "or",
+    "to",
+    "up",
+    "us",
+    "we",
+    "ok",
+    "hi",
+    "ms",
+    "mr",
+    "dr",
+    "job",
+    "case",
+    "cole",
+    "price",
+    "hall",
+    "ward",
+    "shaw",
+    "bishop",
+    "rogers",
+    "mills",
+    "parsons",
+    "stevens",
+    "potter",
+    "porter",
+    "fisher",
+    "butler",
+    "turner",
+    "walker",
+    "mason",
+    "marshall",
+    "barber",
+    "slater",
+    "gardner",
+    "gardener",
+    "fowler",
+    "hayward",
+    "webster",
+    "shepherd",
+    "newman",
+    "freeman",
+    "wright",
+    "armstrong",
+    "french",
+    "english",
+    "welsh",
+    "scott",
+    "irish",
+    "holmes",
+    "church",
+    "chapel",
+    "temple",
+    "london",
+    "tower",
+    "bridge",
+    "street",
+    "road",
+    "lane",
+    "court",
+    "gate",
+    "gates",
+    "mount",
+    "abbey",
+    "castle",
+];
+
+/// UK and world places that also occur as given names: ambiguous.
+const PLACES: &[&str] = &[
+    "leeds",
+    "bradford",
+    "manchester",
+    "liverpool",
+    "birmingham",
+    "bristol",
+    "glasgow",
+    "edinburgh",
+    "cardiff",
+    "belfast",
+    "newcastle",
+    "nottingham",
+    "leicester",
+    "coventry",
+    "hull",
+    "brighton",
+    "oxford",
+    "cambridge",
+    "bath",
+    "durham",
+    "lancaster",
+    "wakefield",
+    "harrogate",
+    "halifax",
+    "huddersfield",
+    "otley",
+    "ilkley",
+    "keighley",
+    "pudsey",
+    "morley",
+    "roundhay",
+    "headingley",
+    "chapeltown",
+    "harehills",
+    "seacroft",
+    "wetherby",
+    "selby",
+    "skipton",
+    "ripon",
+    "dewsbury",
+    "batley",
+    "barnsley",
+    "doncaster",
+    "rotherham",
+    "scarborough",
+    "whitby",
+    "middlesbrough",
+    "sunderland",
+    "carlisle",
+    "kendal",
+    "blackpool",
+    "bolton",
+    "bury",
+    "wigan",
+    "salford",
+    "stockport",
+    "oldham",
+    "rochdale",
+    "burnley",
+    "blackburn",
+    "warrington",
+    "crewe",
+    "stoke",
+    "derby",
+    "lincoln",
+    "norwich",
+    "ipswich",
+    "colchester",
+    "reading",
+    "swindon",
+    "exeter",
+    "plymouth",
+    "truro",
+    "southampton",
+    "portsmouth",
+    "bournemouth",
+    "canterbury",
+    "dover",
+    "guildford",
+    "watford",
+    "luton",
+    "bedford",
+    "northampton",
+    "peterborough",
+    "milton",
+    "aberdeen",
+    "dundee",
+    "inverness",
+    "perth",
+    "stirling",
+    "swansea",
+    "newport",
+    "wrexham",
+    "bangor",
+    "derry",
+    "lisburn",
+    "newry",
+    "armagh",
+    "omagh",
+    "enniskillen",
+    "sydney",
+    "melbourne",
+    "boston",
+    "houston",
+    "denver",
+    "memphis",
+    "nashville",
+    "atlanta",
+    "tokyo",
+    "berlin",
+    "madrid",
+    "rome",
+    "vienna",
+    "geneva",
+    "zurich",
+    "moscow",
+    "cairo",
+    "lagos",
+    "accra",
+    "nairobi",
+    "karachi",
+    "lahore",
+    "delhi",
+    "mumbai",
+    "dhaka",
+    "kabul",
+    "kingston",
+    "havana",
+    "lima",
+    "quito",
+    "santiago",
+    "montreal",
+    "toronto",
+    "vancouver",
+    "dakota",
+    "montana",
+    "nevada",
+    "arizona",
+    "texas",
+    "utah",
+    "alabama",
+    "indiana",
+    "kansas",
+    "savannah",
+    "charlotte",
+    "cheyenne",
+    "aspen",
+    "vegas",
+    "hollywood",
+    "cuba",
+    "jamaica",
+    "kenya",
+    "uganda",
+    "somalia",
+    "syria",
+    "iran",
+    "iraq",
+    "oman",
+    "yemen",
+    "qatar",
+    "dubai",
+    "tunisia",
+    "libya",
+    "sudan",
+    "chad",
+    "mali",
+    "niger",
+    "gambia",
+    "zambia",
+    "namibia",
+    "bolivia",
+    "peru",
+    "chile",
+    "brazil",
+    "argentina",
+    "mexico",
+    "panama",
+    "columbia",
+    "colombia",
+    "ecuador",
+    "venezuela",
+    "guyana",
+    "trinidad",
+    "tobago",
+    "barbados",
+    "grenada",
+    "antigua",
+    "dominica",
+    "bermuda",
+    "bahamas",
+    "haiti",
+    "malta",
+    "cyprus",
+    "greece",
+    "turkey",
+    "albania",
+    "serbia",
+    "croatia",
+    "bosnia",
+    "kosovo",
+    "romania",
+    "bulgaria",
+    "ukraine",
+    "russia",
+    "belarus",
+    "latvia",
+    "lithuania",
+    "estonia",
+    "finland",
+    "sweden",
+    "norway",
+    "denmark",
+    "iceland",
+    "scotland",
+    "wales",
+    "england",
+    "ireland",
+    "britain",
+    "europe",
+];
+
+/// Words that, as the last word of a chain, make it a place or organisation.
+const ORG_SUFFIX: &[&str] = &[
+    "council",
+    "road",
+    "rd",
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "lane",
+    "drive",
+    "close",
+    "crescent",
+    "place",
+    "way",
+    "gardens",
+    "grove",
+    "terrace",
+    "walk",
+    "row",
+    "square",
+    "mews",
+    "rise",
+    "view",
+    "parade",
+    "court",
+    "park",
+    "hill",
+    "green",
+    "estate",
+    "house",
+    "hall",
+    "centre",
+    "center",
+    "hospital",
+    "surgery",
+    "practice",
+    "clinic",
+    "school",
+    "academy",
+    "college",
+    "university",
+    "station",
+    "church",
+    "chapel",
+    "trust",
+    "association",
+    "housing",
+    "homes",
+    "group",
+    "partnership",
+    "ltd",
+    "limited",
+    "plc",
+    "llp",
+    "inc",
+    "co",
+    "company",
+    "services",
+    "solicitors",
+    "associates",
+    "bank",
+    "society",
+    "foundation",
+    "charity",
+    "authority",
+    "board",
+    "commission",
+    "police",
+    "constabulary",
+    "service",
+    "team",
+    "office",
+    "department",
+    "unit",
+    "ward",
+    "court",
+    "tribunal",
+    "prison",
+    "library",
+    "museum",
+    "hotel",
+    "club",
+    "stadium",
+    "airport",
+    "bridge",
+    "river",
+    "lake",
+    "valley",
+    "city",
+    "town",
+    "village",
+    "county",
+    "borough",
+    "district",
+    "region",
+    "island",
+    "islands",
+    "road.",
+    "orchestra",
+    "band",
+];
+
+/// Lowercase cues that, ending right before a chain, make it a name.
+const CUES_BEFORE: &[&str] = &[
+    "dear ",
+    "hi ",
+    "hello ",
+    "hey ",
+    "morning ",
+    "thanks ",
+    "thank you ",
+    "name is ",
+    "name was ",
+    "name: ",
+    "named ",
+    "called ",
+    "calls me ",
+    "call me ",
+    "known as ",
+    "aka ",
+    "neighbour ",
+    "neighbours ",
+    "neighbor ",
+    "witness ",
+    "witnesses ",
+    "son ",
+    "daughter ",
+    "wife ",
+    "husband ",
+    "partner ",
+    "ex-partner ",
+    "ex ",
+    "brother ",
+    "sister ",
+    "mother ",
+    "father ",
+    "mum ",
+    "dad ",
+    "friend ",
+    "boyfriend ",
+    "girlfriend ",
+    "fiancé ",
+    "fiance ",
+    "tenant ",
+    "lodger ",
+    "child ",
+    "children ",
+    "grandson ",
+    "granddaughter ",
+    "grandmother ",
+    "grandfather ",
+    "nan ",
+    "nephew ",
+    "niece ",
+    "uncle ",
+    "aunt ",
+    "auntie ",
+    "cousin ",
+    "carer ",
+    "stepson ",
+    "stepdaughter ",
+    "spoke to ",
+    "spoke with ",
+    "speak to ",
+    "speaking to ",
+    "met with ",
+    "visited by ",
+    "says ",
+    "said ",
+    "according to ",
+    "signed ",
+    "signed by ",
+    "from: ",
+    "to: ",
+    "cc: ",
+    "bcc: ",
+    "author: ",
+    "contact: ",
+    "attn: ",
+    "attention: ",
+    "c/o ",
+    "tenant: ",
+    "occupant ",
+    "occupier ",
+    "resident ",
+    "complainant ",
+    "perpetrator ",
+    "alleged perpetrator ",
+    "victim ",
+    "applicant ",
+    "claimant ",
+    "caller ",
+    "visitor ",
+    "colleague ",
+    "manager ",
+    "officer ",
+    "worker ",
+    "nurse ",
+    "gp ",
+    "doctor ",
+    "director ",
+    "by ",
+    "with ",
+    "and ",
+];
+
+/// Lowercase cues right after a chain that make it a name.
+const CUES_AFTER: &[&str] = &[
+    " said",
+    " says",
+    " told",
+    " reported",
+    " complained",
+    " stated",
+    " explained",
+    " asked",
+    " wrote",
+    " called",
+    " phoned",
+    " rang",
+    " emailed",
+    " e-mailed",
+    " replied",
+    " confirmed",
+    " alleged",
+    " claimed",
+    " admitted",
+    " denied",
+    " shouted",
+    " threatened",
+    " visited",
+    " (neighbour",
+    " (witness",
+    " (tenant",
+    " (son",
+    " (daughter",
+    " (partner",
+    " is a ",
+    " was a ",
+    "'s ",
+    "’s ",
+];
+
+/// Cues in [`CUES_BEFORE`] that are weak: a chain after them still needs one
+/// gazetteer word (`with Teresa`, not `with Persint`).
+const WEAK_CUES: &[&str] = &[
+    "by ", "with ", "and ", "thanks ", "to: ", "from: ", "morning ",
+];
+
+/// Sign-off lines: a chain alone on the next line is a name.
+const SIGN_OFFS: &[&str] = &[
+    "regards",
+    "kind regards",
+    "best regards",
+    "warm regards",
+    "many thanks",
+    "thanks",
+    "thank you",
+    "best wishes",
+    "best",
+    "yours sincerely",
+    "yours faithfully",
+    "sincerely",
+    "yours",
+    "cheers",
+    "with thanks",
+    "all the best",
+    "signed",
+];
+
+/// The person-name recogniser. Build once, share across threads.
+#[derive(Debug, Clone)]
+pub struct PersonNames {
+    forenames: HashSet<String>,
+    surnames: HashSet<String>,
+    stop: HashSet<&'static str>,
+    ambiguous: HashSet<&'static str>,
+    org_suffix: HashSet<&'static str>,
+    titles: HashSet<&'static str>,
+}
+
+impl Default for PersonNames {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `Smith`, `McDonald`, `O'Neill`, `Anne-Marie`.
+    Title,
+    /// `SMITH`.
+    Caps,
+    /// `J` or `J.` (the dot is outside the word).
+    Initial,
+    /// Anything else (lower case, digits).
+    Other,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    start: usize,
+    end: usize,
+    shape: Shape,
+}
+
+fn lines_of(list: &str) -> impl Iterator<Item = &str> {
+    list.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+/// Cuts `text` into words: letters, with inner apostrophes and hyphens.
+fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if !c.is_alphabetic() {
+            continue;
+        }
+        let start = i;
+        let mut end = i + c.len_utf8();
+        let mut upper = usize::from(c.is_uppercase());
+        let mut lower = usize::from(c.is_lowercase());
+        let first_upper = c.is_uppercase();
+        let mut letters = 1usize;
+        while let Some(&(j, d)) = it.peek() {
+            if d.is_alphabetic() {
+                upper += usize::from(d.is_uppercase());
+                lower += usize::from(d.is_lowercase());
+                letters += 1;
+                end = j + d.len_utf8();
+                it.next();
+            } else if (is_apostrophe(d) || d == '-')
+                && text
+                    .get(j + d.len_utf8()..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(char::is_alphabetic)
+            {
+                end = j + d.len_utf8();
+                it.next();
+            } else {
+                break;
+            }
+        }
+        let shape = if !first_upper {
+            Shape::Other
+        } else if letters == 1 {
+            Shape::Initial
+        } else if lower == 0 && upper >= 2 {
+            Shape::Caps
+        } else {
+            Shape::Title
+        };
+        out.push(Word { start, end, shape });
+    }
+    out
+}
+
+impl PersonNames {
+    /// Builds the recogniser from the compiled-in gazetteers.
+    pub fn new() -> Self {
+        let stop: HashSet<&'static str> = STOP.iter().copied().collect();
+        let forenames = lines_of(FORENAMES)
+            .map(str::to_lowercase)
+            .filter(|n| !stop.contains(n.as_str()))
+            .collect();
+        let surnames = lines_of(SURNAMES)
+            .map(str::to_lowercase)
+            .filter(|n| !stop.contains(n.as_str()))
+            .collect();
+        PersonNames {
+            forenames,
+            surnames,
+            stop,
+            ambiguous: AMBIGUOUS.iter().chain(PLACES).copied().collect(),
+            org_suffix: ORG_SUFFIX.iter().copied().collect(),
+            titles: TITLES.iter().copied().collect(),
+        }
+    }
+
+    /// Number of forenames and surnames in the gazetteers.
+    pub fn gazetteer_sizes(&self) -> (usize, usize) {
+        (self.forenames.len(), self.surnames.len())
+    }
+
+    /// True when `word` (any case) is a known forename.
+    pub fn is_forename(&self, word: &str) -> bool {
+        self.forenames.contains(&word.to_lowercase())
+    }
+
+    /// True when `word` (any case) is a known surname.
+    pub fn is_surname(&self, word: &str) -> bool {
+        self.surnames.contains(&word.to_lowercase())
+    }
+
+    /// True when a lowercase name word is distinctive enough to redact on
+    /// its own wherever it appears in a case (not a common word, not a
+    /// place, at least three letters).
+    pub fn is_usable_bare(&self, lower: &str) -> bool {
+        lower.chars().count() >= 3 && !self.stop.contains(lower) && !self.ambiguous.contains(lower)
+    }
+
+    /// Every person name in `text`.
+    pub fn find(&self, text: &str) -> Vec<Finding> {
+        let ws = words(text);
+        let mut out = Vec::new();
+        let mut i = 0;
+        let mut lower = String::new();
+        while i < ws.len() {
+            let Some(w) = ws.get(i) else { break };
+            if !matches!(w.shape, Shape::Title | Shape::Caps | Shape::Initial) {
+                i += 1;
+                continue;
+            }
+            // Grow the chain: same line, single-space (or ". " after an
+            // initial or title) gaps, up to 5 words.
+            let mut j = i + 1;
+            while j < ws.len() && j - i < 5 {
+                let (Some(prev), Some(next)) = (ws.get(j - 1), ws.get(j)) else {
+                    break;
+                };
+                if !matches!(next.shape, Shape::Title | Shape::Caps | Shape::Initial) {
+                    break;
+                }
+                let gap = text.get(prev.end..next.start).unwrap_or("x");
+                let ok = gap == " "
+                    || (gap == ". "
+                        && (prev.shape == Shape::Initial || self.is_title(text, prev, &mut lower)));
+                if !ok {
+                    break;
+                }
+                j += 1;
+            }
+            if j == i + 1 {
+                if let Some(k) = self.surname_comma_forename(text, &ws, i, &mut out, &mut lower) {
+                    i = k;
+                    continue;
+                }
+            }
+            self.judge_chain(text, ws.get(i..j).unwrap_or(&[]), &mut out, &mut lower);
+            i = j;
+        }
+        out
+    }
+
+    /// `SMITH, John` / `Smith, John A`: a surname, a comma and a known
+    /// forename (with optional initials). Returns the next word index.
+    fn surname_comma_forename(
+        &self,
+        text: &str,
+        ws: &[Word],
+        i: usize,
+        out: &mut Vec<Finding>,
+        buf: &mut String,
+    ) -> Option<usize> {
+        let sur = ws.get(i)?;
+        let fore = ws.get(i + 1)?;
+        if text.get(sur.end..fore.start)? != ", " || fore.shape != Shape::Title {
+            return None;
+        }
+        lower_into(text, sur, buf);
+        let sur_known = self.surnames.contains(buf.as_str());
+        if self.stop.contains(buf.as_str()) || !(sur.shape == Shape::Caps || sur_known) {
+            return None;
+        }
+        lower_into(text, fore, buf);
+        if !self.forenames.contains(buf.as_str()) || self.ambiguous.contains(buf.as_str()) {
+            return None;
+        }
+        let mut end = fore.end;
+        let mut k = i + 2;
+        while let Some(w) = ws.get(k) {
+            let gap = text.get(end..w.start).unwrap_or("x");
+            if w.shape == Shape::Initial && (gap == " " || gap == ". ") {
+                end = w.end;
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        let surface = text.get(sur.start..end)?;
+        out.push(Finding {
+            kind: FindingKind::PersonName,
+            span: Span::new(sur.start, end),
+            normalised: normalise_name(surface),
+            confidence: 0.85,
+            recogniser: "person_name",
+        });
+        Some(k)
+    }
+
+    fn is_title(&self, text: &str, w: &Word, buf: &mut String) -> bool {
+        lower_into(text, w, buf);
+        self.titles.contains(buf.as_str())
+    }
+
+    /// Splits a chain at stop words and titles, then judges each piece.
+    fn judge_chain(&self, text: &str, chain: &[Word], out: &mut Vec<Finding>, buf: &mut String) {
+        let mut piece_start = 0;
+        let mut titled = false;
+        for (k, w) in chain.iter().enumerate() {
+            lower_into(text, w, buf);
+            let is_title = self.titles.contains(buf.as_str());
+            let is_stop =
+                is_title || (self.stop.contains(buf.as_str()) && w.shape != Shape::Initial);
+            if is_stop {
+                // A single word right before an organisation or place word
+                // is part of that name ("Leeds City Council").
+                let org_next = self.org_suffix.contains(buf.as_str()) && k == piece_start + 1;
+                if let Some(piece) = chain.get(piece_start..k) {
+                    if !piece.is_empty() && !org_next {
+                        self.judge_piece(text, piece, titled, out, buf);
+                    }
+                }
+                piece_start = k + 1;
+                titled = is_title;
+            }
+        }
+        if let Some(piece) = chain.get(piece_start..) {
+            if !piece.is_empty() {
+                self.judge_piece(text, piece, titled, out, buf);
+            }
+        }
+    }
+
+    fn judge_piece(
+        &self,
+        text: &str,
+        piece: &[Word],
+        titled_in_chain: bool,
+        out: &mut Vec<Finding>,
+        buf: &mut String,
+    ) {
+        let (Some(first), Some(last)) = (piece.first(), piece.last()) else {
+            return;
+        };
+        // Possessive: "Kevin's" → "Kevin".
+        let mut end = last.end;
+        if let Some(stem) = text.get(last.start..last.end) {
+            for suffix in ["'s", "’s", "'S"] {
+                if let Some(s) = stem.strip_suffix(suffix) {
+                    end = last.start + s.len();
+                }
+            }
+        }
+        let start = first.start;
+        let n = piece.len();
+        let caps = piece.iter().all(|w| w.shape != Shape::Title);
+        // Place / organisation suffix.
+        lower_into(text, last, buf);
+        if n >= 2 && self.org_suffix.contains(buf.as_str()) {
+            return;
+        }
+        if self.org_suffix.contains(buf.as_str()) && !titled_in_chain {
+            return;
+        }
+        let before = super::before_window(text, start, 40).to_lowercase();
+        let after = super::after_window(text, end, 24).to_lowercase();
+        let titled = titled_in_chain || self.title_before(&before);
+        let line_start = before.rsplit('\n').next().unwrap_or("");
+        let after_line = after.split('\n').next().unwrap_or("");
+        // Evidence from the words themselves.
+        let mut fore = 0usize;
+        let mut fore_amb = 0usize;
+        let mut sur = 0usize;
+        let mut sur_amb = 0usize;
+        let mut initials = 0usize;
+        for w in piece {
+            if w.shape == Shape::Initial {
+                initials += 1;
+                continue;
+            }
+            lower_into(text, w, buf);
+            let key = buf.trim_end_matches("'s").trim_end_matches("’s");
+            let amb = self.ambiguous.contains(key);
+            let f = self.forenames.contains(key)
+                || key
+                    .split('-')
+                    .filter(|p| !p.is_empty())
+                    .all(|p| self.forenames.contains(p));
+            let s = self.surnames.contains(key);
+            if f {
+                if amb {
+                    fore_amb += 1;
+                } else {
+                    fore += 1;
+                }
+            }
+            if s {
+                if amb {
+                    sur_amb += 1;
+                } else {
+                    sur += 1;
+                }
+            }
+        }
+        let first_is_fore_or_initial = {
+            lower_into(text, first, buf);
+            first.shape == Shape::Initial || self.forenames.contains(buf.as_str())
+        };
+        let last_is_sur = {
+            lower_into(text, last, buf);
+            self.surnames
+                .contains(buf.trim_end_matches("'s").trim_end_matches("’s"))
+        };
+        let known = fore + fore_amb + sur + sur_amb;
+        // Context.
+        let cue = CUES_BEFORE
+            .iter()
+            .find(|c| line_start.ends_with(*c))
+            .copied();
+        let strong_cue = cue.is_some_and(|c| !WEAK_CUES.contains(&c));
+        let weak_cue = cue.is_some() && !strong_cue;
+        let cue_after = CUES_AFTER.iter().any(|c| after_line.starts_with(c))
+            || after_line.starts_with(" <") && after_line.contains('@')
+            || after_line.starts_with("\" <");
+        let sign_off = line_start.trim().is_empty()
+            && after_line.trim().is_empty()
+            && self.after_sign_off(text, start);
+        let display_name = line_start.ends_with('"') && after_line.starts_with("\" <");
+        let after_the = {
+            let t = line_start.trim_end();
+            t.ends_with(" the") || t == "the" || t.ends_with(" a") || t.ends_with(" an")
+        };
+        let sentence_start = {
+            let t = line_start.trim_end();
+            t.is_empty() || t.ends_with(['.', '!', '?', ':', '"', '“', '(', '>', '-'])
+        };
+        if caps && n == 1 && !titled && !strong_cue && !sign_off {
+            // A lone ALL-CAPS word is usually an acronym.
+            return;
+        }
+        if piece.iter().all(|w| w.shape == Shape::Initial) && !titled {
+            return;
+        }
+        let confidence: f32 = if titled {
+            0.95
+        } else if display_name || sign_off {
+            0.9
+        } else if after_the && known < 2 {
+            return;
+        } else if n >= 2 && first_is_fore_or_initial && (fore > 0 || initials > 0 || last_is_sur) {
+            if caps && known < 2 && !strong_cue {
+                return;
+            }
+            0.9
+        } else if strong_cue {
+            0.85
+        } else if (cue_after && (fore + sur > 0 || (n >= 2 && known > 0)))
+            || (n >= 2 && fore_amb > 0 && (sur > 0 || last_is_sur))
+        {
+            0.8
+        } else if (n >= 2 && last_is_sur && !sentence_start)
+            || (weak_cue && fore + sur > 0)
+            || (n == 1 && fore > 0)
+        {
+            0.7
+        } else if n >= 2 && sur > 0 {
+            0.65
+        } else if (n == 1 && sur > 0 && !sentence_start) || (cue_after && n >= 2) {
+            0.6
+        } else {
+            return;
+        };
+        let Some(surface) = text.get(start..end) else {
+            return;
+        };
+        out.push(Finding {
+            kind: FindingKind::PersonName,
+            span: Span::new(start, end),
+            normalised: normalise_name(surface),
+            confidence,
+            recogniser: "person_name",
+        });
+    }
+
+    fn title_before(&self, before_lower: &str) -> bool {
+        // "... mr ", "... mrs. ", "mr and mrs ", "dr. "
+        let t = before_lower.trim_end_matches(' ');
+        if t.len() == before_lower.len() {
+            return false; // no space right before the chain
+        }
+        let t = t.trim_end_matches('.');
+        let last = t.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+        self.titles.contains(last)
+    }
+
+    fn after_sign_off(&self, text: &str, line_start_at: usize) -> bool {
+        let head = text.get(..line_start_at).unwrap_or("");
+        let mut lines = head.trim_end().rsplit('\n');
+        // The chain's own line is empty before it; the previous non-empty
+        // line must be a sign-off.
+        let prev = lines
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+            .trim_end_matches([',', '.', '!'])
+            .to_lowercase();
+        SIGN_OFFS.contains(&prev.as_str())
+    }
+}
+
+fn lower_into(text: &str, w: &Word, buf: &mut String) {
+    buf.clear();
+    for c in text.get(w.start..w.end).unwrap_or("").chars() {
+        buf.extend(c.to_lowercase());
+    }
+}
+
+/// The canonical form of a name: lowercase words separated by single
+/// spaces, dots, commas and a possessive `'s` dropped, titles dropped.
+pub fn normalise_name(s: &str) -> String {
+    let mut words = Vec::new();
+    for w in s.split(|c: char| c.is_whitespace() || c == ',' || c == '.') {
+        let w = w.trim_end_matches("'s").trim_end_matches("’s");
+        if w.is_empty() {
+            continue;
+        }
+        let lw = w.to_lowercase();
+        if TITLES.contains(&lw.as_str()) {
+            continue;
+        }
+        words.push(lw);
+    }
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        let r = PersonNames::new();
+        r.find(text)
+            .into_iter()
+            .map(|f| text[f.span.start..f.span.end].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn table() {
+        let cases: &[(&str, &[&str])] = &[
+            ("Dear Mrs Okafor,", &["Okafor"]),
+            (
+                "my neighbour Janet Smith keeps parking there",
+                &["Janet Smith"],
+            ),
+            ("I spoke to J. A. Kowalski today", &["J. A. Kowalski"]),
+            ("Kind regards,\nPriya\n", &["Priya"]),
+            ("From: \"Jo Bloggs\" <jo@example.org>", &["Jo Bloggs"]),
+            ("Mr and Mrs Okafor attended.", &["Okafor"]),
+            ("Catherine is a very sympathetic person.", &["Catherine"]),
+            (
+                "tennis player Teresa Kreutzmann over visa disputes",
+                &["Teresa Kreutzmann"],
+            ),
+            ("correct it to Mr. Ferko Takáts?", &["Ferko Takáts"]),
+            ("Kevin had given Alma his address", &["Kevin", "Alma"]),
+            ("her son Tyler O'Neill was there", &["Tyler O'Neill"]),
+            ("Will you call me back?", &[]),
+            ("Leeds City Council wrote on Monday 3 March.", &[]),
+            ("I live on Victoria Road.", &[]),
+            (
+                "The Princess Royal arrived at Khandallah this morning.",
+                &[],
+            ),
+            ("Please contact the NHS about ASB.", &[]),
+            ("May I ask about the repairs?", &[]),
+            ("SMITH, John", &["SMITH, John"]),
+            ("Okafor, Margaret A was seen", &["Okafor, Margaret A"]),
+            ("Leeds, Bradford and York", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(&names(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn normalises() {
+        assert_eq!(normalise_name("Mrs  Janet SMITH's"), "janet smith");
+        assert_eq!(normalise_name("J. A. Kowalski"), "j a kowalski");
+    }
+
+    #[test]
+    fn gazetteers_load() {
+        let r = PersonNames::new();
+        let (f, s) = r.gazetteer_sizes();
+        assert!(f > 1000, "{f}");
+        assert!(s > 500, "{s}");
+        assert!(r.is_forename("Margaret") && r.is_surname("Okafor"));
+        assert!(!r.is_forename("the"));
+    }
+}

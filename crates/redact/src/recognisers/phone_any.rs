@@ -1,0 +1,194 @@
+//! Telephone numbers in any national format, for redaction recall.
+//!
+//! `sarx-detect` recognises UK numbers and normalises them to E.164 for
+//! search; a third party's number must be withheld whatever its format
+//! (`+33 1 42 68 53 00`, `(96) 627-277`, `024 971 50 30`). This recogniser
+//! takes digit groups separated by spaces, dots or hyphens, with an optional
+//! `+country` prefix and `(area)` code, 7 to 15 digits in all, and rejects
+//! shapes that are something else: dates, times, money, US social security
+//! numbers (`123-45-6789`), card numbers (four groups of four, or 13+
+//! unbroken digits), sort codes. Unbroken runs of 7–9 digits need a context
+//! word (`tel`, `phone`, `mobile`, `call`, `number`, `contact`, `fax`).
+//!
+//! **True:** `07700 900461`; `+44 (0)113 496 0000`; `(96) 627-277`;
+//! `78 651 450`; `tel 4960000`.
+//! **False:** `14/06/1979`; `4111 1111 1111 1111`; `078-05-1120`; `£1 250`;
+//! `2,500`; `ref 12345678`.
+
+use regex::Regex;
+use sarx_model::Span;
+
+use super::{before_window, Finding, FindingKind};
+
+const CUES: &[&str] = &[
+    "tel",
+    "phone",
+    "mobile",
+    "mob",
+    "call",
+    "ring",
+    "number",
+    "contact",
+    "fax",
+    "whatsapp",
+    "text",
+    "cell",
+    "landline",
+    "dial",
+    "reach",
+    "extension",
+    "ext",
+    "on ",
+    "at ",
+];
+
+/// The any-format phone recogniser.
+#[derive(Debug, Clone)]
+pub struct AnyPhones {
+    re: Regex,
+}
+
+impl AnyPhones {
+    /// Compiles the pattern.
+    pub fn new() -> Result<Self, regex::Error> {
+        Ok(AnyPhones {
+            re: Regex::new(
+                r"(?:\+\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?)?(?:\(\d{1,5}\)[ .\-]?)?\d{1,12}(?:(?: |-|\.| - )\d{1,6}){0,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?",
+            )?,
+        })
+    }
+
+    /// Every telephone number in `text`.
+    pub fn find(&self, text: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let bytes = text.as_bytes();
+        for m in self.re.find_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            let prev = s.checked_sub(1).and_then(|i| bytes.get(i)).copied();
+            let next = bytes.get(e).copied();
+            // Glued to a word, a decimal, money, or another number.
+            if prev.is_some_and(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'/' | b'$' | b'#' | b'_')
+            }) || next
+                .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'%'))
+                || prev.is_some_and(|b| matches!(b, b'.' | b',' | b'-' | b':'))
+                    && s.checked_sub(2)
+                        .and_then(|i| bytes.get(i))
+                        .is_some_and(u8::is_ascii_digit)
+                || next.is_some_and(|b| matches!(b, b'.' | b',' | b':'))
+                    && bytes.get(e + 1).is_some_and(u8::is_ascii_digit)
+            {
+                continue;
+            }
+            let before = before_window(text, s, 3);
+            if before.contains(['£', '€', '$']) {
+                continue;
+            }
+            let num = m.as_str();
+            if !plausible(num) {
+                continue;
+            }
+            let digits: String = num.chars().filter(char::is_ascii_digit).collect();
+            let groups = num.split([' ', '-', '.']).filter(|g| !g.is_empty()).count();
+            let unbroken = groups == 1 && !num.starts_with(['+', '(']);
+            if unbroken && !digits.starts_with('0') {
+                let ctx = before_window(text, s, 32).to_lowercase();
+                if !CUES.iter().any(|c| ctx.contains(c)) {
+                    continue;
+                }
+            }
+            out.push(Finding {
+                kind: FindingKind::Phone,
+                span: Span::new(s, e),
+                normalised: format!("digits:{digits}"),
+                confidence: if num.starts_with('+') || digits.starts_with('0') {
+                    0.85
+                } else {
+                    0.7
+                },
+                recogniser: "phone_any",
+            });
+        }
+        out
+    }
+}
+
+/// Shape checks on one candidate.
+fn plausible(num: &str) -> bool {
+    let digits = num.chars().filter(char::is_ascii_digit).count();
+    if !(7..=15).contains(&digits) {
+        return false;
+    }
+    let groups: Vec<&str> = num
+        .split([' ', '-', '.', '(', ')', '+'])
+        .filter(|g| !g.is_empty())
+        .collect();
+    let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+    // Unbroken long runs are card or account numbers, unless 0-led (UK).
+    if lens.len() == 1 && digits > 11 {
+        return false;
+    }
+    if lens.len() == 1 && digits > 9 && !num.starts_with(['0', '+']) {
+        return false;
+    }
+    // Card numbers: 4-4-4-4 or 4-6-5.
+    if lens == [4, 4, 4, 4] || lens == [4, 6, 5] || lens == [4, 4, 4, 4, 3] {
+        return false;
+    }
+    // US SSN 3-2-4 with hyphens.
+    if lens == [3, 2, 4] && num.contains('-') && !num.contains(' ') {
+        return false;
+    }
+    // Dates 2-2-4 / 4-2-2 with dots or hyphens.
+    if (lens == [2, 2, 4] || lens == [4, 2, 2] || lens == [1, 2, 4] || lens == [2, 1, 4])
+        && (num.contains('.') || num.contains('-'))
+        && !num.contains(' ')
+    {
+        return false;
+    }
+    // Thousands groups: 1-3 digits then groups of exactly 3 with spaces
+    // (money, populations) are ambiguous with phones; keep when 7+ digits
+    // and not followed by a unit — leave to the caller's context. A year
+    // followed by a number ("2019 12345") is not a phone.
+    if lens.first().is_some_and(|&l| l == 4)
+        && groups
+            .first()
+            .is_some_and(|g| g.starts_with("19") || g.starts_with("20"))
+        && lens.len() == 2
+    {
+        return false;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table() {
+        let r = AnyPhones::new().unwrap();
+        let cases: &[(&str, &[&str])] = &[
+            ("call 07700 900461 today", &["07700 900461"]),
+            ("on +44 (0)113 496 0000.", &["+44 (0)113 496 0000"]),
+            ("call me at (96) 627-277 I'd like", &["(96) 627-277"]),
+            ("answering at 78 651 450", &["78 651 450"]),
+            ("my registered 024 971 50 30. Could", &["024 971 50 30"]),
+            ("tel 4960000", &["4960000"]),
+            ("born 14/06/1979", &[]),
+            ("card 4111 1111 1111 1111", &[]),
+            ("ssn 078-05-1120", &[]),
+            ("paid £1 250 000", &[]),
+            ("ref 12345678", &[]),
+            ("card 213176828496175 at", &[]),
+        ];
+        for (text, want) in cases {
+            let got: Vec<&str> = r
+                .find(text)
+                .iter()
+                .map(|f| &text[f.span.start..f.span.end])
+                .collect();
+            assert_eq!(&got, want, "{text}");
+        }
+    }
+}
