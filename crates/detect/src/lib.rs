@@ -43,6 +43,7 @@ mod error;
 mod matcher;
 mod profile;
 pub mod recognisers;
+pub mod search;
 mod text;
 
 pub use entity::{Entity, EntityKind};

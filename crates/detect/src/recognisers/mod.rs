@@ -146,7 +146,8 @@ impl Recognisers {
 
     /// Every identifier in `text`, in order of position. Where two
     /// recognisers claim overlapping bytes the more specific wins (e-mail,
-    /// NI number, phone, NHS number, postcode, date, in that order).
+    /// NI number, phone, NHS number, postcode, date, in that order; a phone
+    /// number with a 9-digit national number yields to an NHS number).
     pub fn find(&self, text: &str) -> Vec<Entity> {
         let mut found: Vec<(usize, Entity)> = Vec::new();
         for i in self.set.matches(text).iter() {
@@ -179,7 +180,16 @@ impl Recognisers {
             }
         }
         if found.len() > 1 {
-            found.sort_by_key(|(i, e)| (*i, e.span.start));
+            // Rank by pattern order (×2); a phone with a 9-digit national
+            // number yields to an NHS number with a valid check digit.
+            let rank = |i: usize, e: &Entity| {
+                if e.kind == EntityKind::Phone && e.normalised.len() == 12 {
+                    2 * i + 3
+                } else {
+                    2 * i
+                }
+            };
+            found.sort_by_key(|(i, e)| (rank(*i, e), e.span.start));
             let mut kept: Vec<Entity> = Vec::with_capacity(found.len());
             for (_, e) in found {
                 if !kept.iter().any(|k| k.span.overlaps(&e.span)) {
