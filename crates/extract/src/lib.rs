@@ -289,6 +289,21 @@ impl<'a> Ctx<'a> {
     /// its format, runs the module, and reports any failure against the
     /// child's own locator. Never fails the parent.
     pub fn extract_child(&mut self, parent: &Node<'_>, parent_id: &RecordId, part: &str, name: &str, bytes: &[u8]) {
+        self.extract_child_as(parent, parent_id, part, name, bytes, None);
+    }
+
+    /// Like [`Ctx::extract_child`], with the format already known from the
+    /// container (an attached `message/rfc822` part, an mbox member) rather
+    /// than sniffed; `None` sniffs as usual.
+    pub fn extract_child_as(
+        &mut self,
+        parent: &Node<'_>,
+        parent_id: &RecordId,
+        part: &str,
+        name: &str,
+        bytes: &[u8],
+        format: Option<Format>,
+    ) {
         let locator = self.child_locator(parent.locator, part);
         let child = Node {
             locator: &locator,
@@ -307,17 +322,22 @@ impl<'a> Ctx<'a> {
             );
             return;
         }
-        dispatch(self, &child);
+        dispatch_as(self, &child, format);
     }
 }
 
 /// Runs the module for `node`'s format, catching failures and panics.
 fn dispatch(ctx: &mut Ctx<'_>, node: &Node<'_>) {
+    dispatch_as(ctx, node, None);
+}
+
+/// [`dispatch`] with the format given (`None`: sniff it).
+fn dispatch_as(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Option<Format>) {
     if let Err(f) = ctx.check_time() {
         ctx.unsearchable(node.locator, f);
         return;
     }
-    let format = sniff(node.name, node.bytes);
+    let format = format.unwrap_or_else(|| sniff(node.name, node.bytes));
     let outcome = catch_unwind(AssertUnwindSafe(|| run_format(ctx, node, format)));
     match outcome {
         Ok(Ok(())) => {}

@@ -187,8 +187,21 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Format {
     {
         return Format::Video;
     }
+    if ext == "zip" && has_zip_end_record(bytes) {
+        // The last volume of a split zip starts mid-member; its end record
+        // says what it is.
+        return Format::Zip;
+    }
     if !looks_textual(bytes) {
-        return Format::Unknown;
+        // Mail with a binary part (Content-Transfer-Encoding: binary) still
+        // starts with text headers.
+        let head = head_lower(bytes, 2048);
+        return match ext.as_str() {
+            "eml" if looks_like_message(&head) => Format::Eml,
+            "mbox" | "mbx" if head.starts_with("from ") => Format::Mbox,
+            "emlx" if head.bytes().next().is_some_and(|b| b.is_ascii_digit()) => Format::Emlx,
+            _ => Format::Unknown,
+        };
     }
     match ext.as_str() {
         "eml" | "mht" | "mhtml" => return Format::Eml,
@@ -246,6 +259,13 @@ fn looks_textual(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
     let nul = head.iter().filter(|&&b| b == 0).count();
     nul == 0
+}
+
+/// An end-of-central-directory record in the last 64 KiB (its comment can
+/// be up to 65,535 bytes long).
+fn has_zip_end_record(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(65_557)..];
+    tail.windows(4).any(|w| w == b"PK\x05\x06")
 }
 
 fn sniff_zip(ext: &str, bytes: &[u8]) -> Format {
