@@ -109,7 +109,28 @@ fn extract_zip(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
             "one volume of a split (multi-volume) zip archive; split archives are not supported",
         ));
     }
-    let mut archive = zip::ZipArchive::new(Cursor::new(node.bytes)).map_err(|e| zip_failure(&e))?;
+    let mut archive = match zip::ZipArchive::new(Cursor::new(node.bytes)) {
+        Ok(a) => a,
+        // No readable central directory (a truncated download, a damaged
+        // end): the members can still be read one by one from the start.
+        Err(zip::result::ZipError::InvalidArchive(_) | zip::result::ZipError::Io(_))
+            if node.bytes.starts_with(b"PK\x03\x04") =>
+        {
+            return extract_zip_local(ctx, node);
+        }
+        Err(e) => return Err(zip_failure(&e)),
+    };
+    // A central directory whose offsets miss the local headers (some
+    // writers get them wrong) is no guide either.
+    let misplaced = (0..archive.len()).any(|i| {
+        archive.by_index_data(i).is_ok_and(|e| {
+            let at = usize::try_from(e.header_start()).unwrap_or(usize::MAX);
+            node.bytes.get(at..at.saturating_add(4)) != Some(b"PK\x03\x04".as_slice())
+        })
+    });
+    if misplaced && node.bytes.starts_with(b"PK\x03\x04") {
+        return extract_zip_local(ctx, node);
+    }
     // The zip crate keys members by name, so of two members with the same
     // name it shows one. The central directory, read directly, shows both.
     let shadowed = central_directory(node.bytes).filter(|cd| cd.len() > archive.len());
@@ -178,6 +199,103 @@ fn extract_zip(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
     for (member, entry) in &members {
         ctx.check_time()?;
         match read_zip_member(ctx, node.bytes, &mut archive, entry) {
+            Ok(bytes) => ctx.extract_child(node, &id, &member.path, &member.path, &bytes),
+            Err(f) => {
+                let locator = ctx.child_locator(node.locator, &member.path);
+                ctx.unsearchable(&locator, f);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads a zip from its local headers, first to last, when its central
+/// directory cannot be used. Every member is expanded (within the limits)
+/// before the archive record is emitted, since its list is only known at
+/// the end; a listing that breaks off is reported as truncated.
+fn extract_zip_local(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
+    let budget = ctx.limits().max_expanded_bytes;
+    let max_entries = ctx.limits().max_entries;
+    let mut rest: &[u8] = node.bytes;
+    let mut read: Vec<(Vec<u8>, Result<Vec<u8>>)> = Vec::new();
+    let mut broken = false;
+    let mut seen = 0usize;
+    loop {
+        ctx.check_time()?;
+        let left = rest.len() as u64;
+        let file = match zip::read::read_zipfile_from_stream(&mut rest) {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => {
+                broken = true;
+                break;
+            }
+        };
+        seen += 1;
+        if seen > max_entries {
+            return Err(Failure::limit(
+                Limit::EntryCount,
+                format!("zip archive has more than {max_entries} entries"),
+            ));
+        }
+        if file.is_dir() || file.is_symlink() {
+            continue;
+        }
+        let raw = file.name_raw().to_vec();
+        // A member written with a data descriptor declares its sizes only
+        // after its data: the budget and the bytes left are the bounds then.
+        let size = if file.size() > 0 { file.size() } else { budget };
+        let compressed = if file.compressed_size() > 0 {
+            file.compressed_size()
+        } else {
+            left
+        };
+        let outcome = if file.encrypted() {
+            Err(Failure::encrypted("zip member is password-protected"))
+        } else {
+            check_declared(ctx, compressed, size).and_then(|()| expand(ctx, file, size, compressed))
+        };
+        read.push((raw, outcome));
+    }
+    if read.is_empty() && broken {
+        return Err(Failure::corrupt("zip structure is damaged"));
+    }
+    let legacy = guess_legacy_charset(read.iter().map(|(n, _)| n.as_slice()));
+    let members: Vec<(Member, Result<Vec<u8>>)> = read
+        .into_iter()
+        .map(|(raw, outcome)| {
+            let (path, traversal) = safe_path(&decode_name(&raw, legacy, true));
+            (Member { path, traversal }, outcome)
+        })
+        .collect();
+    let mut record = ctx.record_for(node, Kind::Archive);
+    record.meta.insert("format".into(), "zip".into());
+    record
+        .meta
+        .insert("read_from".into(), "local_headers".into());
+    record
+        .meta
+        .insert("entries".into(), members.len().to_string());
+    let traversals = members.iter().filter(|(m, _)| m.traversal).count();
+    if traversals > 0 {
+        record.meta.insert("path_traversal".into(), "true".into());
+        record
+            .meta
+            .insert("path_traversal_entries".into(), traversals.to_string());
+    }
+    let id = record.id.clone();
+    ctx.emit(record);
+    if broken {
+        ctx.unsearchable(
+            node.locator,
+            Failure::new(
+                sarx_model::Reason::Truncated,
+                "zip archive is damaged or ends early; members after the damage were not read",
+            ),
+        );
+    }
+    for (member, outcome) in members {
+        match outcome {
             Ok(bytes) => ctx.extract_child(node, &id, &member.path, &member.path, &bytes),
             Err(f) => {
                 let locator = ctx.child_locator(node.locator, &member.path);
@@ -862,6 +980,42 @@ mod tests {
         assert_eq!(
             out.unsearchable[0].reason,
             Reason::LimitExceeded(Limit::EntryCount)
+        );
+    }
+
+    #[test]
+    fn truncated_zip_keeps_the_members_before_the_cut() {
+        // Text that deflate cannot shrink much, so the cut lands inside it.
+        let mut seed = 7u32;
+        let noise: Vec<u8> = (0..5000)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                b'a' + (seed >> 16) as u8 % 26
+            })
+            .collect();
+        let z = zip_of(&[("a.txt", b"first member text"), ("b.txt", &noise)]);
+        // Cut inside the second member: no central directory any more.
+        let cut = z.windows(5).position(|w| w == b"b.txt").unwrap() + 40;
+        let out = run("cut.zip", &z[..cut]);
+        let a = out
+            .records
+            .iter()
+            .find(|r| r.locator == "a.txt")
+            .expect("first member");
+        assert_eq!(a.text, "first member text");
+        assert_eq!(
+            out.records[0].meta.get("read_from").map(String::as_str),
+            Some("local_headers")
+        );
+        assert!(out
+            .unsearchable
+            .iter()
+            .all(|u| u.reason != Reason::ExtractorFailed));
+        assert!(
+            !out.unsearchable.is_empty(),
+            "{:?} {:?}",
+            out.records,
+            out.unsearchable
         );
     }
 
