@@ -72,6 +72,26 @@ const PROFESSIONAL_AFTER: &[&str] = &[
     " (paramedic",
 ];
 
+/// Titles (lowercase) that may open a name span.
+const TITLE_WORDS: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "rev",
+    "revd",
+    "sir",
+    "dame",
+    "lady",
+    "lord",
+    "prof",
+    "professor",
+    "cllr",
+    "councillor",
+];
+
 /// Relationship words that still identify a redacted third party.
 const RELATIONSHIPS: &[&str] = &[
     "son",
@@ -477,14 +497,20 @@ impl Engine {
         match f.kind {
             FindingKind::PersonName => {
                 if overlaps_own {
-                    let covered: usize = own
-                        .iter()
-                        .filter(|s| s.overlaps(&f.span))
-                        .map(|s| s.end.min(f.span.end) - s.start.max(f.span.start))
-                        .sum();
-                    if covered + 3 >= f.span.len()
-                        || subject.is_some_and(|m| m.is_subject_name(surface))
-                    {
+                    // What the subject's spans leave of this name: if only
+                    // titles and joiners remain, it is the subject.
+                    let rest = subtract(f.span, own);
+                    let only_titles = rest.iter().all(|sp| {
+                        sp.slice(text)
+                            .unwrap_or("")
+                            .split(|c: char| !c.is_alphabetic())
+                            .all(|w| {
+                                w.is_empty()
+                                    || w.eq_ignore_ascii_case("and")
+                                    || TITLE_WORDS.contains(&w.to_lowercase().as_str())
+                            })
+                    });
+                    if only_titles || subject.is_some_and(|m| m.is_subject_name(surface)) {
                         return Some(KeepReason::Subject);
                     }
                 } else if subject.is_some_and(|m| m.is_subject_name(surface)) {
@@ -497,12 +523,12 @@ impl Engine {
                     return Some(KeepReason::Public);
                 }
                 let before = before_window(text, f.span.start, 40).to_lowercase();
-                let titled = before.trim_end().ends_with(['.', 'r', 's', 'x'])
-                    && [
-                        "mr", "mrs", "ms", "miss", "mx", "dr", "mr.", "mrs.", "ms.", "dr.",
-                    ]
-                    .iter()
-                    .any(|t| before.trim_end().ends_with(t));
+                let first_word = surface
+                    .split(|c: char| !c.is_alphabetic())
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                let titled = TITLE_WORDS.contains(&first_word.as_str());
                 if self.staff.is_staff_name(surface, titled) {
                     return match self.staff_policy {
                         StaffPolicy::Keep => Some(KeepReason::Staff),

@@ -33,6 +33,7 @@
 //! surnames: a hand-compiled list; see `data/PROVENANCE.md`.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use sarx_model::Span;
 
@@ -1364,6 +1365,12 @@ const PLACES: &[&str] = &[
     "europe",
 ];
 
+/// Street words that open a continental address (`Rue de la Gare`).
+const STREET_PREFIX: &[&str] = &[
+    "rue", "rua", "avda", "avenida", "calle", "via", "viale", "piazza", "plaza", "paseo", "ul",
+    "ulica", "aleja", "plac", "strada", "calea", "box", "po",
+];
+
 /// Words that, as the last word of a chain, make it a place or organisation.
 const ORG_SUFFIX: &[&str] = &[
     "council",
@@ -1635,15 +1642,40 @@ const SIGN_OFFS: &[&str] = &[
     "signed",
 ];
 
+/// FNV-1a: gazetteer keys are short words; SipHash is needlessly slow here
+/// and the keys are not attacker-chosen table sizes.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Set<T> = HashSet<T, BuildHasherDefault<Fnv>>;
+
 /// The person-name recogniser. Build once, share across threads.
 #[derive(Debug, Clone)]
 pub struct PersonNames {
-    forenames: HashSet<String>,
-    surnames: HashSet<String>,
-    stop: HashSet<&'static str>,
-    ambiguous: HashSet<&'static str>,
-    org_suffix: HashSet<&'static str>,
-    titles: HashSet<&'static str>,
+    forenames: Set<String>,
+    surnames: Set<String>,
+    stop: Set<&'static str>,
+    ambiguous: Set<&'static str>,
+    org_suffix: Set<&'static str>,
+    titles: Set<&'static str>,
 }
 
 impl Default for PersonNames {
@@ -1731,13 +1763,13 @@ fn words(text: &str) -> Vec<Word> {
 impl PersonNames {
     /// Builds the recogniser from the compiled-in gazetteers.
     pub fn new() -> Self {
-        let stop: HashSet<&'static str> = STOP.iter().copied().collect();
+        let stop: Set<&'static str> = STOP.iter().copied().collect();
         let forenames = lines_of(FORENAMES)
-            .map(str::to_lowercase)
+            .map(fold_str)
             .filter(|n| !stop.contains(n.as_str()))
             .collect();
         let surnames = lines_of(SURNAMES)
-            .map(str::to_lowercase)
+            .map(fold_str)
             .filter(|n| !stop.contains(n.as_str()))
             .collect();
         PersonNames {
@@ -1757,12 +1789,12 @@ impl PersonNames {
 
     /// True when `word` (any case) is a known forename.
     pub fn is_forename(&self, word: &str) -> bool {
-        self.forenames.contains(&word.to_lowercase())
+        self.forenames.contains(&fold_str(word))
     }
 
     /// True when `word` (any case) is a known surname.
     pub fn is_surname(&self, word: &str) -> bool {
-        self.surnames.contains(&word.to_lowercase())
+        self.surnames.contains(&fold_str(word))
     }
 
     /// True when a lowercase name word is distinctive enough to redact on
@@ -1812,7 +1844,99 @@ impl PersonNames {
             self.judge_chain(text, ws.get(i..j).unwrap_or(&[]), &mut out, &mut lower);
             i = j;
         }
+        self.propagate_lists(text, &ws, &mut out, &mut lower);
         out
+    }
+
+    /// Names in a list with a found name are names too: `Eklund, Michael and
+    /// Hodge`, `Usamov and Bowers`. Only single capitalised words that are
+    /// not stop words, places or organisation words are added.
+    fn propagate_lists(&self, text: &str, ws: &[Word], out: &mut Vec<Finding>, buf: &mut String) {
+        let mut k = 0;
+        while k < out.len() && out.len() < 4096 {
+            let Some(f) = out.get(k) else { break };
+            let (fs, fe) = (f.span.start, f.span.end);
+            k += 1;
+            let first = ws.partition_point(|w| w.start < fs);
+            let last = ws.partition_point(|w| w.end <= fe);
+            let mut cands = Vec::new();
+            // Right: ", W" or " and W".
+            if let Some(next) = ws.get(last) {
+                let gap = text.get(fe..next.start).unwrap_or("x");
+                if gap == ", " {
+                    cands.push(last);
+                } else if gap == " " && self.is_joiner(text, next) {
+                    if let Some(w) = ws.get(last + 1) {
+                        if text.get(next.end..w.start) == Some(" ") {
+                            cands.push(last + 1);
+                        }
+                    }
+                }
+            }
+            // Left: "W, " or "W and ".
+            if first > 0 {
+                if let Some(prev) = ws.get(first - 1) {
+                    let gap = text.get(prev.end..fs).unwrap_or("x");
+                    if gap == ", " {
+                        cands.push(first - 1);
+                    } else if gap == " " && self.is_joiner(text, prev) && first >= 2 {
+                        if let Some(w) = ws.get(first - 2) {
+                            if text.get(w.end..prev.start) == Some(" ") {
+                                cands.push(first - 2);
+                            }
+                        }
+                    }
+                }
+            }
+            for c in cands {
+                let Some(w) = ws.get(c) else { continue };
+                if w.shape != Shape::Title
+                    || out
+                        .iter()
+                        .any(|f| f.span.start <= w.start && w.end <= f.span.end)
+                {
+                    continue;
+                }
+                // A single word: not glued to another capitalised word.
+                let glued = |o: Option<&Word>, left: bool| {
+                    o.is_some_and(|x| {
+                        x.shape != Shape::Other
+                            && if left {
+                                text.get(x.end..w.start) == Some(" ")
+                            } else {
+                                text.get(w.end..x.start) == Some(" ")
+                            }
+                    })
+                };
+                if glued(c.checked_sub(1).and_then(|i| ws.get(i)), true)
+                    || glued(ws.get(c + 1), false)
+                {
+                    continue;
+                }
+                lower_into(text, w, buf);
+                if self.stop.contains(buf.as_str())
+                    || self.org_suffix.contains(buf.as_str())
+                    || self.ambiguous.contains(buf.as_str())
+                {
+                    continue;
+                }
+                let Some(surface) = text.get(w.start..w.end) else {
+                    continue;
+                };
+                out.push(Finding {
+                    kind: FindingKind::PersonName,
+                    span: Span::new(w.start, w.end),
+                    normalised: normalise_name(surface),
+                    confidence: 0.6,
+                    recogniser: "person_name",
+                });
+            }
+        }
+        out.sort_by_key(|f| (f.span.start, f.span.end));
+    }
+
+    fn is_joiner(&self, text: &str, w: &Word) -> bool {
+        matches!(text.get(w.start..w.end), Some("and" | "&" | "or"))
     }
 
     /// `SMITH, John` / `Smith, John A`: a surname, a comma and a known
@@ -2005,6 +2129,18 @@ impl PersonNames {
         if piece.iter().all(|w| w.shape == Shape::Initial) && !titled {
             return;
         }
+        let after_digit = line_start
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit());
+        let first_is_street = {
+            lower_into(text, first, buf);
+            STREET_PREFIX.contains(&buf.as_str())
+        };
+        if first_is_street && !titled {
+            return;
+        }
         let confidence: f32 = if titled {
             0.95
         } else if display_name || sign_off {
@@ -2031,6 +2167,10 @@ impl PersonNames {
             0.65
         } else if (n == 1 && sur > 0 && !sentence_start) || (cue_after && n >= 2) {
             0.6
+        } else if (2..=3).contains(&n) && !caps && !after_digit && initials < n {
+            // Two or three capitalised words that are neither stop words nor
+            // a place or organisation: an unknown (often foreign) name.
+            0.5
         } else {
             return;
         };
@@ -2039,11 +2179,51 @@ impl PersonNames {
         };
         out.push(Finding {
             kind: FindingKind::PersonName,
-            span: Span::new(start, end),
+            span: Span::new(self.title_start(text, start), end),
             normalised: normalise_name(surface),
             confidence,
             recogniser: "person_name",
         });
+    }
+
+    /// Where the titles right before a name begin (`Mr and Mrs Okafor`,
+    /// `Dr. Patel`), so that a redaction hides them too; `start` if none.
+    fn title_start(&self, text: &str, start: usize) -> usize {
+        let mut at = start;
+        let mut best = start;
+        loop {
+            let head = text.get(..at).unwrap_or("");
+            let t = head.trim_end_matches(' ');
+            if t.len() == head.len() {
+                break;
+            }
+            let t2 = t.strip_suffix('.').unwrap_or(t);
+            let wstart = t2
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_alphabetic())
+                .last()
+                .map_or(t2.len(), |(i, _)| i);
+            let word = t2.get(wstart..).unwrap_or("").to_lowercase();
+            if self.titles.contains(word.as_str()) {
+                best = wstart;
+                at = wstart;
+                // "Mr and Mrs", "Mr & Mrs"
+                let h = text.get(..at).unwrap_or("");
+                for joiner in [" and ", " & "] {
+                    if let Some(p) = h.strip_suffix(joiner) {
+                        at = p.len() + 1;
+                        break;
+                    }
+                }
+                if at == best {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        best
     }
 
     fn title_before(&self, before_lower: &str) -> bool {
@@ -2072,11 +2252,43 @@ impl PersonNames {
     }
 }
 
+/// Lowercases a word into `buf`, folding the Latin accents common in
+/// Irish, Welsh and European names (`Seán` → `sean`, `Chloë` → `chloe`) so
+/// that gazetteer lookups meet the plain spelling.
 fn lower_into(text: &str, w: &Word, buf: &mut String) {
     buf.clear();
     for c in text.get(w.start..w.end).unwrap_or("").chars() {
-        buf.extend(c.to_lowercase());
+        for l in c.to_lowercase() {
+            buf.push(fold_accent(l));
+        }
     }
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' => 'a',
+        'é' | 'è' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => 'e',
+        'í' | 'ì' | 'î' | 'ï' | 'ī' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' | 'ū' | 'ů' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ç' | 'ć' | 'č' => 'c',
+        'ñ' | 'ń' => 'n',
+        'ś' | 'š' => 's',
+        'ź' | 'ż' | 'ž' => 'z',
+        'ł' => 'l',
+        'ř' => 'r',
+        'ŵ' => 'w',
+        'ŷ' => 'y',
+        other => other,
+    }
+}
+
+fn fold_str(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(fold_accent)
+        .collect()
 }
 
 /// The canonical form of a name: lowercase words separated by single
@@ -2112,7 +2324,9 @@ mod tests {
     #[test]
     fn table() {
         let cases: &[(&str, &[&str])] = &[
-            ("Dear Mrs Okafor,", &["Okafor"]),
+            ("Dear Mrs Okafor,", &["Mrs Okafor"]),
+            ("Notes: Seán Lockwood moved out", &["Seán Lockwood"]),
+            ("Chloë Ashworth rang", &["Chloë Ashworth"]),
             (
                 "my neighbour Janet Smith keeps parking there",
                 &["Janet Smith"],
@@ -2120,13 +2334,13 @@ mod tests {
             ("I spoke to J. A. Kowalski today", &["J. A. Kowalski"]),
             ("Kind regards,\nPriya\n", &["Priya"]),
             ("From: \"Jo Bloggs\" <jo@example.org>", &["Jo Bloggs"]),
-            ("Mr and Mrs Okafor attended.", &["Okafor"]),
+            ("Mr and Mrs Okafor attended.", &["Mr and Mrs Okafor"]),
             ("Catherine is a very sympathetic person.", &["Catherine"]),
             (
                 "tennis player Teresa Kreutzmann over visa disputes",
                 &["Teresa Kreutzmann"],
             ),
-            ("correct it to Mr. Ferko Takáts?", &["Ferko Takáts"]),
+            ("correct it to Mr. Ferko Takáts?", &["Mr. Ferko Takáts"]),
             ("Kevin had given Alma his address", &["Kevin", "Alma"]),
             ("her son Tyler O'Neill was there", &["Tyler O'Neill"]),
             ("Will you call me back?", &[]),
@@ -2139,6 +2353,15 @@ mod tests {
             ("Please contact the NHS about ASB.", &[]),
             ("May I ask about the repairs?", &[]),
             ("SMITH, John", &["SMITH, John"]),
+            (
+                "our 3 founders: Eklund, Michael and Hodge.",
+                &["Eklund", "Michael", "Hodge"],
+            ),
+            (
+                "Follow up with Satsita Umkhayev in a month.",
+                &["Satsita Umkhayev"],
+            ),
+            ("at 20 Rue Hsine Eloued St. today", &[]),
             ("Okafor, Margaret A was seen", &["Okafor, Margaret A"]),
             ("Leeds, Bradford and York", &[]),
         ];

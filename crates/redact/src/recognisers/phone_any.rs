@@ -42,6 +42,39 @@ const CUES: &[&str] = &[
     "at ",
 ];
 
+/// Words before a number that make it something else.
+const NOT_PHONE: &[&str] = &[
+    "licen",
+    "ssn",
+    "social security",
+    "passport",
+    "card",
+    "iban",
+    "account",
+    "acct",
+    "sort code",
+    "order",
+    "invoice",
+    "ip ",
+    "ip:",
+    "address is",
+    "zip",
+    "postal code",
+    "serial",
+    "isbn",
+    "policy",
+    "routing",
+    "swift",
+    "tax id",
+    "itin",
+    "ref",
+    "case no",
+    "amount",
+    "£",
+    "$",
+    "€",
+];
+
 /// The any-format phone recogniser.
 #[derive(Debug, Clone)]
 pub struct AnyPhones {
@@ -53,7 +86,7 @@ impl AnyPhones {
     pub fn new() -> Result<Self, regex::Error> {
         Ok(AnyPhones {
             re: Regex::new(
-                r"(?:\+\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?)?(?:\(\d{1,5}\)[ .\-]?)?\d{1,12}(?:(?: |-|\.| - )\d{1,6}){0,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?",
+                r"(?:\+\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?)?(?:\(\d{1,5}\)[ .\-]?)?\d{1,12}(?:(?: |-|\.| - )\d{1,8}){0,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?",
             )?,
         })
     }
@@ -85,17 +118,47 @@ impl AnyPhones {
                 continue;
             }
             let num = m.as_str();
-            if !plausible(num) {
+            // The number without its extension.
+            let core = num
+                .find(['x', 'e'])
+                .and_then(|i| num.get(..i))
+                .unwrap_or(num)
+                .trim_end();
+            if !plausible(core) {
                 continue;
             }
-            let digits: String = num.chars().filter(char::is_ascii_digit).collect();
-            let groups = num.split([' ', '-', '.']).filter(|g| !g.is_empty()).count();
-            let unbroken = groups == 1 && !num.starts_with(['+', '(']);
-            if unbroken && !digits.starts_with('0') {
-                let ctx = before_window(text, s, 32).to_lowercase();
-                if !CUES.iter().any(|c| ctx.contains(c)) {
-                    continue;
-                }
+            let ctx = before_window(text, s, 32).to_lowercase();
+            if NOT_PHONE.iter().any(|c| ctx.contains(c)) {
+                continue;
+            }
+            let near = before_window(text, s, 8).to_lowercase();
+            if ["apt", "suite", "unit", "flat", "no.", "box", "room"]
+                .iter()
+                .any(|c| near.contains(c))
+            {
+                continue;
+            }
+            let digits: String = core.chars().filter(char::is_ascii_digit).collect();
+            let groups = core
+                .split([' ', '-', '.'])
+                .filter(|g| !g.is_empty())
+                .count();
+            let plain = !core.starts_with(['+', '(']);
+            // "370 3911 Fourth Avenue": a house number before a street.
+            let street_next = text
+                .get(e..)
+                .and_then(|r| r.strip_prefix(' '))
+                .and_then(|r| r.chars().next())
+                .is_some_and(char::is_uppercase);
+            if plain && groups <= 2 && street_next {
+                continue;
+            }
+            let unbroken = groups == 1 && plain;
+            if unbroken
+                && (!digits.starts_with('0') || digits.len() > 11)
+                && !CUES.iter().any(|c| ctx.contains(c))
+            {
+                continue;
             }
             out.push(Finding {
                 kind: FindingKind::Phone,
@@ -124,11 +187,12 @@ fn plausible(num: &str) -> bool {
         .filter(|g| !g.is_empty())
         .collect();
     let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
-    // Unbroken long runs are card or account numbers, unless 0-led (UK).
-    if lens.len() == 1 && digits > 11 {
+    // Unbroken runs of 12+ digits are card or account numbers.
+    if lens.len() == 1 && digits > 11 && !num.starts_with('+') {
         return false;
     }
-    if lens.len() == 1 && digits > 9 && !num.starts_with(['0', '+']) {
+    // IPv4 addresses.
+    if lens.len() == 4 && num.contains('.') && !num.contains(' ') && lens.iter().all(|&l| l <= 3) {
         return false;
     }
     // Card numbers: 4-4-4-4 or 4-6-5.
@@ -181,6 +245,13 @@ mod tests {
             ("paid £1 250 000", &[]),
             ("ref 12345678", &[]),
             ("card 213176828496175 at", &[]),
+            ("Fax: 9498777106", &["9498777106"]),
+            ("Fax: 001-420-335-7509x38548", &["001-420-335-7509x38548"]),
+            ("My Israeli number is 09-7625400", &["09-7625400"]),
+            ("is 224 4966 Bond Street", &[]),
+            ("license number is 2270-66-1551", &[]),
+            ("address 41.173.96.26 blocked", &[]),
+            ("Apt. 675 62314 Mellemvej", &[]),
         ];
         for (text, want) in cases {
             let got: Vec<&str> = r
