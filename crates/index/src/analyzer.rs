@@ -1,0 +1,294 @@
+//! The text analyzer of the `text`, `title`, `parties` and `locator` fields.
+//!
+//! Words are runs of alphanumeric characters; they are lowercased and folded
+//! to ASCII (`Zoë` → `zoe`, `Straße` → `strasse`).
+//!
+//! **Apostrophes and hyphens.** A word written with an apostrophe or a
+//! hyphen between letters or digits (`O'Neill`, `O’Neill`, `Smith-Jones`,
+//! `07700-900461`) is indexed three ways at once: its parts at consecutive
+//! positions (`o` `neill`) **and** the parts joined (`oneill`) at the
+//! position of the first part. So the document `O'Neill` is found by the
+//! phrases `o'neill`, `o neill` and `oneill`, and `Smith-Jones` by
+//! `smith jones`, `smithjones` and `jones`.
+//!
+//! A query phrase is turned into (at most) two phrase queries by
+//! [`query_variants`]: one with the parts (matches documents that wrote
+//! `O'Neill` or `O Neill`) and one with the joined forms (matches documents
+//! that wrote `ONeill`). En and em dashes are separators, not joiners
+//! (`Leeds – Bradford` is two words).
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+
+/// The name under which the analyzer is registered on every shard.
+pub(crate) const TEXT_ANALYZER: &str = "sarx_text";
+
+/// Longest token kept (bytes); longer runs are blobs, not words.
+const MAX_TOKEN_LEN: usize = 64;
+
+/// At most this many parts are joined into one token.
+const MAX_JOIN_PARTS: usize = 6;
+
+fn is_joiner(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2019}'
+            | '\u{2018}'
+            | '\u{02BC}'
+            | '\u{2032}'
+            | '`'
+            | '-'
+            | '\u{2010}'
+            | '\u{2011}'
+    )
+}
+
+/// The analyzer: [`JoiningTokenizer`] + lowercasing + ASCII folding.
+pub(crate) fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(JoiningTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Splits on non-alphanumeric characters and adds joined forms of
+/// apostrophe/hyphen compounds (`position_length` = number of parts > 1).
+#[derive(Clone, Default)]
+pub(crate) struct JoiningTokenizer {
+    tokens: Vec<Token>,
+}
+
+impl Tokenizer for JoiningTokenizer {
+    type TokenStream<'a> = OwnedTokenStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        self.tokens.clear();
+        tokenize_into(text, &mut self.tokens);
+        OwnedTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+        }
+    }
+}
+
+/// A token stream over the tokenizer's reusable buffer.
+pub(crate) struct OwnedTokenStream<'a> {
+    tokens: &'a mut Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for OwnedTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn token(&self) -> &Token {
+        let i = self.next.saturating_sub(1);
+        match self.tokens.get(i) {
+            Some(t) => t,
+            None => &EMPTY_TOKEN,
+        }
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        let i = self.next.saturating_sub(1);
+        if self.tokens.is_empty() {
+            self.tokens.push(Token::default());
+        }
+        let i = i.min(self.tokens.len() - 1);
+        &mut self.tokens[i]
+    }
+}
+
+static EMPTY_TOKEN: Token = Token {
+    offset_from: 0,
+    offset_to: 0,
+    position: 0,
+    text: String::new(),
+    position_length: 1,
+};
+
+/// Words and joined compounds of `text`, before lowercasing and folding.
+fn tokenize_into(text: &str, out: &mut Vec<Token>) {
+    let mut position = 0usize;
+    // Parts of the current compound: (start, end) byte ranges.
+    let mut parts: Vec<(usize, usize)> = Vec::new();
+    let mut word_start: Option<usize> = None;
+    let mut chars = text.char_indices().peekable();
+    let flush = |parts: &mut Vec<(usize, usize)>, out: &mut Vec<Token>, position: &mut usize| {
+        if parts.is_empty() {
+            return;
+        }
+        let first_pos = *position;
+        for &(s, e) in parts.iter() {
+            out.push(Token {
+                offset_from: s,
+                offset_to: e,
+                position: *position,
+                text: text.get(s..e).unwrap_or_default().to_owned(),
+                position_length: 1,
+            });
+            *position += 1;
+        }
+        if parts.len() > 1 && parts.len() <= MAX_JOIN_PARTS {
+            let mut joined = String::new();
+            for &(s, e) in parts.iter() {
+                joined.push_str(text.get(s..e).unwrap_or_default());
+            }
+            let from = parts.first().map(|p| p.0).unwrap_or(0);
+            let to = parts.last().map(|p| p.1).unwrap_or(0);
+            out.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position: first_pos,
+                text: joined,
+                position_length: parts.len(),
+            });
+        }
+        parts.clear();
+    };
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            if word_start.is_none() {
+                word_start = Some(i);
+            }
+            continue;
+        }
+        // End of a word run.
+        if let Some(s) = word_start.take() {
+            parts.push((s, i));
+            let next_is_word = chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+            if is_joiner(c) && next_is_word {
+                continue;
+            }
+        }
+        flush(&mut parts, out, &mut position);
+    }
+    if let Some(s) = word_start.take() {
+        parts.push((s, text.len()));
+    }
+    flush(&mut parts, out, &mut position);
+}
+
+/// One term of a query phrase and its offset in the phrase.
+pub(crate) type PhraseTerms = Vec<(usize, String)>;
+
+/// The phrase variants to search for `phrase` (see the module doc): the
+/// parts form, and — when the phrase has apostrophe/hyphen compounds — the
+/// joined form with contiguous positions. Each variant is a list of
+/// (offset, analyzed term). Empty when the phrase has no word.
+pub(crate) fn query_variants(analyzer: &mut TextAnalyzer, phrase: &str) -> Vec<PhraseTerms> {
+    let mut toks: Vec<(usize, String, usize)> = Vec::new();
+    let mut stream = analyzer.token_stream(phrase);
+    while stream.advance() {
+        let t = stream.token();
+        toks.push((t.position, t.text.clone(), t.position_length));
+    }
+    let parts: PhraseTerms = toks
+        .iter()
+        .filter(|t| t.2 <= 1)
+        .map(|t| (t.0, t.1.clone()))
+        .collect();
+    let has_joined = toks.iter().any(|t| t.2 > 1);
+    let mut out = Vec::new();
+    if !parts.is_empty() {
+        out.push(renumber(parts));
+    }
+    if has_joined {
+        // Walk the parts; where a joined token starts, take it and skip
+        // its parts.
+        let mut joined: PhraseTerms = Vec::new();
+        let mut skip_until = 0usize;
+        let mut by_pos: Vec<&(usize, String, usize)> = toks.iter().collect();
+        by_pos.sort_by_key(|t| (t.0, std::cmp::Reverse(t.2)));
+        for t in by_pos {
+            if t.0 < skip_until {
+                continue;
+            }
+            joined.push((t.0, t.1.clone()));
+            skip_until = t.0 + t.2.max(1);
+        }
+        let joined = renumber(joined);
+        if !out.contains(&joined) {
+            out.push(joined);
+        }
+    }
+    out
+}
+
+fn renumber(terms: PhraseTerms) -> PhraseTerms {
+    terms
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, t))| (i, t))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyze(text: &str) -> Vec<(usize, String)> {
+        let mut a = text_analyzer();
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push((s.token().position, s.token().text.clone()));
+        }
+        out
+    }
+
+    fn variants(p: &str) -> Vec<Vec<String>> {
+        let mut a = text_analyzer();
+        query_variants(&mut a, p)
+            .into_iter()
+            .map(|v| v.into_iter().map(|(_, t)| t).collect())
+            .collect()
+    }
+
+    #[test]
+    fn folds_and_lowercases() {
+        assert_eq!(
+            analyze("Zoë STRAßE café"),
+            vec![(0, "zoe".into()), (1, "strasse".into()), (2, "cafe".into())]
+        );
+    }
+
+    #[test]
+    fn apostrophes_and_hyphens_give_parts_and_joined() {
+        assert_eq!(
+            analyze("Mrs O\u{2019}Neill-Smith called"),
+            vec![
+                (0, "mrs".into()),
+                (1, "o".into()),
+                (2, "neill".into()),
+                (3, "smith".into()),
+                (1, "oneillsmith".into()),
+                (4, "called".into()),
+            ]
+        );
+        // A hyphen between spaces, or an en dash, separates.
+        assert_eq!(analyze("a - b").len(), 2);
+        assert_eq!(analyze("Leeds\u{2013}Bradford").len(), 2);
+        // Trailing apostrophe.
+        assert_eq!(
+            analyze("tenants' rights"),
+            vec![(0, "tenants".into()), (1, "rights".into())]
+        );
+    }
+
+    #[test]
+    fn query_variants_cover_both_spellings() {
+        assert_eq!(
+            variants("Margaret O'Neill"),
+            vec![vec!["margaret", "o", "neill"], vec!["margaret", "oneill"]]
+        );
+        assert_eq!(variants("oneill"), vec![vec!["oneill"]]);
+        assert_eq!(variants("Zoë Smith"), vec![vec!["zoe", "smith"]]);
+        assert!(variants(" -- ").is_empty());
+    }
+}

@@ -1,0 +1,443 @@
+//! [`IndexSet`]: every shard of an index, searched together.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use sarx_crawl::Fingerprint;
+use sarx_model::{Kind, Record, RecordId, Unsearchable, ALL_KINDS};
+
+use crate::analyzer::{query_variants, text_analyzer};
+use crate::schema::{open_index, Fields, DOC_FILE, DOC_RECORD, DOC_UNSEARCHABLE};
+use crate::{dir_size, shards_dir, Error, Result, ShardStats, Stats};
+
+/// One opened shard.
+pub(crate) struct Shard {
+    pub name: String,
+    pub dir: PathBuf,
+    pub fields: Fields,
+    _reader: IndexReader,
+    pub searcher: Searcher,
+}
+
+/// The commit payload a shard writer leaves in `meta.json`.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Payload {
+    pub roots: Vec<String>,
+    pub updated_unix: u64,
+    pub complete: bool,
+}
+
+impl Shard {
+    pub(crate) fn open(name: &str, dir: &Path) -> Result<Shard> {
+        let index = open_index(dir, false)?;
+        Self::from_index(name, dir, &index)
+    }
+
+    pub(crate) fn from_index(name: &str, dir: &Path, index: &Index) -> Result<Shard> {
+        let fields = Fields::new(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| Error::engine(dir, e))?;
+        let searcher = reader.searcher();
+        Ok(Shard {
+            name: name.to_owned(),
+            dir: dir.to_path_buf(),
+            fields,
+            _reader: reader,
+            searcher,
+        })
+    }
+
+    fn engine(&self, e: tantivy::TantivyError) -> Error {
+        Error::engine(&self.dir, e)
+    }
+
+    fn doc(&self, addr: DocAddress) -> Result<TantivyDocument> {
+        self.searcher.doc(addr).map_err(|e| self.engine(e))
+    }
+
+    /// Addresses matching `q`, in index order (so the doc store is read
+    /// sequentially).
+    fn addresses(&self, q: &dyn Query) -> Result<Vec<DocAddress>> {
+        let set = self
+            .searcher
+            .search(q, &DocSetCollector)
+            .map_err(|e| self.engine(e))?;
+        let mut v: Vec<DocAddress> = set.into_iter().collect();
+        v.sort();
+        Ok(v)
+    }
+
+    fn count(&self, q: &dyn Query) -> Result<u64> {
+        self.searcher
+            .search(q, &Count)
+            .map(|n| n as u64)
+            .map_err(|e| self.engine(e))
+    }
+
+    fn term_query(&self, term: Term) -> TermQuery {
+        TermQuery::new(term, IndexRecordOption::Basic)
+    }
+
+    /// Fingerprints of every committed file.
+    pub(crate) fn fingerprints(&self) -> Result<HashMap<String, (Fingerprint, u64)>> {
+        let q = self.term_query(self.fields.type_term(DOC_FILE));
+        let mut out = HashMap::new();
+        for addr in self.addresses(&q)? {
+            let d = self.doc(addr)?;
+            if let Some((source, fp, n)) = self.fields.fingerprint_of(&d) {
+                out.insert(source, (fp, n));
+            }
+        }
+        Ok(out)
+    }
+
+    fn unsearchable(&self) -> Result<Vec<Unsearchable>> {
+        let q = self.term_query(self.fields.type_term(DOC_UNSEARCHABLE));
+        let mut out = Vec::new();
+        for addr in self.addresses(&q)? {
+            if let Some(u) = self.fields.unsearchable_of(&self.doc(addr)?) {
+                out.push(u);
+            }
+        }
+        Ok(out)
+    }
+
+    fn records_for(&self, q: &dyn Query) -> Result<Vec<(u64, Record)>> {
+        let mut out = Vec::new();
+        for addr in self.addresses(q)? {
+            let d = self.doc(addr)?;
+            out.push((self.fields.ord_of(&d), self.fields.record_of(&d)?));
+        }
+        Ok(out)
+    }
+
+    fn payload(&self) -> Payload {
+        self.searcher
+            .index()
+            .load_metas()
+            .ok()
+            .and_then(|m| m.payload)
+            .and_then(|p| serde_json::from_str(&p).ok())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn stats(&self) -> Result<ShardStats> {
+        let f = &self.fields;
+        let mut s = Stats::default();
+        for kind in ALL_KINDS {
+            let q = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(self.term_query(f.type_term(DOC_RECORD))) as Box<dyn Query>,
+                ),
+                (
+                    Occur::Must,
+                    Box::new(self.term_query(f.term(f.kind, kind.as_str()))),
+                ),
+            ]);
+            let n = self.count(&q)?;
+            if n > 0 {
+                s.records_by_kind.insert(kind.as_str().to_owned(), n);
+                s.records += n;
+            }
+        }
+        for u in self.unsearchable()? {
+            *s.unsearchable_by_reason.entry(u.reason.code()).or_default() += 1;
+            s.unsearchable += 1;
+        }
+        for (fp, _) in self.fingerprints()?.values() {
+            s.files += 1;
+            s.input_bytes += fp.size;
+        }
+        s.index_bytes = dir_size(&self.dir);
+        let p = self.payload();
+        Ok(ShardStats {
+            name: self.name.clone(),
+            roots: p.roots,
+            updated_unix: p.updated_unix,
+            complete: p.complete,
+            stats: s,
+        })
+    }
+}
+
+/// All shards of an index directory, searched together. Cheap to share
+/// between threads (`Send + Sync`); it sees the shards as they were
+/// committed when it was opened.
+pub struct IndexSet {
+    dir: PathBuf,
+    shards: Vec<Shard>,
+}
+
+impl std::fmt::Debug for IndexSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexSet")
+            .field("dir", &self.dir)
+            .field("shards", &self.shard_names())
+            .finish()
+    }
+}
+
+impl IndexSet {
+    /// Opens every shard under `dir/shards/`. Fails when there is none.
+    pub fn open(dir: &Path) -> Result<IndexSet> {
+        let sd = shards_dir(dir);
+        let rd = std::fs::read_dir(&sd).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::NoShards(dir.to_path_buf())
+            } else {
+                Error::io(&sd, e)
+            }
+        })?;
+        let mut names: Vec<(String, PathBuf)> = rd
+            .flatten()
+            .filter(|e| e.path().join("meta.json").is_file())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .collect();
+        names.sort();
+        if names.is_empty() {
+            return Err(Error::NoShards(dir.to_path_buf()));
+        }
+        let shards = names
+            .iter()
+            .map(|(n, p)| Shard::open(n, p))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(IndexSet {
+            dir: dir.to_path_buf(),
+            shards,
+        })
+    }
+
+    pub(crate) fn from_shards(dir: &Path, shards: Vec<Shard>) -> IndexSet {
+        IndexSet {
+            dir: dir.to_path_buf(),
+            shards,
+        }
+    }
+
+    /// Names of the shards, sorted.
+    pub fn shard_names(&self) -> Vec<String> {
+        self.shards.iter().map(|s| s.name.clone()).collect()
+    }
+
+    /// Records whose `text`, `title` or `parties` contain any of `phrases`
+    /// (each a phrase of words, analyzed like the index: case, accents,
+    /// apostrophes and hyphens do not matter) OR whose identifier field holds
+    /// any of `keys` (`sarx_detect::index_keys` forms, e.g.
+    /// `nino:JM482761C`). At most `limit` records, best scores first
+    /// (records matching more phrases and keys rank higher).
+    pub fn candidates(
+        &self,
+        phrases: &[String],
+        keys: &[String],
+        limit: usize,
+    ) -> Result<Vec<Record>> {
+        let mut scored: Vec<(f32, Record)> = Vec::new();
+        for shard in &self.shards {
+            let Some(q) = candidate_query(&shard.fields, phrases, keys) else {
+                return Ok(Vec::new());
+            };
+            let n = shard.count(&q)?;
+            let want = limit.min(usize::try_from(n).unwrap_or(usize::MAX));
+            if want == 0 {
+                continue;
+            }
+            let top = shard
+                .searcher
+                .search(&q, &TopDocs::with_limit(want).order_by_score())
+                .map_err(|e| shard.engine(e))?;
+            for (score, addr) in top {
+                scored.push((score, shard.fields.record_of(&shard.doc(addr)?)?));
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        scored.truncate(limit);
+        Ok(scored.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// The record with `id`, if any shard holds it.
+    pub fn get(&self, id: &RecordId) -> Result<Option<Record>> {
+        for shard in &self.shards {
+            let f = &shard.fields;
+            let q = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(shard.term_query(f.type_term(DOC_RECORD))) as Box<dyn Query>,
+                ),
+                (
+                    Occur::Must,
+                    Box::new(shard.term_query(f.term(f.id, id.as_str()))),
+                ),
+            ]);
+            if let Some(addr) = shard.addresses(&q)?.into_iter().next() {
+                return Ok(Some(f.record_of(&shard.doc(addr)?)?));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The records whose parent is `id`, in extraction order.
+    pub fn children(&self, id: &RecordId) -> Result<Vec<Record>> {
+        let mut out = Vec::new();
+        for shard in &self.shards {
+            let f = &shard.fields;
+            let q = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(shard.term_query(f.type_term(DOC_RECORD))) as Box<dyn Query>,
+                ),
+                (
+                    Occur::Must,
+                    Box::new(shard.term_query(f.term(f.parent, id.as_str()))),
+                ),
+            ]);
+            out.extend(shard.records_for(&q)?);
+        }
+        out.sort_by_key(|(ord, _)| *ord);
+        Ok(out.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// Every unsearchable entry, sorted by source and locator.
+    pub fn unsearchable(&self) -> Result<Vec<Unsearchable>> {
+        let mut out = Vec::new();
+        for shard in &self.shards {
+            out.extend(shard.unsearchable()?);
+        }
+        out.sort_by(|a, b| (&a.source, &a.locator).cmp(&(&b.source, &b.locator)));
+        Ok(out)
+    }
+
+    /// Counts over all shards, with one entry per shard in `shards`.
+    pub fn stats(&self) -> Result<Stats> {
+        let mut total = Stats::default();
+        for shard in &self.shards {
+            let s = shard.stats()?;
+            total.files += s.stats.files;
+            total.records += s.stats.records;
+            total.unsearchable += s.stats.unsearchable;
+            total.input_bytes += s.stats.input_bytes;
+            total.index_bytes += s.stats.index_bytes;
+            for (k, n) in &s.stats.records_by_kind {
+                *total.records_by_kind.entry(k.clone()).or_default() += n;
+            }
+            for (k, n) in &s.stats.unsearchable_by_reason {
+                *total.unsearchable_by_reason.entry(k.clone()).or_default() += n;
+            }
+            total.shards.push(s);
+        }
+        Ok(total)
+    }
+
+    /// Calls `visit` with every record of every shard (shard by shard, in
+    /// index order). Stops at the first error `visit` returns.
+    pub fn for_each_record<E>(
+        &self,
+        mut visit: impl FnMut(Record) -> std::result::Result<(), E>,
+    ) -> Result<std::result::Result<(), E>> {
+        for shard in &self.shards {
+            let q = shard.term_query(shard.fields.type_term(DOC_RECORD));
+            for addr in shard.addresses(&q)? {
+                let r = shard.fields.record_of(&shard.doc(addr)?)?;
+                if let Err(e) = visit(r) {
+                    return Ok(Err(e));
+                }
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// The ids of every record (with repeats, if a bug ever stored one
+    /// twice), without decoding the records.
+    pub fn record_ids(&self) -> Result<Vec<RecordId>> {
+        let mut out = Vec::new();
+        for shard in &self.shards {
+            let q = shard.term_query(shard.fields.type_term(DOC_RECORD));
+            for addr in shard.addresses(&q)? {
+                let d = shard.doc(addr)?;
+                if let Some(id) = crate::schema::str_of(&d, shard.fields.id) {
+                    out.push(RecordId(id));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Number of records of `kind`.
+    pub fn count_kind(&self, kind: Kind) -> Result<u64> {
+        let mut n = 0;
+        for shard in &self.shards {
+            let f = &shard.fields;
+            let q = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(shard.term_query(f.type_term(DOC_RECORD))) as Box<dyn Query>,
+                ),
+                (
+                    Occur::Must,
+                    Box::new(shard.term_query(f.term(f.kind, kind.as_str()))),
+                ),
+            ]);
+            n += shard.count(&q)?;
+        }
+        Ok(n)
+    }
+}
+
+/// `doc_type:record AND (phrase in text/title/parties OR ident:key ...)`.
+fn candidate_query(f: &Fields, phrases: &[String], keys: &[String]) -> Option<BooleanQuery> {
+    let mut analyzer = text_analyzer();
+    let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for phrase in phrases {
+        for variant in query_variants(&mut analyzer, phrase) {
+            for field in [f.text, f.title, f.parties] {
+                let terms: Vec<(usize, Term)> = variant
+                    .iter()
+                    .map(|(pos, t)| (*pos, Term::from_field_text(field, t)))
+                    .collect();
+                let q: Box<dyn Query> = match terms.as_slice() {
+                    [] => continue,
+                    [(_, t)] => Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
+                    _ => Box::new(PhraseQuery::new_with_offset(terms)),
+                };
+                should.push((Occur::Should, q));
+            }
+        }
+    }
+    for key in keys {
+        should.push((
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.ident, key),
+                IndexRecordOption::WithFreqs,
+            )),
+        ));
+    }
+    if should.is_empty() {
+        return None;
+    }
+    Some(BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                f.type_term(DOC_RECORD),
+                IndexRecordOption::Basic,
+            )) as Box<dyn Query>,
+        ),
+        (Occur::Must, Box::new(BooleanQuery::new(should))),
+    ]))
+}
+
+/// Per-kind record counts, for summaries.
+pub(crate) fn kind_counts(records: &[Record], into: &mut BTreeMap<String, u64>) {
+    for r in records {
+        *into.entry(r.kind.as_str().to_owned()).or_default() += 1;
+    }
+}
