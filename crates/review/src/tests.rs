@@ -1,0 +1,409 @@
+//! Handler tests: the app is driven with `oneshot`, no socket.
+
+use std::collections::BTreeMap;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use sarx_case::{CaseDir, CaseState, Evidence, Hit, OrgProfile, RecordPlan, Redaction};
+use sarx_model::{Kind, Record, Span};
+use tower::ServiceExt;
+
+use super::*;
+
+const TEXT: &str = "Dear Margaret Okafor, your neighbour Janet Smith (07700 900123) complained.";
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    app: AppState,
+    case: PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case");
+    let users_path = dir.path().join("users.json");
+    let mut users = Users::load(&users_path).unwrap();
+    users
+        .add("casey", Role::Caseworker, "caseworker-password")
+        .unwrap();
+    users
+        .add("april", Role::Approver, "approver-password")
+        .unwrap();
+    users.save().unwrap();
+
+    let mut record = Record::new("share/asb/letter.txt", "", Kind::Text);
+    record.title = "ASB letter".into();
+    record.text = TEXT.into();
+    let start = TEXT.find("Janet Smith").unwrap();
+    let pstart = TEXT.find("07700").unwrap();
+    let hit = Hit {
+        record: record.id.clone(),
+        source: record.source.clone(),
+        locator: String::new(),
+        kind: Kind::Text,
+        confidence: 0.6,
+        evidence: vec![Evidence {
+            kind: "name".into(),
+            span: Span::new(5, 20),
+        }],
+    };
+    let red = |id: &str, s: usize, e: usize, cat: &str| Redaction {
+        id: id.into(),
+        span: Span::new(s, e),
+        category: cat.into(),
+        reason_code: "third-party".into(),
+        legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
+        confidence: 0.9,
+        recogniser: "test".into(),
+        exemption: false,
+    };
+    let mut plans = BTreeMap::new();
+    plans.insert(
+        record.id.clone(),
+        RecordPlan {
+            redactions: vec![
+                red("r1", start, start + "Janet Smith".len(), "person_name"),
+                red("r2", pstart, pstart + "07700 900123".len(), "phone"),
+            ],
+            flags: vec![],
+        },
+    );
+    let org: OrgProfile = toml::from_str("[controller]\nname = \"Example Homes\"\n").unwrap();
+    let received = jiff::civil::date(2026, 11, 2);
+    let state = CaseState::new("T1", received, "name = \"Margaret Okafor\"\n", org);
+    CaseDir::create(&case, &state, &[hit], &plans, &[record], &[]).unwrap();
+    let app = AppState::open(&case, &users_path).unwrap();
+    Fixture {
+        _dir: dir,
+        app,
+        case,
+    }
+}
+
+async fn send(app: &AppState, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let res = router(app.clone()).oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::get(uri);
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::empty()).unwrap()
+}
+
+fn post(uri: &str, cookie: Option<&str>, form: &str) -> Request<Body> {
+    let mut b =
+        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::from(form.to_owned())).unwrap()
+}
+
+fn set_cookie_value(h: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    h.get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.strip_prefix(&format!("{name}="))
+                .map(|r| r.split(';').next().unwrap_or("").to_owned())
+        })
+}
+
+/// Logs in; returns the session cookie header value and the CSRF token.
+async fn login_as(app: &AppState, user: &str, password: &str) -> (String, String) {
+    let (_, h, _) = send(app, get("/login", None)).await;
+    let token = set_cookie_value(&h, LOGIN_COOKIE).unwrap();
+    let form = format!("user={user}&password={password}&csrf={token}");
+    let (status, h, _) = send(
+        app,
+        post("/login", Some(&format!("{LOGIN_COOKIE}={token}")), &form),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "login failed");
+    let sid = set_cookie_value(&h, SESSION_COOKIE).unwrap();
+    let cookie = format!("{SESSION_COOKIE}={sid}");
+    let (_, _, body) = send(app, get("/", Some(&cookie))).await;
+    let csrf = body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    (cookie, csrf)
+}
+
+#[tokio::test]
+async fn auth_is_required_everywhere() {
+    let f = fixture();
+    for uri in [
+        "/",
+        "/documents",
+        "/documents/0",
+        "/documents/0/preview.pdf",
+    ] {
+        let (status, h, _) = send(&f.app, get(uri, None)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{uri}");
+        assert_eq!(h.get(header::LOCATION).unwrap(), "/login");
+        let (status, _, _) = send(&f.app, get(uri, Some("sarx_session=forged"))).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{uri} with a forged cookie");
+    }
+    for uri in ["/documents/0/decide", "/bulk", "/signoff", "/logout"] {
+        let (status, _, _) = send(
+            &f.app,
+            post(uri, None, "csrf=x&action=confirm&n=0&redaction=r1"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{uri}");
+    }
+    // Nothing was decided.
+    assert!(CaseDir::open(&f.case)
+        .unwrap()
+        .load()
+        .unwrap()
+        .decisions
+        .is_empty());
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused_and_headers_are_strict() {
+    let f = fixture();
+    let (_, h, body) = send(&f.app, get("/login", None)).await;
+    let csp = h
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'none'"));
+    assert!(!body.contains("<script>"), "no inline scripts");
+    let token = set_cookie_value(&h, LOGIN_COOKIE).unwrap();
+    let form = format!("user=casey&password=nope-nope-nope&csrf={token}");
+    let (status, h, _) = send(
+        &f.app,
+        post("/login", Some(&format!("{LOGIN_COOKIE}={token}")), &form),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(set_cookie_value(&h, SESSION_COOKIE).is_none());
+    // Login without the login-form token is refused.
+    let (status, _, _) = send(
+        &f.app,
+        post(
+            "/login",
+            None,
+            "user=casey&password=caseworker-password&csrf=",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn session_cookie_is_httponly_and_strict() {
+    let f = fixture();
+    let (_, h, _) = send(&f.app, get("/login", None)).await;
+    let token = set_cookie_value(&h, LOGIN_COOKIE).unwrap();
+    let form = format!("user=casey&password=caseworker-password&csrf={token}");
+    let (_, h, _) = send(
+        &f.app,
+        post("/login", Some(&format!("{LOGIN_COOKIE}={token}")), &form),
+    )
+    .await;
+    let raw = h
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with(SESSION_COOKIE))
+        .unwrap();
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Strict"),
+        "{raw}"
+    );
+}
+
+#[tokio::test]
+async fn csrf_is_enforced() {
+    let f = fixture();
+    let (cookie, csrf) = login_as(&f.app, "casey", "caseworker-password").await;
+    let (status, _, _) = send(
+        &f.app,
+        post(
+            "/documents/0/decide",
+            Some(&cookie),
+            "action=reject&redaction=r1",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(
+        &f.app,
+        post(
+            "/documents/0/decide",
+            Some(&cookie),
+            "csrf=0000&action=reject&redaction=r1",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(CaseDir::open(&f.case)
+        .unwrap()
+        .load()
+        .unwrap()
+        .decisions
+        .is_empty());
+    let form = format!("csrf={csrf}&action=reject&redaction=r1");
+    let (status, _, _) = send(&f.app, post("/documents/0/decide", Some(&cookie), &form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let st = CaseDir::open(&f.case).unwrap().load().unwrap();
+    assert_eq!(st.decisions.len(), 1);
+    assert_eq!(st.decisions[0].by, "casey");
+    // The audit chain holds the login and the decision, and verifies.
+    assert_eq!(
+        audit::verify(&f.case).unwrap(),
+        audit::Verification::Intact { entries: 2 }
+    );
+}
+
+#[tokio::test]
+async fn path_traversal_is_refused() {
+    let f = fixture();
+    let (cookie, _) = login_as(&f.app, "casey", "caseworker-password").await;
+    for uri in [
+        "/static/../state.json",
+        "/static/..%2Fstate.json",
+        "/documents/..%2F..%2Fstate.json",
+        "/documents/%2e%2e/state.json",
+        "/state.json",
+        "/audit.jsonl",
+        "/documents/99",
+        "/documents/-1",
+    ] {
+        let (status, _, body) = send(&f.app, get(uri, Some(&cookie))).await;
+        assert!(
+            status == StatusCode::NOT_FOUND || status == StatusCode::BAD_REQUEST,
+            "{uri}: {status}"
+        );
+        assert!(
+            !body.contains("subject_toml"),
+            "{uri} leaked the case state"
+        );
+    }
+}
+
+#[tokio::test]
+async fn caseworker_cannot_sign_off_but_approver_can() {
+    let f = fixture();
+    let (cookie, csrf) = login_as(&f.app, "casey", "caseworker-password").await;
+    let (status, _, _) = send(
+        &f.app,
+        post("/signoff", Some(&cookie), &format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(CaseDir::open(&f.case)
+        .unwrap()
+        .load()
+        .unwrap()
+        .sign_off
+        .is_none());
+
+    let (cookie, csrf) = login_as(&f.app, "april", "approver-password").await;
+    let (status, _, _) = send(
+        &f.app,
+        post("/signoff", Some(&cookie), &format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let so = CaseDir::open(&f.case)
+        .unwrap()
+        .load()
+        .unwrap()
+        .sign_off
+        .unwrap();
+    assert_eq!(so.by, "april");
+}
+
+#[tokio::test]
+async fn document_page_shows_plan_and_adds_a_selection() {
+    let f = fixture();
+    let (cookie, csrf) = login_as(&f.app, "casey", "caseworker-password").await;
+    let (status, _, body) = send(&f.app, get("/documents/0", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Janet Smith") && body.contains("[REDACTED: third-party]"));
+    // Add a redaction over "complained" (byte offsets), then the preview hides it.
+    let s = TEXT.find("complained").unwrap();
+    let form = format!(
+        "csrf={csrf}&action=add&start={s}&end={}&category=third_party",
+        s + 10
+    );
+    let (status, _, _) = send(&f.app, post("/documents/0/decide", Some(&cookie), &form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, body) = send(&f.app, get("/documents/0", Some(&cookie))).await;
+    let preview = body
+        .split("id=\"preview\">")
+        .nth(1)
+        .unwrap()
+        .split("</pre>")
+        .next()
+        .unwrap();
+    assert!(!preview.contains("complained"), "{preview}");
+    // A selection off a character boundary or past the end is refused.
+    let form = format!("csrf={csrf}&action=add&start=0&end={}", TEXT.len() + 5);
+    let (status, _, _) = send(&f.app, post("/documents/0/decide", Some(&cookie), &form)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn concurrent_decisions_are_not_lost() {
+    let f = fixture();
+    let (c1, t1) = login_as(&f.app, "casey", "caseworker-password").await;
+    let (c2, t2) = login_as(&f.app, "april", "approver-password").await;
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let (c, t) = if i % 2 == 0 {
+            (c1.clone(), t1.clone())
+        } else {
+            (c2.clone(), t2.clone())
+        };
+        let app = f.app.clone();
+        let action = if i % 3 == 0 { "reject" } else { "accept" };
+        let rid = if i % 2 == 0 { "r1" } else { "r2" };
+        tasks.push(tokio::spawn(async move {
+            let form = format!("csrf={t}&action={action}&redaction={rid}");
+            send(&app, post("/documents/0/decide", Some(&c), &form))
+                .await
+                .0
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let st = CaseDir::open(&f.case).unwrap().load().unwrap();
+    assert_eq!(st.decisions.len(), 10, "a decision was lost");
+    let mut seqs: Vec<u64> = st.decisions.iter().map(|d| d.seq).collect();
+    seqs.sort_unstable();
+    seqs.dedup();
+    assert_eq!(seqs.len(), 10);
+}
+
+#[tokio::test]
+async fn bulk_accepts_every_redaction_of_one_party() {
+    let f = fixture();
+    let (cookie, csrf) = login_as(&f.app, "casey", "caseworker-password").await;
+    let form = format!("csrf={csrf}&action=accept_party&n=0&redaction=r1");
+    let (status, _, _) = send(&f.app, post("/bulk", Some(&cookie), &form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let st = CaseDir::open(&f.case).unwrap().load().unwrap();
+    assert_eq!(st.decisions.len(), 1);
+    assert!(
+        matches!(&st.decisions[0].decision, Decision::AcceptRedaction { redaction, .. } if redaction == "r1")
+    );
+}
