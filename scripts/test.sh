@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cargo test --workspace --all-targets -j2 --no-fail-fast
+cargo test --workspace -j2 --no-fail-fast
