@@ -1,1 +1,622 @@
-//! sarx-bundle (being built).
+//! The SAR response bundle: true-removal rendering, schedule, redaction log,
+//! cover letter, manifest, zip (optionally AES-256), and verification.
+//!
+//! [`build`] takes the disclosed records with their effective redactions,
+//! lays each one out with a [`Renderer`] (redaction happens on the text,
+//! before drawing: nothing is underneath a marker), writes fresh PDFs with an
+//! embedded Unicode font, the companion files and `manifest.json`, zips them,
+//! then re-opens the zip and runs [`verify::verify`] before reporting
+//! success. Verification re-extracts every file's text independently of the
+//! renderer and looks for any redacted string via the case's salted hashes
+//! ([`sarx_case::SecretSet`]).
+//!
+//! ```no_run
+//! # fn main() -> Result<(), sarx_bundle::Error> {
+//! use sarx_bundle::{build, BundleSpec, Options, FreshRenderer};
+//! # let spec: BundleSpec = todo!();
+//! let built = build(&spec, &FreshRenderer, std::path::Path::new("bundle.zip"), &Options::default())?;
+//! assert!(built.verification.is_clean());
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sarx_case::{ClockStatus, OrgProfile, Redaction, SecretSet};
+use sarx_model::{Kind, Record, Span, Unsearchable};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub mod docs;
+pub mod font;
+pub mod layout;
+pub mod pdf;
+pub mod scrub;
+pub mod verify;
+
+pub use layout::{FreshRenderer, Layout, Renderer};
+pub use verify::{verify, Verification};
+
+/// Errors of the bundle crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Writing or reading the zip failed.
+    #[error("zip: {0}")]
+    Zip(String),
+    /// Writing or reading a PDF failed.
+    #[error("pdf: {0}")]
+    Pdf(String),
+    /// The compiled-in font could not be parsed (a build defect).
+    #[error("the embedded font could not be read")]
+    Font,
+    /// Writing CSV failed.
+    #[error("csv: {0}")]
+    Csv(String),
+    /// A JSON file of the bundle is invalid.
+    #[error("json: {0}")]
+    Json(String),
+    /// The case state is invalid.
+    #[error(transparent)]
+    Case(#[from] sarx_case::Error),
+    /// Verification found a problem; the bundle must not be sent.
+    #[error("verification failed: {0}")]
+    VerificationFailed(String),
+}
+
+impl Error {
+    fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// One record to disclose and the redactions in force for it.
+#[derive(Debug, Clone)]
+pub struct Disclosure {
+    /// The record (its text is what the redactions index into).
+    pub record: Record,
+    /// Effective redactions (planned, minus rejected, plus added) and exemptions.
+    pub redactions: Vec<Redaction>,
+}
+
+/// Everything the bundle needs.
+#[derive(Debug, Clone)]
+pub struct BundleSpec {
+    /// Case reference (footer `SAR-<ref>-000001`).
+    pub reference: String,
+    /// The clock (received, deadline).
+    pub clock: ClockStatus,
+    /// The organisation profile.
+    pub org: OrgProfile,
+    /// Records to disclose, in bundle order.
+    pub disclosures: Vec<Disclosure>,
+    /// Categories of the subject's data found (for the cover letter).
+    pub categories_found: Vec<String>,
+    /// What could not be searched.
+    pub unsearchable: Vec<Unsearchable>,
+    /// Records withheld entirely under an exemption: (code, legal basis).
+    pub withheld: Vec<(String, String)>,
+    /// Prefix stripped from `source` paths in the manifest (the crawl root).
+    pub source_root: String,
+}
+
+/// Build options.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// AES-256 passphrase; `None` writes a plain zip.
+    pub passphrase: Option<String>,
+    /// Salt for the redaction hashes; `None` draws a random one.
+    pub salt: Option<[u8; 32]>,
+    /// Do not verify after writing (only for tests that need a leaking
+    /// bundle to prove `sarx verify` catches it).
+    pub skip_verification: bool,
+}
+
+/// One entry of the internal redaction log (stays in the case folder).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InternalLogEntry {
+    /// Document file in the bundle.
+    pub document: String,
+    /// Record id.
+    pub record: String,
+    /// Source file.
+    pub source: String,
+    /// Locator.
+    pub locator: String,
+    /// Byte range in the record's text.
+    pub span: Span,
+    /// Category.
+    pub category: String,
+    /// Reason code.
+    pub reason_code: String,
+    /// Legal basis.
+    pub legal_basis: String,
+    /// Who or what proposed it.
+    pub recogniser: String,
+    /// The redacted text (internal only: never in the bundle).
+    pub text: String,
+}
+
+/// The result of [`build`].
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// Where the zip was written.
+    pub path: PathBuf,
+    /// Documents disclosed.
+    pub documents: usize,
+    /// Total pages of disclosed documents.
+    pub pages: u32,
+    /// Redactions applied (including ones added for consistency).
+    pub redactions: usize,
+    /// Salted hashes of every redacted string (store in the case folder).
+    pub secrets: SecretSet,
+    /// The internal log with the redacted text (store in the case folder).
+    pub internal_log: Vec<InternalLogEntry>,
+    /// The verification run on the written zip.
+    pub verification: Verification,
+}
+
+/// Lower-case ASCII slug of at most 40 characters.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            dash = false;
+        } else if !dash && !out.is_empty() {
+            out.push('-');
+            dash = true;
+        }
+        if out.len() >= 40 {
+            break;
+        }
+    }
+    let t = out.trim_end_matches('-').to_owned();
+    if t.is_empty() {
+        "record".into()
+    } else {
+        t
+    }
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    let d = Sha256::digest(b);
+    d.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn record_date(r: &Record) -> String {
+    let d = r
+        .dates
+        .sent
+        .as_ref()
+        .or(r.dates.modified.as_ref())
+        .or(r.dates.created.as_ref());
+    d.map(|s| s.chars().take(10).collect()).unwrap_or_default()
+}
+
+fn source_type(k: Kind) -> &'static str {
+    match k {
+        Kind::Email => "e-mail",
+        Kind::SheetRow => "spreadsheet row",
+        Kind::Word => "document",
+        Kind::Pdf => "PDF",
+        Kind::Text => "text",
+        Kind::Html => "web page",
+        Kind::Csv => "CSV file",
+        Kind::Spreadsheet => "spreadsheet",
+        Kind::Presentation => "presentation",
+        Kind::Contact => "contact",
+        Kind::Calendar => "calendar item",
+        Kind::Note => "note",
+        _ => "other",
+    }
+}
+
+fn plural_type(k: Kind) -> &'static str {
+    match k {
+        Kind::Email => "e-mails",
+        Kind::SheetRow => "spreadsheet rows",
+        Kind::Word => "documents",
+        Kind::Pdf => "PDF documents",
+        Kind::Text => "text files",
+        Kind::Html => "web pages",
+        _ => "other records",
+    }
+}
+
+fn describe_reason(u: &Unsearchable) -> String {
+    use sarx_model::Reason;
+    let ext = u
+        .source
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.rsplit_once('.'))
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .filter(|e| e.len() <= 5 && e.chars().all(|c| c.is_ascii_alphanumeric()));
+    let what = match u.reason {
+        Reason::Encrypted => "password-protected or encrypted files",
+        Reason::Corrupt | Reason::Truncated => "damaged files",
+        Reason::Unsupported => "files in formats we cannot read electronically",
+        Reason::NeedsManualReview => "images, audio or video (no searchable text)",
+        Reason::LimitExceeded(_) => "files too large or too deeply nested to search safely",
+        Reason::Unreadable => "files that could not be opened",
+        Reason::ExtractorFailed => "files our software failed to read",
+    };
+    match ext {
+        Some(e) => format!("{what} (.{e})"),
+        None => what.to_owned(),
+    }
+}
+
+/// Widens `span` to character boundaries within `text` and returns the text under it.
+fn span_text(text: &str, span: Span) -> String {
+    let mut s = span.start.min(text.len());
+    let mut e = span.end.min(text.len());
+    while s > 0 && !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    while e < text.len() && !text.is_char_boundary(e) {
+        e += 1;
+    }
+    text.get(s..e).unwrap_or_default().to_owned()
+}
+
+struct Prepared {
+    record: Record,
+    redactions: Vec<Redaction>,
+    title: String,
+    file: String,
+    source: String,
+    locator: String,
+    layout: Layout,
+}
+
+/// Builds the bundle at `out` and verifies it; fails with
+/// [`Error::VerificationFailed`] (after deleting the zip) if any redacted
+/// string survives.
+pub fn build(
+    spec: &BundleSpec,
+    renderer: &dyn Renderer,
+    out: &Path,
+    opts: &Options,
+) -> Result<Built, Error> {
+    // 1. Every redacted string in the case, for consistency and verification.
+    let mut scrubber = scrub::Scrubber::default();
+    let mut redacted_strings: Vec<String> = Vec::new();
+    for d in &spec.disclosures {
+        for r in &d.redactions {
+            let t = span_text(&d.record.text, r.span);
+            scrubber.add(&t, &r.reason_code);
+            redacted_strings.push(t);
+        }
+    }
+
+    // 2. Per record: consistency redactions (the same string elsewhere in the
+    //    record), redacted title/source/locator/header, layout.
+    let n = spec.disclosures.len();
+    let width = 4.max(n.to_string().len());
+    let mut prepared: Vec<Prepared> = spec
+        .disclosures
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mut reds = d.redactions.clone();
+            for (span, code) in scrubber.find(&d.record.text) {
+                if !reds
+                    .iter()
+                    .any(|r| r.span.start <= span.start && r.span.end >= span.end)
+                {
+                    reds.push(Redaction {
+                        id: format!("c{}", reds.len() + 1),
+                        span,
+                        category: "consistency".into(),
+                        reason_code: code,
+                        legal_basis: "same data redacted elsewhere in this response".into(),
+                        confidence: 1.0,
+                        recogniser: "bundle-consistency".into(),
+                        exemption: false,
+                    });
+                }
+            }
+            reds.sort_by_key(|r| (r.span.start, r.span.end));
+            let mut record = d.record.clone();
+            if let Some(h) = record.meta.get("header").cloned() {
+                record.meta.insert("header".into(), scrubber.scrub(&h));
+            }
+            if let Some(h) = record.meta.get("sheet").cloned() {
+                record.meta.insert("sheet".into(), scrubber.scrub(&h));
+            }
+            let raw_title = if record.title.trim().is_empty() {
+                record
+                    .source
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("record")
+                    .to_owned()
+            } else {
+                record.title.clone()
+            };
+            let title = scrubber.scrub(&raw_title);
+            let file = format!(
+                "documents/{:0width$}-{}.pdf",
+                i + 1,
+                slug(&title),
+                width = width
+            );
+            let src = record
+                .source
+                .strip_prefix(&spec.source_root)
+                .unwrap_or(&record.source);
+            let source = scrubber.scrub(src.trim_start_matches('/'));
+            let locator = scrubber.scrub(&record.locator);
+            let layout = renderer.layout(&record, &reds, &title)?;
+            Ok(Prepared {
+                record,
+                redactions: reds,
+                title,
+                file,
+                source,
+                locator,
+                layout,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+
+    // 3. Continuous page numbers.
+    let mut first_pages = Vec::with_capacity(n);
+    let mut next = 1u32;
+    for p in &prepared {
+        first_pages.push(next);
+        next = next.saturating_add(u32::try_from(p.layout.pages.len().max(1)).unwrap_or(u32::MAX));
+    }
+    let total_pages = next.saturating_sub(1);
+
+    let pdfs: Vec<Vec<u8>> = prepared
+        .par_iter()
+        .zip(first_pages.par_iter())
+        .enumerate()
+        .map(|(i, (p, fp))| {
+            pdf::write(
+                &p.layout,
+                &pdf::Furniture {
+                    header: format!(
+                        "SAR-{} · Document {:04} · {}",
+                        spec.reference,
+                        i + 1,
+                        p.title
+                    ),
+                    reference: spec.reference.clone(),
+                    first_page: *fp,
+                },
+            )
+        })
+        .collect::<Result<_, Error>>()?;
+
+    // 4. Schedule, logs, letter facts.
+    let mut schedule = Vec::new();
+    let mut log = Vec::new();
+    let mut internal = Vec::new();
+    let mut facts = docs::LetterFacts {
+        reference: spec.reference.clone(),
+        documents: n,
+        categories_found: spec.categories_found.clone(),
+        withheld_records: spec.withheld.len(),
+        ..Default::default()
+    };
+    let mut redaction_total = 0;
+    for (i, p) in prepared.iter_mut().enumerate() {
+        let ex = p.redactions.iter().filter(|r| r.exemption).count();
+        let tp = p.redactions.len() - ex;
+        redaction_total += p.redactions.len();
+        facts.third_party_redactions += tp;
+        *facts
+            .record_types
+            .entry(plural_type(p.record.kind).to_owned())
+            .or_default() += 1;
+        schedule.push(docs::ScheduleRow {
+            number: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            file: p.file.clone(),
+            title: p.title.clone(),
+            date: record_date(&p.record),
+            source_type: source_type(p.record.kind).to_owned(),
+            pages: u32::try_from(p.layout.pages.len().max(1)).unwrap_or(u32::MAX),
+            redactions: tp,
+            exemptions: ex,
+        });
+        // Markers appear in layout order, which is span order.
+        let mut pages_of_markers = p.layout.markers.iter().map(|(pg, _)| *pg);
+        let fp = first_pages.get(i).copied().unwrap_or(1);
+        let merged = merged_in_order(&p.record.text, &p.redactions);
+        for r in &merged {
+            let page = pages_of_markers.next().unwrap_or(0);
+            let label = pdf::page_label(&spec.reference, fp + u32::try_from(page).unwrap_or(0));
+            log.push(docs::LogRow {
+                document: p.file.clone(),
+                location: format!("page {} ({label})", page + 1),
+                category: r.category.clone(),
+                reason_code: r.reason_code.clone(),
+                legal_basis: r.legal_basis.clone(),
+            });
+            if r.exemption {
+                *facts
+                    .exemptions
+                    .entry((r.reason_code.clone(), r.legal_basis.clone()))
+                    .or_default() += 1;
+            }
+        }
+        for r in &p.redactions {
+            internal.push(InternalLogEntry {
+                document: p.file.clone(),
+                record: p.record.id.to_string(),
+                source: p.record.source.clone(),
+                locator: p.record.locator.clone(),
+                span: r.span,
+                category: r.category.clone(),
+                reason_code: r.reason_code.clone(),
+                legal_basis: r.legal_basis.clone(),
+                recogniser: r.recogniser.clone(),
+                text: span_text(&p.record.text, r.span),
+            });
+        }
+    }
+    for (code, basis) in &spec.withheld {
+        *facts
+            .exemptions
+            .entry((code.clone(), basis.clone()))
+            .or_default() += 0;
+    }
+    for u in &spec.unsearchable {
+        *facts.unsearchable.entry(describe_reason(u)).or_default() += 1;
+    }
+    let sections = docs::letter_sections(&spec.org, &spec.clock, &facts);
+    // The letter carries no record text, but scrub it anyway (org text is
+    // public; categories come from our own vocabulary).
+    let letter_text = scrubber.scrub(&docs::letter_text(&sections));
+    let letter_html = scrubber.scrub(&docs::letter_html(&spec.reference, &sections));
+    let letter_pdf = pdf::write(
+        &layout::layout_plain(&letter_text)?,
+        &pdf::Furniture {
+            header: format!("SAR-{} · Cover letter", spec.reference),
+            reference: format!("{}-L", spec.reference),
+            first_page: 1,
+        },
+    )?;
+    let schedule_csv = docs::schedule_csv(&schedule)?;
+    let schedule_html = docs::schedule_html(&spec.reference, &schedule);
+    let log_csv = docs::log_csv(&log)?;
+
+    // 5. Manifest and zip.
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut manifest = docs::Manifest {
+        case_ref: spec.reference.clone(),
+        received: spec.clock.received.to_string(),
+        deadline: spec.clock.deadline.to_string(),
+        generator: format!("sarx {}", env!("CARGO_PKG_VERSION")),
+        documents: Vec::new(),
+        files: BTreeMap::new(),
+    };
+    for (p, bytes) in prepared.iter().zip(pdfs) {
+        manifest.documents.push(docs::ManifestDoc {
+            file: p.file.clone(),
+            source: p.source.clone(),
+            locator: p.locator.clone(),
+            sha256: sha256_hex(&bytes),
+            pages: u32::try_from(p.layout.pages.len().max(1)).unwrap_or(u32::MAX),
+        });
+        files.push((p.file.clone(), bytes));
+    }
+    for (name, bytes) in [
+        ("schedule.csv", schedule_csv),
+        ("schedule.html", schedule_html.into_bytes()),
+        ("redaction-log.csv", log_csv),
+        ("cover-letter.pdf", letter_pdf),
+        ("cover-letter.html", letter_html.into_bytes()),
+    ] {
+        manifest.files.insert(name.to_owned(), sha256_hex(&bytes));
+        files.push((name.to_owned(), bytes));
+    }
+    let manifest_bytes =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Json(e.to_string()))?;
+    files.push(("manifest.json".into(), manifest_bytes));
+
+    // 6. Hashes of redacted strings; partials exclude tokens the bundle
+    //    legitimately discloses.
+    let mut disclosed: Vec<String> = Vec::new();
+    for p in &prepared {
+        for line in p.layout.pages.iter().flatten() {
+            for r in &line.runs {
+                disclosed.push(r.text.clone());
+            }
+        }
+    }
+    disclosed.push(letter_text.clone());
+    for (name, bytes) in &files {
+        if !name.ends_with(".pdf") {
+            disclosed.push(String::from_utf8_lossy(bytes).into_owned());
+        }
+    }
+    let salt = opts.salt.unwrap_or_else(sarx_case::secrets::random_salt);
+    let secrets = SecretSet::build(&redacted_strings, &disclosed, salt);
+
+    write_zip(out, &files, opts.passphrase.as_deref())?;
+    let verification = if opts.skip_verification {
+        Verification::default()
+    } else {
+        verify::verify(out, &secrets, opts.passphrase.as_deref())?
+    };
+    if !opts.skip_verification && !verification.is_clean() {
+        let _ = std::fs::remove_file(out);
+        return Err(Error::VerificationFailed(verification.summary()));
+    }
+    Ok(Built {
+        path: out.to_path_buf(),
+        documents: n,
+        pages: total_pages,
+        redactions: redaction_total,
+        secrets,
+        internal_log: internal,
+        verification,
+    })
+}
+
+/// The redactions as [`layout::apply`] merges them (one per marker), in order.
+fn merged_in_order(text: &str, reds: &[Redaction]) -> Vec<Redaction> {
+    let mut v: Vec<Redaction> = reds
+        .iter()
+        .filter(|r| !r.span.is_empty() && r.span.start.min(text.len()) < r.span.end.min(text.len()))
+        .cloned()
+        .collect();
+    v.sort_by_key(|r| (r.span.start, std::cmp::Reverse(r.span.end)));
+    let mut out: Vec<Redaction> = Vec::new();
+    for r in v {
+        match out.last_mut() {
+            Some(last) if r.span.start < last.span.end => {
+                last.span.end = last.span.end.max(r.span.end)
+            }
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+fn write_zip(
+    out: &Path,
+    files: &[(String, Vec<u8>)],
+    passphrase: Option<&str>,
+) -> Result<(), Error> {
+    use zip::write::SimpleFileOptions;
+    let tmp = out.with_extension("zip.partial");
+    let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let mut z = zip::ZipWriter::new(f);
+    let base = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (name, bytes) in files {
+        let o = match passphrase {
+            Some(p) => base.with_aes_encryption(zip::AesMode::Aes256, p),
+            None => base,
+        };
+        z.start_file(name.as_str(), o)
+            .map_err(|e| Error::Zip(e.to_string()))?;
+        z.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
+    }
+    let f = z.finish().map_err(|e| Error::Zip(e.to_string()))?;
+    f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
+    Ok(())
+}
