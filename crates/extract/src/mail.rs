@@ -120,13 +120,13 @@ fn extract_message(ctx: &mut Ctx<'_>, node: &Node<'_>, raw: &[u8], format: Forma
 /// message declares (`charset=` in its Content-Type), else the one
 /// `chardetng` guesses, and put back in front of the untouched body.
 fn utf8_headers(raw: &[u8]) -> Cow<'_, [u8]> {
+    // The header block ends at the first empty line (LF or CRLF).
     let end = raw
-        .windows(2)
-        .position(|w| w == b"\n\n")
-        .map(|p| p + 1)
-        .into_iter()
-        .chain(raw.windows(3).position(|w| w == b"\n\r\n").map(|p| p + 1))
-        .min()
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+        .find(|&i| matches!(raw.get(i..), Some([b'\n', ..]) | Some([b'\r', b'\n', ..])))
         .unwrap_or(raw.len());
     let (head, rest) = raw.split_at(end.min(raw.len()));
     if std::str::from_utf8(head).is_ok() {
@@ -262,12 +262,21 @@ fn fill_thread_meta(message: &Message<'_>, record: &mut Record, body: &str) {
     };
     let in_reply_to = ids(message.in_reply_to());
     let references = ids(message.references());
-    // `thread` and `dedup_key` come from the thread module once it lands.
-    let _ = body;
+    let subject = message.subject();
+    let thread = crate::thread::thread_key(
+        message_id.as_deref(),
+        in_reply_to.as_deref(),
+        references.as_deref(),
+        None,
+        subject,
+    );
+    let dedup = crate::thread::dedup_key(message_id.as_deref(), subject.unwrap_or(""), body);
     for (key, value) in [
         ("message_id", message_id),
         ("in_reply_to", in_reply_to),
         ("references", references),
+        ("thread", (!thread.is_empty()).then_some(thread)),
+        ("dedup_key", Some(dedup)),
     ] {
         if let Some(v) = value {
             record.meta.insert(key.to_owned(), v);
@@ -698,6 +707,14 @@ VGVuYW50IHJlcG9ydGVkIGRhbXAu\r\n\
             m.meta.get("in_reply_to").map(String::as_str),
             Some("<parent@example.org>")
         );
+        assert_eq!(
+            m.meta.get("thread").map(String::as_str),
+            Some("id:parent@example.org")
+        );
+        assert!(m
+            .meta
+            .get("dedup_key")
+            .is_some_and(|k| k.starts_with("mid:abc@example.org#")));
         let a = &out.records[1];
         assert_eq!(a.locator, "attachment café notes.txt");
         assert_eq!(a.parent.as_ref(), Some(&m.id));
