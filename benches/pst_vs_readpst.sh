@@ -5,13 +5,15 @@
 #   benches/pst_vs_readpst.sh [FILE] [RUNS]
 #
 # FILE defaults to the largest store in ../shared/corpus-real/mail/pst
-# (aspose-SampleOstFile.ost). Both tools process the file RUNS times
-# (default 20); items/s counts the store's items (messages, contacts,
-# appointments), MB/s the store's file size. readpst writes every item and
-# attachment to a temporary directory (-S -D -b -q -j 0, as in
-# tests/pst_readpst_peer.rs); sarx extracts text and records into memory
-# (attachments are parsed by their format extractors too).
-# Prints a Markdown table row set for BENCHMARKS.md.
+# (aspose-SampleOstFile.ost). Each of RUNS rounds (default 20) runs sarx
+# once and readpst once, interleaved, so both see the same machine load;
+# each invocation is timed from outside (process start included) with
+# /usr/bin/time, wall and CPU (user+sys) seconds. items/s counts the
+# store's items (messages, contacts, appointments), MB/s the file size.
+# readpst writes every item and attachment to a temporary directory
+# (-S -D -b -q -j 0, as in tests/pst_readpst_peer.rs); sarx extracts text
+# and records into memory (attachments are parsed by their format
+# extractors too). Prints Markdown for BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FILE="${1:-../shared/corpus-real/mail/pst/aspose-SampleOstFile.ost}"
@@ -20,31 +22,30 @@ command -v readpst >/dev/null || { echo "readpst missing: apt-get install pst-ut
 cargo build -q --release -j2 -p sarx-extract --example pst_extract
 BIN="${CARGO_TARGET_DIR:-target}/release/examples/pst_extract"
 SIZE=$(stat -c %s "$FILE")
-
-sarx_line=$("$BIN" "$FILE" "$RUNS")
-items=$(sed -E 's/.*items=([0-9]+).*/\1/' <<<"$sarx_line")
-sarx_s=$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$sarx_line")
-
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-t0=$(date +%s.%N)
+
+items=$("$BIN" "$FILE" 1 | sed -E 's/.*items=([0-9]+).*/\1/')
+: >"$tmp/sarx.t"
+: >"$tmp/readpst.t"
 for _ in $(seq "$RUNS"); do
+  /usr/bin/time -a -o "$tmp/sarx.t" -f "%e %U %S" "$BIN" "$FILE" 1 >/dev/null
   rm -rf "$tmp/out" && mkdir "$tmp/out"
-  readpst -S -D -b -q -j 0 -o "$tmp/out" "$FILE" >/dev/null 2>&1
+  /usr/bin/time -a -o "$tmp/readpst.t" -f "%e %U %S" readpst -S -D -b -q -j 0 -o "$tmp/out" "$FILE" >/dev/null 2>&1
 done
-t1=$(date +%s.%N)
-rp_s=$(echo "$t1 - $t0" | bc -l)
 rp_items=$(find "$tmp/out" -type f | awk -F/ '{print $NF}' | grep -cE '^[0-9]+$' || true)
 
+sum() { awk '{w+=$1; c+=$2+$3} END {printf "%.3f %.3f", w, c}' "$1"; }
+read -r sw sc <<<"$(sum "$tmp/sarx.t")"
+read -r rw rc <<<"$(sum "$tmp/readpst.t")"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 awk -v f="$(basename "$FILE")" -v size="$SIZE" -v runs="$RUNS" -v items="$items" -v rpi="$rp_items" \
-    -v ss="$sarx_s" -v rs="$rp_s" -v cpu="$cpu" -v np="$(nproc)" 'BEGIN {
+    -v sw="$sw" -v sc="$sc" -v rw="$rw" -v rc="$rc" -v cpu="$cpu" -v np="$(nproc)" -v load="$load" 'BEGIN {
   mb = size / 1e6
-  sips = items * runs / ss; smbs = mb * runs / ss
-  rips = rpi * runs / rs;   rmbs = mb * runs / rs
-  printf "Machine: %s, nproc %s. File: %s (%.2f MB, %d items), %d runs each.\n\n", cpu, np, f, mb, items, runs
-  printf "| tool | items/s | MB/s | total s |\n|---|---|---|---|\n"
-  printf "| sarx (extract_path, release) | %.0f | %.2f | %.3f |\n", sips, smbs, ss
-  printf "| readpst -S -D -b -j 0 | %.0f | %.2f | %.3f |\n", rips, rmbs, rs
-  printf "\nRatio sarx/readpst (items/s): %.2fx\n", sips / rips
+  printf "Machine: %s, nproc %s, load average at the end %s. File: %s (%.2f MB; sarx %d items, readpst %d items), %d interleaved runs each.\n\n", cpu, np, load, f, mb, items, rpi, runs
+  printf "| tool | items/s (wall) | MB/s (wall) | wall s | CPU s (user+sys) | items/s (CPU) |\n|---|---|---|---|---|---|\n"
+  printf "| sarx extract_path (release) | %.0f | %.2f | %.3f | %.3f | %.0f |\n", items*runs/sw, mb*runs/sw, sw, sc, items*runs/sc
+  printf "| readpst -S -D -b -j 0 | %.0f | %.2f | %.3f | %.3f | %.0f |\n", rpi*runs/rw, mb*runs/rw, rw, rc, rpi*runs/rc
+  printf "\nRatio sarx/readpst, items/s: %.2fx wall, %.2fx CPU\n", (items/sw)/(rpi/rw), (items/sc)/(rpi/rc)
 }'

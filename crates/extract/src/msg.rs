@@ -1078,21 +1078,25 @@ pub(crate) fn read_tnef(bytes: &[u8], nesting: usize, max_nesting: usize) -> Res
         };
         item.attachments.push(Attachment { name, data });
     };
+    let mut parsed = 0usize;
     while !rd.done() {
         let level = rd.u8();
         let id = rd.u32();
         let len = rd.u32();
-        let (Some(level), Some(id), Some(len)) = (level, id, len) else {
-            return Err(Failure::new(
-                Reason::Truncated,
-                "TNEF attribute header is cut short",
-            ));
+        let attr = match (level, id, len) {
+            (Some(level), Some(id), Some(len)) => rd.take(len as usize).map(|d| (level, id, d)),
+            _ => None,
         };
-        let data = rd
-            .take(len as usize)
-            .ok_or_else(|| Failure::new(Reason::Truncated, "TNEF attribute runs past the end"))?;
-        rd.u16()
-            .ok_or_else(|| Failure::new(Reason::Truncated, "TNEF checksum is missing"))?;
+        // A stream cut short (or followed by transport padding such as a
+        // trailing CRLF) keeps what was read before; nothing at all is an
+        // error.
+        let Some((level, id, data)) = attr.filter(|_| rd.u16().is_some()) else {
+            if parsed == 0 {
+                return Err(Failure::new(Reason::Truncated, "TNEF stream is cut short"));
+            }
+            break;
+        };
+        parsed += 1;
         match (level, id) {
             (1, ATT_OEM_CODEPAGE) => {
                 codepage = data

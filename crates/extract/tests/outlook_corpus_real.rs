@@ -294,3 +294,41 @@ fn a_pst_inside_an_archive_is_read_from_memory() {
     let texts = |c: &Collected| c.records.iter().map(|r| r.text.clone()).collect::<Vec<_>>();
     assert_eq!(texts(&from_mem), texts(&from_disk));
 }
+
+#[test]
+fn tnef_wrapping_an_msg_yields_the_inner_message() {
+    let Some(root) = corpus() else { return };
+    // A top-level application/ms-tnef message (binary transfer encoding):
+    // the TNEF stream starts at its signature, after the MIME header.
+    let eml = std::fs::read(root.join("eml/aspose-tnefWithMsgInside.eml")).unwrap();
+    let at = eml
+        .windows(4)
+        .position(|w| w == [0x78, 0x9F, 0x3E, 0x22])
+        .unwrap();
+    let ex = Extractor::new(Limits::default());
+    let mut out = Collected::default();
+    ex.extract_bytes("mail/winmail.dat", "winmail.dat", &eml[at..], &mut out);
+    assert!(
+        out.unsearchable
+            .iter()
+            .all(|u| u.reason != Reason::ExtractorFailed),
+        "{:?}",
+        out.unsearchable
+    );
+    assert!(!out.records.is_empty(), "{:?}", out.unsearchable);
+    let top = &out.records[0];
+    assert_eq!(top.kind, Kind::Email);
+    // The wrapped MSG becomes a child e-mail record (embedded message or
+    // .msg attachment), not an opaque blob.
+    assert!(
+        out.records
+            .iter()
+            .any(|r| r.kind == Kind::Email && r.parent.as_ref() == Some(&top.id)),
+        "{:?} {:?}",
+        out.records
+            .iter()
+            .map(|r| (&r.locator, r.kind))
+            .collect::<Vec<_>>(),
+        out.unsearchable
+    );
+}
