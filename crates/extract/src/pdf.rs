@@ -1,7 +1,1187 @@
-//! PDF via lopdf: text per page, document-info metadata.
-// PLACEHOLDER: to be implemented by the documents helper.
+//! PDF via lopdf: text per page in page order, form feed between pages,
+//! `Record::pages` = byte offsets where each page starts; annotations and
+//! form-field values; document-info metadata (title, author, dates ...)
+//! appended, since it is disclosed with the file.
+//!
+//! Text comes from our own walk over each page's content stream (lopdf
+//! tokenises it) rather than `Document::extract_text`: fonts are decoded
+//! through their `ToUnicode` CMaps first, then their simple encodings; glyph
+//! widths give the end of each run, so a gap becomes a space and a move
+//! across the text direction becomes a line break. Form XObjects are
+//! followed (with a depth limit and a cycle guard).
+//!
+//! Encrypted PDFs open when the empty user password works (lopdf tries it
+//! while loading); otherwise they are [`Reason::Encrypted`]. A PDF with pages
+//! but no text at all is emitted and also reported as
+//! [`Reason::NeedsManualReview`] ("no text layer (scanned?)").
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+use sarx_model::{Kind, Limit, Reason};
+
 use crate::{Ctx, Failure, Node, Result};
 
-pub(crate) fn extract(_ctx: &mut Ctx<'_>, _node: &Node<'_>) -> Result<()> {
-    Err(Failure::unsupported("not built yet"))
+/// Deepest Form XObject nesting followed.
+const MAX_FORM_DEPTH: usize = 12;
+
+pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
+    let max_stream = ctx.limits().max_expanded_bytes.min(256 << 20) as usize;
+    let opts = lopdf::LoadOptions {
+        max_decompressed_size: Some(max_stream),
+        ..lopdf::LoadOptions::default()
+    };
+    let doc = Document::load_mem_with_options(node.bytes, opts)
+        .map_err(|e| load_failure(&e, node.bytes))?;
+    if doc.is_encrypted() {
+        return Err(Failure::encrypted("PDF is encrypted with a user password"));
+    }
+    let pages = doc.get_pages();
+    if pages.is_empty() {
+        return Err(Failure::corrupt("PDF has no readable pages"));
+    }
+    let mut text = String::new();
+    let mut starts = Vec::with_capacity(pages.len());
+    let mut fonts = FontCache::default();
+    let mut any_text = false;
+    let mut bad_pages = 0usize;
+    for (i, page_id) in pages.values().enumerate() {
+        ctx.check_time()?;
+        if i > 0 {
+            text.push('\u{c}');
+        }
+        starts.push(text.len());
+        let before = text.len();
+        match page_text(&doc, *page_id, &mut fonts, max_stream, &mut text) {
+            Ok(n) => ctx.charge(n as u64)?,
+            Err(_) => bad_pages += 1,
+        }
+        if text
+            .get(before..)
+            .is_some_and(|t| t.chars().any(|c| !c.is_whitespace()))
+        {
+            any_text = true;
+        }
+        annotations(&doc, *page_id, &mut text);
+        trim_end_in_place(&mut text, before);
+    }
+    let mut record = ctx.record_for(node, Kind::Pdf);
+    record.meta.insert("format".into(), "PDF".into());
+    record
+        .meta
+        .insert("page_count".into(), pages.len().to_string());
+    if bad_pages > 0 {
+        record
+            .meta
+            .insert("unreadable_pages".into(), bad_pages.to_string());
+    }
+    info(&doc, &mut record, &mut text);
+    record.text = text;
+    record.pages = starts;
+    ctx.emit(record);
+    if !any_text {
+        ctx.unsearchable(
+            node.locator,
+            Failure::new(Reason::NeedsManualReview, "no text layer (scanned?)"),
+        );
+    }
+    Ok(())
+}
+
+fn trim_end_in_place(text: &mut String, floor: usize) {
+    while text.len() > floor && text.ends_with([' ', '\n', '\t']) {
+        text.pop();
+    }
+}
+
+fn load_failure(e: &lopdf::Error, bytes: &[u8]) -> Failure {
+    use lopdf::Error as E;
+    match e {
+        E::Decryption(_)
+        | E::InvalidPassword
+        | E::UnsupportedSecurityHandler(_)
+        | E::AlreadyEncrypted => {
+            Failure::encrypted("PDF is encrypted and could not be opened without a password")
+        }
+        E::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => Failure::limit(
+            Limit::ExpandedBytes,
+            "a PDF stream expands beyond the size limit",
+        ),
+        _ => {
+            let tail = &bytes[bytes.len().saturating_sub(2048)..];
+            if !bytes.starts_with(b"%PDF") && !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
+                Failure::corrupt("not a PDF file (no header)")
+            } else if !tail.windows(5).any(|w| w == b"%%EOF") {
+                Failure::new(Reason::Truncated, "PDF ends before its trailer")
+            } else {
+                Failure::corrupt("PDF structure could not be parsed")
+            }
+        }
+    }
+}
+
+/// Document information dictionary → record fields, and text.
+fn info(doc: &Document, record: &mut sarx_model::Record, text: &mut String) {
+    let Some(dict) = doc
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|o| doc.dereference(o).ok())
+        .and_then(|(_, o)| o.as_dict().ok())
+    else {
+        return;
+    };
+    let get = |k: &[u8]| -> Option<String> {
+        let o = dict.get(k).ok()?;
+        let (_, o) = doc.dereference(o).ok()?;
+        let s = match lopdf::decode_text_string(o) {
+            Ok(s) => s,
+            Err(_) => o
+                .as_str()
+                .ok()
+                .map(|b| b.iter().map(|&c| char::from(c)).collect())?,
+        };
+        let s = s
+            .trim_matches(|c: char| c.is_whitespace() || c == '\0')
+            .to_owned();
+        (!s.is_empty()).then_some(s)
+    };
+    let mut lines = Vec::new();
+    for (key, label) in [
+        (&b"Title"[..], "Title"),
+        (b"Author", "Author"),
+        (b"Subject", "Subject"),
+        (b"Keywords", "Keywords"),
+        (b"Creator", "Creator"),
+        (b"Producer", "Producer"),
+        (b"CreationDate", "Created"),
+        (b"ModDate", "Modified"),
+    ] {
+        if let Some(v) = get(key) {
+            match label {
+                "Title" => record.title = v.clone(),
+                "Author" => record.parties.author.push(v.clone()),
+                "Created" => record.dates.created = pdf_date(&v),
+                "Modified" => record.dates.modified = pdf_date(&v),
+                _ => {}
+            }
+            lines.push(format!("{label}: {v}"));
+        }
+    }
+    if !lines.is_empty() {
+        text.push_str("\n\n--- Document properties ---\n");
+        text.push_str(&lines.join("\n"));
+    }
+}
+
+/// `D:YYYYMMDDHHmmSS+HH'mm'` → RFC 3339 in UTC.
+pub(crate) fn pdf_date(s: &str) -> Option<String> {
+    let s = s.trim().strip_prefix("D:").unwrap_or(s.trim());
+    let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+    let num = |a: usize, b: usize, d: i64| {
+        digits
+            .get(a..b)
+            .and_then(|x| x.parse::<i64>().ok())
+            .unwrap_or(d)
+    };
+    if digits.len() < 4 {
+        return None;
+    }
+    let (y, mo, d, h, mi, se) = (
+        num(0, 4, 1),
+        num(4, 6, 1),
+        num(6, 8, 1),
+        num(8, 10, 0),
+        num(10, 12, 0),
+        num(12, 14, 0),
+    );
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    let rest = s.get(digits.len()..).unwrap_or("");
+    let mut offset_min = 0i64;
+    if let Some(sign) = rest.chars().next().filter(|c| *c == '+' || *c == '-') {
+        let tz: String = rest.chars().skip(1).filter(char::is_ascii_digit).collect();
+        let oh = tz
+            .get(0..2)
+            .and_then(|x| x.parse::<i64>().ok())
+            .unwrap_or(0);
+        let om = tz
+            .get(2..4)
+            .and_then(|x| x.parse::<i64>().ok())
+            .unwrap_or(0);
+        offset_min = (oh * 60 + om) * if sign == '-' { -1 } else { 1 };
+    }
+    let days = days_from_civil(y, mo, d);
+    let secs = days * 86_400 + h * 3600 + mi * 60 + se - offset_min * 60;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, mo, d) = civil_from_days(days);
+    Some(format!(
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    ))
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Comments and form-field values on a page.
+fn annotations(doc: &Document, page: ObjectId, text: &mut String) {
+    let Ok(annots) = doc.get_page_annotations(page) else {
+        return;
+    };
+    let s = |d: &Dictionary, k: &[u8]| -> Option<String> {
+        let o = d.get(k).ok()?;
+        let (_, o) = doc.dereference(o).ok()?;
+        let v = lopdf::decode_text_string(o).ok()?;
+        let v = v.trim().to_owned();
+        (!v.is_empty()).then_some(v)
+    };
+    for a in annots {
+        let sub = a.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
+        match sub {
+            b"Popup" | b"Link" => continue,
+            b"Widget" => {
+                let parent = a
+                    .get(b"Parent")
+                    .ok()
+                    .and_then(|p| doc.dereference(p).ok())
+                    .and_then(|(_, p)| p.as_dict().ok());
+                let name = s(a, b"T").or_else(|| parent.and_then(|p| s(p, b"T")));
+                let value = s(a, b"V").or_else(|| parent.and_then(|p| s(p, b"V")));
+                if let Some(v) = value {
+                    text.push_str("\n[Form field");
+                    if let Some(n) = name {
+                        text.push(' ');
+                        text.push_str(&n);
+                    }
+                    text.push_str(": ");
+                    text.push_str(&v);
+                    text.push(']');
+                }
+            }
+            _ => {
+                if let Some(c) = s(a, b"Contents") {
+                    text.push_str("\n[Annotation");
+                    if let Some(t) = s(a, b"T") {
+                        text.push_str(" by ");
+                        text.push_str(&t);
+                    }
+                    text.push_str(": ");
+                    text.push_str(&c);
+                    text.push(']');
+                }
+            }
+        }
+    }
+}
+
+fn num(o: &Object) -> Option<f32> {
+    match o {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) => Some(*r),
+        _ => None,
+    }
+}
+
+type Matrix = [f32; 6];
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+fn mul(a: &Matrix, b: &Matrix) -> Matrix {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+}
+
+fn matrix_of(ops: &[Object]) -> Option<Matrix> {
+    let v: Vec<f32> = ops.iter().filter_map(num).collect();
+    match v.as_slice() {
+        [a, b, c, d, e, f] => Some([*a, *b, *c, *d, *e, *f]),
+        _ => None,
+    }
+}
+
+/// A parsed `ToUnicode` CMap.
+#[derive(Default)]
+struct ToUnicode {
+    /// (code length in bytes, low, high) from `codespacerange`.
+    spaces: Vec<(u8, u32, u32)>,
+    map: HashMap<(u8, u32), String>,
+}
+
+enum Tok<'a> {
+    Hex(Vec<u8>),
+    Word(&'a [u8]),
+    Open,
+    Close,
+}
+
+fn cmap_tokens(data: &[u8]) -> Vec<Tok<'_>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&b) = data.get(i) {
+        match b {
+            b'<' => {
+                let start = i + 1;
+                let mut j = start;
+                while data.get(j).is_some_and(|c| *c != b'>') {
+                    j += 1;
+                }
+                let hex: Vec<u8> = data
+                    .get(start..j)
+                    .unwrap_or_default()
+                    .iter()
+                    .copied()
+                    .filter(u8::is_ascii_hexdigit)
+                    .collect();
+                let mut bytes = Vec::with_capacity(hex.len() / 2 + 1);
+                for pair in hex.chunks(2) {
+                    let s = std::str::from_utf8(pair).unwrap_or("0");
+                    let v = u8::from_str_radix(s, 16).unwrap_or(0);
+                    bytes.push(if pair.len() == 1 { v << 4 } else { v });
+                }
+                out.push(Tok::Hex(bytes));
+                i = j + 1;
+            }
+            b'[' => {
+                out.push(Tok::Open);
+                i += 1;
+            }
+            b']' => {
+                out.push(Tok::Close);
+                i += 1;
+            }
+            b'%' => {
+                while data.get(i).is_some_and(|c| *c != b'\n' && *c != b'\r') {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                // Literal strings (CMap names) are skipped.
+                let mut depth = 0;
+                while let Some(&c) = data.get(i) {
+                    i += 1;
+                    match c {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            c if c.is_ascii_whitespace() => i += 1,
+            _ => {
+                let start = i;
+                while data
+                    .get(i)
+                    .is_some_and(|c| !c.is_ascii_whitespace() && !b"<>[]()%".contains(c))
+                {
+                    i += 1;
+                }
+                if i == start {
+                    i += 1;
+                }
+                out.push(Tok::Word(data.get(start..i).unwrap_or_default()));
+            }
+        }
+    }
+    out
+}
+
+fn be(bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .take(4)
+        .fold(0u32, |a, b| (a << 8) | u32::from(*b))
+}
+
+fn utf16be(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
+impl ToUnicode {
+    fn parse(data: &[u8]) -> ToUnicode {
+        let toks = cmap_tokens(data);
+        let mut cm = ToUnicode::default();
+        let mut i = 0;
+        let mut mode = 0u8; // 1 codespace, 2 bfchar, 3 bfrange
+        const MAX_ENTRIES: usize = 1 << 20;
+        while i < toks.len() {
+            match &toks[i] {
+                Tok::Word(w) => {
+                    mode = match *w {
+                        b"begincodespacerange" => 1,
+                        b"beginbfchar" => 2,
+                        b"beginbfrange" => 3,
+                        _ => 0,
+                    };
+                    i += 1;
+                }
+                Tok::Hex(a) if mode == 1 => {
+                    if let Some(Tok::Hex(b)) = toks.get(i + 1) {
+                        cm.spaces.push((a.len().clamp(1, 4) as u8, be(a), be(b)));
+                    }
+                    i += 2;
+                }
+                Tok::Hex(src) if mode == 2 => {
+                    if let Some(Tok::Hex(dst)) = toks.get(i + 1) {
+                        cm.map
+                            .insert((src.len().clamp(1, 4) as u8, be(src)), utf16be(dst));
+                    }
+                    i += 2;
+                }
+                Tok::Hex(lo) if mode == 3 => {
+                    let len = lo.len().clamp(1, 4) as u8;
+                    let (lo_v, hi_v) = match toks.get(i + 1) {
+                        Some(Tok::Hex(hi)) => (be(lo), be(hi)),
+                        _ => {
+                            i += 1;
+                            continue;
+                        }
+                    };
+                    let count = hi_v.saturating_sub(lo_v).min(65_535);
+                    match toks.get(i + 2) {
+                        Some(Tok::Hex(dst)) => {
+                            let mut units: Vec<u16> = dst
+                                .chunks(2)
+                                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                                .collect();
+                            if units.is_empty() {
+                                units.push(0);
+                            }
+                            for k in 0..=count {
+                                if cm.map.len() >= MAX_ENTRIES {
+                                    break;
+                                }
+                                let mut u = units.clone();
+                                if let Some(last) = u.last_mut() {
+                                    *last = last.wrapping_add(k as u16);
+                                }
+                                cm.map.insert((len, lo_v + k), String::from_utf16_lossy(&u));
+                            }
+                            i += 3;
+                        }
+                        Some(Tok::Open) => {
+                            let mut j = i + 3;
+                            let mut k = 0u32;
+                            while let Some(Tok::Hex(dst)) = toks.get(j) {
+                                if k <= count && cm.map.len() < MAX_ENTRIES {
+                                    cm.map.insert((len, lo_v + k), utf16be(dst));
+                                }
+                                k += 1;
+                                j += 1;
+                            }
+                            i = j + 1;
+                        }
+                        _ => i += 2,
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        cm
+    }
+
+    /// Length of the code starting at `bytes`.
+    fn code_len(&self, bytes: &[u8], default: u8) -> u8 {
+        if self.spaces.is_empty() {
+            return default;
+        }
+        for len in 1..=4u8 {
+            if let Some(code) = bytes.get(..len as usize) {
+                let c = be(code);
+                if self
+                    .spaces
+                    .iter()
+                    .any(|(l, lo, hi)| *l == len && c >= *lo && c <= *hi)
+                {
+                    return len;
+                }
+            }
+        }
+        default
+    }
+}
+
+/// How to turn a font's codes into text and widths.
+struct Decoder<'d> {
+    to_unicode: Option<ToUnicode>,
+    encoding: Option<lopdf::Encoding<'d>>,
+    /// Composite font: two-byte codes unless the CMap says otherwise.
+    composite: bool,
+    /// Codes are UCS-2 / UTF-16 (predefined Uni*-UCS2 / UTF16 CMaps).
+    ucs2: bool,
+    widths: HashMap<u32, f32>,
+    default_width: f32,
+    /// Glyph space → text space (1/1000, or a Type 3 font matrix).
+    scale: f32,
+}
+
+impl<'d> Decoder<'d> {
+    fn new(doc: &'d Document, font: &'d Dictionary, max_stream: usize) -> Self {
+        let deref = |o: &'d Object| doc.dereference(o).ok().map(|(_, o)| o);
+        let subtype = font
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .unwrap_or(b"");
+        let composite = subtype == b"Type0";
+        let to_unicode = font
+            .get(b"ToUnicode")
+            .ok()
+            .and_then(deref)
+            .and_then(|o| o.as_stream().ok())
+            .and_then(|s| s.get_plain_content_with_limit(max_stream).ok())
+            .map(|data| ToUnicode::parse(&data))
+            .filter(|t| !t.map.is_empty());
+        let enc_name = font
+            .get(b"Encoding")
+            .ok()
+            .and_then(deref)
+            .and_then(|o| o.as_name().ok())
+            .unwrap_or(b"");
+        let ucs2 = composite
+            && enc_name.starts_with(b"Uni")
+            && (enc_name.windows(4).any(|w| w == b"UCS2")
+                || enc_name.windows(5).any(|w| w == b"UTF16"));
+        let encoding = if composite || to_unicode.is_some() && font.get(b"Encoding").is_err() {
+            None
+        } else {
+            font.get_font_encoding_with_limit(doc, max_stream).ok()
+        };
+        let mut widths = HashMap::new();
+        let mut default_width = if composite { 1000.0 } else { 500.0 };
+        let mut scale = 0.001;
+        if composite {
+            let desc = font
+                .get(b"DescendantFonts")
+                .ok()
+                .and_then(deref)
+                .and_then(|o| o.as_array().ok())
+                .and_then(|a| a.first())
+                .and_then(deref)
+                .and_then(|o| o.as_dict().ok());
+            if let Some(desc) = desc {
+                if let Some(dw) = desc.get(b"DW").ok().and_then(num) {
+                    default_width = dw;
+                }
+                if let Some(w) = desc
+                    .get(b"W")
+                    .ok()
+                    .and_then(deref)
+                    .and_then(|o| o.as_array().ok())
+                {
+                    let mut i = 0;
+                    while i < w.len() {
+                        let first = w.get(i).and_then(num).unwrap_or(0.0) as u32;
+                        match w.get(i + 1).and_then(deref) {
+                            Some(Object::Array(list)) => {
+                                for (k, v) in list.iter().enumerate().take(65_536) {
+                                    if let Some(v) = deref(v).and_then(num) {
+                                        widths.insert(first + k as u32, v);
+                                    }
+                                }
+                                i += 2;
+                            }
+                            Some(o) => {
+                                let last = num(o).unwrap_or(0.0) as u32;
+                                let v = w
+                                    .get(i + 2)
+                                    .and_then(deref)
+                                    .and_then(num)
+                                    .unwrap_or(default_width);
+                                for c in first..=last.min(first.saturating_add(65_535)) {
+                                    widths.insert(c, v);
+                                }
+                                i += 3;
+                            }
+                            None => break,
+                        }
+                    }
+                }
+            }
+        } else {
+            let first = font.get(b"FirstChar").ok().and_then(num).unwrap_or(0.0) as u32;
+            if let Some(w) = font
+                .get(b"Widths")
+                .ok()
+                .and_then(deref)
+                .and_then(|o| o.as_array().ok())
+            {
+                for (k, v) in w.iter().enumerate().take(65_536) {
+                    if let Some(v) = deref(v).and_then(num) {
+                        widths.insert(first + k as u32, v);
+                    }
+                }
+            }
+            if subtype == b"Type3" {
+                if let Some(m) = font
+                    .get(b"FontMatrix")
+                    .ok()
+                    .and_then(deref)
+                    .and_then(|o| o.as_array().ok())
+                    .and_then(|a| matrix_of(a))
+                {
+                    scale = m[0].abs();
+                }
+            }
+            if widths.is_empty() {
+                let base = font
+                    .get(b"BaseFont")
+                    .and_then(Object::as_name)
+                    .unwrap_or(b"");
+                if base.windows(7).any(|w| w == b"Courier") {
+                    default_width = 600.0;
+                }
+            }
+        }
+        Decoder {
+            to_unicode,
+            encoding,
+            composite,
+            ucs2,
+            widths,
+            default_width,
+            scale,
+        }
+    }
+
+    /// Decodes `bytes`, appending text to `out`; returns (total glyph
+    /// advance in text space per unit font size, number of single-byte spaces).
+    fn show(&self, bytes: &[u8], out: &mut String) -> (f32, usize) {
+        let default_len = if self.composite { 2 } else { 1 };
+        let mut i = 0;
+        let mut advance = 0.0f32;
+        let mut spaces = 0;
+        while i < bytes.len() {
+            let len = match &self.to_unicode {
+                Some(t) => t.code_len(&bytes[i..], default_len),
+                None => default_len,
+            } as usize;
+            let Some(code_bytes) = bytes.get(i..(i + len).min(bytes.len())) else {
+                break;
+            };
+            let code = be(code_bytes);
+            i += len.max(1);
+            let w = self
+                .widths
+                .get(&code)
+                .copied()
+                .unwrap_or(self.default_width);
+            advance += w * self.scale;
+            if len == 1 && code == 32 {
+                spaces += 1;
+            }
+            if let Some(t) = self
+                .to_unicode
+                .as_ref()
+                .and_then(|t| t.map.get(&(len as u8, code)))
+            {
+                out.push_str(t);
+            } else if self.ucs2 {
+                out.push_str(&utf16be(code_bytes));
+            } else if let Some(enc) = &self.encoding {
+                let _ = enc.write_to_string(code_bytes, out);
+            } else if !self.composite && self.to_unicode.is_none() {
+                out.push(char::from(code_bytes.first().copied().unwrap_or(b' ')));
+            }
+        }
+        (advance, spaces)
+    }
+}
+
+#[derive(Default)]
+struct FontCache<'d> {
+    by_key: HashMap<usize, Rc<Decoder<'d>>>,
+}
+
+/// The resource dictionaries in force, nearest first.
+#[derive(Clone)]
+struct Res<'d> {
+    dicts: Vec<&'d Dictionary>,
+}
+
+impl<'d> Res<'d> {
+    fn lookup(
+        &self,
+        doc: &'d Document,
+        category: &[u8],
+        name: &[u8],
+    ) -> Option<(&'d Object, Option<ObjectId>)> {
+        for d in &self.dicts {
+            let Some(cat) = d
+                .get(category)
+                .ok()
+                .and_then(|o| doc.dereference(o).ok())
+                .and_then(|(_, o)| o.as_dict().ok())
+            else {
+                continue;
+            };
+            if let Ok(o) = cat.get(name) {
+                let id = o.as_reference().ok();
+                if let Ok((_, obj)) = doc.dereference(o) {
+                    return Some((obj, id));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Graphics state saved by `q`: CTM, font, size, Tc, Tw, Tz, TL.
+type Saved<'d> = (Matrix, Option<Rc<Decoder<'d>>>, f32, f32, f32, f32, f32);
+
+struct TextState<'d> {
+    ctm: Matrix,
+    stack: Vec<Saved<'d>>,
+    tm: Matrix,
+    tlm: Matrix,
+    font: Option<Rc<Decoder<'d>>>,
+    size: f32,
+    char_spacing: f32,
+    word_spacing: f32,
+    hscale: f32,
+    leading: f32,
+    /// End of the last run shown (device space) and its direction/size.
+    last: Option<([f32; 2], [f32; 2], f32)>,
+}
+
+impl TextState<'_> {
+    fn new() -> Self {
+        TextState {
+            ctm: IDENTITY,
+            stack: Vec::new(),
+            tm: IDENTITY,
+            tlm: IDENTITY,
+            font: None,
+            size: 0.0,
+            char_spacing: 0.0,
+            word_spacing: 0.0,
+            hscale: 1.0,
+            leading: 0.0,
+            last: None,
+        }
+    }
+}
+
+/// Appends the text of one page; returns the content bytes read.
+fn page_text<'d>(
+    doc: &'d Document,
+    page: ObjectId,
+    fonts: &mut FontCache<'d>,
+    max_stream: usize,
+    out: &mut String,
+) -> lopdf::Result<usize> {
+    let content = doc.get_page_content_with_limit(page, max_stream)?;
+    let (direct, ids) = doc.get_page_resources(page)?;
+    let mut dicts = Vec::new();
+    if let Some(d) = direct {
+        dicts.push(d);
+    }
+    for id in ids {
+        if let Ok(d) = doc.get_dictionary(id) {
+            dicts.push(d);
+        }
+    }
+    let res = Res { dicts };
+    let mut st = TextState::new();
+    let mut visiting = Vec::new();
+    let mut read = content.len();
+    run(
+        doc,
+        &content,
+        &res,
+        fonts,
+        max_stream,
+        &mut st,
+        out,
+        &mut visiting,
+        &mut read,
+    );
+    Ok(read)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run<'d>(
+    doc: &'d Document,
+    content: &[u8],
+    res: &Res<'d>,
+    fonts: &mut FontCache<'d>,
+    max_stream: usize,
+    st: &mut TextState<'d>,
+    out: &mut String,
+    visiting: &mut Vec<ObjectId>,
+    read: &mut usize,
+) {
+    for op in lopdf::content::Content::decode_iter(content) {
+        let Ok(op) = op else { break };
+        let o = &op.operands;
+        match op.operator.as_str() {
+            "q" => st.stack.push((
+                st.ctm,
+                st.font.clone(),
+                st.size,
+                st.char_spacing,
+                st.word_spacing,
+                st.hscale,
+                st.leading,
+            )),
+            "Q" => {
+                if let Some((ctm, font, size, cs, ws, hs, l)) = st.stack.pop() {
+                    st.ctm = ctm;
+                    st.font = font;
+                    st.size = size;
+                    st.char_spacing = cs;
+                    st.word_spacing = ws;
+                    st.hscale = hs;
+                    st.leading = l;
+                }
+            }
+            "cm" => {
+                if let Some(m) = matrix_of(o) {
+                    st.ctm = mul(&m, &st.ctm);
+                }
+            }
+            "BT" => {
+                st.tm = IDENTITY;
+                st.tlm = IDENTITY;
+            }
+            "Tf" => {
+                st.size = o.get(1).and_then(num).unwrap_or(st.size);
+                let name = o.first().and_then(|n| n.as_name().ok()).unwrap_or(b"");
+                st.font = res.lookup(doc, b"Font", name).and_then(|(obj, id)| {
+                    let dict = obj.as_dict().ok()?;
+                    let key = match id {
+                        Some((n, g)) => ((n as usize) << 16) ^ g as usize ^ (1 << 62),
+                        None => dict as *const Dictionary as usize,
+                    };
+                    Some(
+                        fonts
+                            .by_key
+                            .entry(key)
+                            .or_insert_with(|| Rc::new(Decoder::new(doc, dict, max_stream)))
+                            .clone(),
+                    )
+                });
+            }
+            "Tc" => st.char_spacing = o.first().and_then(num).unwrap_or(0.0),
+            "Tw" => st.word_spacing = o.first().and_then(num).unwrap_or(0.0),
+            "Tz" => st.hscale = o.first().and_then(num).unwrap_or(100.0) / 100.0,
+            "TL" => st.leading = o.first().and_then(num).unwrap_or(0.0),
+            "Td" | "TD" => {
+                let tx = o.first().and_then(num).unwrap_or(0.0);
+                let ty = o.get(1).and_then(num).unwrap_or(0.0);
+                if op.operator == "TD" {
+                    st.leading = -ty;
+                }
+                st.tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &st.tlm);
+                st.tm = st.tlm;
+            }
+            "Tm" => {
+                if let Some(m) = matrix_of(o) {
+                    st.tm = m;
+                    st.tlm = m;
+                }
+            }
+            "T*" => next_line(st),
+            "Tj" => {
+                if let Some(Object::String(s, _)) = o.first() {
+                    show(st, s, out);
+                }
+            }
+            "'" => {
+                next_line(st);
+                if let Some(Object::String(s, _)) = o.first() {
+                    show(st, s, out);
+                }
+            }
+            "\"" => {
+                st.word_spacing = o.first().and_then(num).unwrap_or(st.word_spacing);
+                st.char_spacing = o.get(1).and_then(num).unwrap_or(st.char_spacing);
+                next_line(st);
+                if let Some(Object::String(s, _)) = o.get(2) {
+                    show(st, s, out);
+                }
+            }
+            "TJ" => {
+                if let Some(Object::Array(items)) = o.first() {
+                    for item in items {
+                        match item {
+                            Object::String(s, _) => show(st, s, out),
+                            other => {
+                                if let Some(n) = num(other) {
+                                    let tx = -n / 1000.0 * st.size * st.hscale;
+                                    st.tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &st.tm);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            "Do" => {
+                let name = o.first().and_then(|n| n.as_name().ok()).unwrap_or(b"");
+                let Some((obj, id)) = res.lookup(doc, b"XObject", name) else {
+                    continue;
+                };
+                let Ok(stream) = obj.as_stream() else {
+                    continue;
+                };
+                if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
+                    continue;
+                }
+                let Some(id) = id else { continue };
+                if visiting.len() >= MAX_FORM_DEPTH || visiting.contains(&id) {
+                    continue;
+                }
+                form(
+                    doc, stream, id, res, fonts, max_stream, st, out, visiting, read,
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn form<'d>(
+    doc: &'d Document,
+    stream: &'d Stream,
+    id: ObjectId,
+    parent: &Res<'d>,
+    fonts: &mut FontCache<'d>,
+    max_stream: usize,
+    st: &mut TextState<'d>,
+    out: &mut String,
+    visiting: &mut Vec<ObjectId>,
+    read: &mut usize,
+) {
+    // A form's content costs its size every time it is drawn: cap the total.
+    if *read > max_stream {
+        return;
+    }
+    let Ok(data) = stream.get_plain_content_with_limit(max_stream) else {
+        return;
+    };
+    *read = read.saturating_add(data.len());
+    let mut res = parent.clone();
+    if let Some(d) = stream
+        .dict
+        .get(b"Resources")
+        .ok()
+        .and_then(|o| doc.dereference(o).ok())
+        .and_then(|(_, o)| o.as_dict().ok())
+    {
+        res.dicts.insert(0, d);
+    }
+    let saved = (st.ctm, st.tm, st.tlm);
+    if let Some(m) = stream
+        .dict
+        .get(b"Matrix")
+        .ok()
+        .and_then(|o| o.as_array().ok())
+        .and_then(|a| matrix_of(a))
+    {
+        st.ctm = mul(&m, &st.ctm);
+    }
+    visiting.push(id);
+    run(doc, &data, &res, fonts, max_stream, st, out, visiting, read);
+    visiting.pop();
+    (st.ctm, st.tm, st.tlm) = saved;
+}
+
+fn next_line(st: &mut TextState<'_>) {
+    st.tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -st.leading], &st.tlm);
+    st.tm = st.tlm;
+}
+
+fn show(st: &mut TextState<'_>, s: &[u8], out: &mut String) {
+    let Some(font) = st.font.clone() else { return };
+    let m = mul(&st.tm, &st.ctm);
+    let pos = [m[4], m[5]];
+    let xlen = (m[0] * m[0] + m[1] * m[1]).sqrt().max(1e-6);
+    let dir = [m[0] / xlen, m[1] / xlen];
+    let size = (st.size.abs() * (m[2] * m[2] + m[3] * m[3]).sqrt()).max(0.1);
+    if let Some((end, ldir, lsize)) = st.last {
+        let d = [pos[0] - end[0], pos[1] - end[1]];
+        let along = d[0] * ldir[0] + d[1] * ldir[1];
+        let across = -d[0] * ldir[1] + d[1] * ldir[0];
+        let em = lsize.max(size);
+        if across.abs() > 0.6 * em || (dir[0] - ldir[0]).abs() + (dir[1] - ldir[1]).abs() > 0.1 {
+            if !out.ends_with('\n') && !out.is_empty() {
+                // Back to the same line's start region is still a new line.
+                out.push('\n');
+            }
+        } else if (along > 0.15 * em || along < -0.5 * em)
+            && !out.ends_with([' ', '\n', '\t', '\u{c}'])
+            && !out.is_empty()
+        {
+            out.push(' ');
+        }
+    }
+    let (advance, spaces) = font.show(s, out);
+    let glyphs = s.len() / if font.composite { 2 } else { 1 };
+    let tx =
+        (advance * st.size + st.char_spacing * glyphs as f32 + st.word_spacing * spaces as f32)
+            * st.hscale;
+    st.tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &st.tm);
+    let m2 = mul(&st.tm, &st.ctm);
+    st.last = Some(([m2[4], m2[5]], dir, size));
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::{Collected, Extractor};
+    use lopdf::content::{Content, Operation};
+    use lopdf::dictionary;
+
+    /// A two-page PDF with Helvetica text, built with lopdf.
+    pub(crate) fn two_page_pdf(title: &str) -> Vec<u8> {
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let font_id = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+        });
+        let resources_id =
+            doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
+        let mut kids = Vec::new();
+        for lines in [
+            &["Tenant Margaret Okafor", "Phone 07700 900461"][..],
+            &["Second page text"][..],
+        ] {
+            let mut ops = vec![
+                Operation::new("BT", vec![]),
+                Operation::new("Tf", vec!["F1".into(), 12.into()]),
+                Operation::new("TL", vec![14.into()]),
+                Operation::new("Td", vec![72.into(), 700.into()]),
+            ];
+            for (i, l) in lines.iter().enumerate() {
+                if i > 0 {
+                    ops.push(Operation::new("T*", vec![]));
+                }
+                // Words placed with a kerning gap in TJ, as many producers do.
+                let words: Vec<&str> = l.split(' ').collect();
+                let mut arr = Vec::new();
+                for (k, w) in words.iter().enumerate() {
+                    if k > 0 {
+                        arr.push(Object::Integer(-300));
+                    }
+                    arr.push(Object::string_literal(*w));
+                }
+                ops.push(Operation::new("TJ", vec![Object::Array(arr)]));
+            }
+            ops.push(Operation::new("ET", vec![]));
+            let content = Content { operations: ops };
+            let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+            let page_id = doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+                "Resources" => resources_id, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            });
+            kids.push(page_id.into());
+        }
+        let pages = dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => 2 };
+        doc.objects.insert(pages_id, Object::Dictionary(pages));
+        let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog_id);
+        let info_id = doc.add_object(dictionary! {
+            "Title" => Object::string_literal(title), "Author" => Object::string_literal("Sam Officer"),
+            "CreationDate" => Object::string_literal("D:20250314093000+01'00'"),
+        });
+        doc.trailer.set("Info", info_id);
+        let mut buf = Vec::new();
+        doc.save_to(&mut buf).unwrap();
+        buf
+    }
+
+    #[test]
+    fn two_pages_with_boundaries_and_metadata() {
+        let bytes = two_page_pdf("Case file");
+        let mut out = Collected::default();
+        Extractor::default().extract_bytes("a.pdf", "a.pdf", &bytes, &mut out);
+        assert!(out.unsearchable.is_empty(), "{:?}", out.unsearchable);
+        let r = &out.records[0];
+        assert_eq!(r.kind, Kind::Pdf);
+        assert_eq!(r.pages.len(), 2);
+        assert_eq!(r.pages[0], 0);
+        let p1 = &r.text[..r.pages[1]];
+        assert_eq!(p1, "Tenant Margaret Okafor\nPhone 07700 900461\u{c}");
+        assert!(r.text[r.pages[1]..].starts_with("Second page text"));
+        assert_eq!(r.page_of(r.text.find("Second").unwrap()), Some(2));
+        assert_eq!(r.title, "Case file");
+        assert_eq!(r.parties.author, vec!["Sam Officer".to_owned()]);
+        assert_eq!(r.dates.created.as_deref(), Some("2025-03-14T08:30:00Z"));
+        assert!(r.text.contains("Author: Sam Officer"));
+    }
+
+    #[test]
+    fn pdf_dates() {
+        assert_eq!(
+            pdf_date("D:20250101003000+01'00'").as_deref(),
+            Some("2024-12-31T23:30:00Z")
+        );
+        assert_eq!(pdf_date("D:2025").as_deref(), Some("2025-01-01T00:00:00Z"));
+        assert_eq!(pdf_date("garbage"), None);
+    }
+
+    #[test]
+    fn cmap_parsing() {
+        let cm = ToUnicode::parse(b"1 begincodespacerange <0000> <FFFF> endcodespacerange 2 beginbfchar <0003> <0020> <0011> <00410042> endbfchar 1 beginbfrange <0020> <0022> <0061> endbfrange 1 beginbfrange <0030> <0031> [<0058> <0059>] endbfrange");
+        assert_eq!(cm.map.get(&(2, 3)).map(String::as_str), Some(" "));
+        assert_eq!(cm.map.get(&(2, 0x11)).map(String::as_str), Some("AB"));
+        assert_eq!(cm.map.get(&(2, 0x22)).map(String::as_str), Some("c"));
+        assert_eq!(cm.map.get(&(2, 0x31)).map(String::as_str), Some("Y"));
+        assert_eq!(cm.code_len(&[0, 3], 1), 2);
+    }
+
+    #[test]
+    fn broken_pdfs() {
+        let mut out = Collected::default();
+        Extractor::default().extract_bytes("x.pdf", "x.pdf", b"%PDF-1.4\n%%EOF", &mut out);
+        assert_eq!(out.unsearchable[0].reason, Reason::Corrupt);
+        let bytes = two_page_pdf("t");
+        let mut out = Collected::default();
+        Extractor::default().extract_bytes("y.pdf", "y.pdf", &bytes[..bytes.len() / 2], &mut out);
+        assert!(out.records.len() + out.unsearchable.len() >= 1);
+        assert!(out
+            .unsearchable
+            .iter()
+            .all(|u| u.reason != Reason::ExtractorFailed));
+    }
 }

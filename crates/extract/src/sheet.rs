@@ -1,11 +1,920 @@
-//! CSV/TSV and workbooks (XLSX, XLSB, XLS, ODS via calamine): one record per row.
-// PLACEHOLDER: to be implemented by the documents helper.
-use crate::{Ctx, Failure, Format, Node, Result};
+//! CSV/TSV and workbooks (XLSX, XLSM, XLSB, XLS, ODS via calamine): one
+//! record for the file and one [`Kind::SheetRow`] child per non-empty data row.
+//!
+//! Locators follow the shared convention: `Sheet!A14:H14` for a workbook row
+//! (1-based sheet row; the last column is the last non-empty cell of the
+//! row), `A14:H14` for a CSV row. The header row (the first non-empty row) is
+//! not a record of its own; every row keeps it in `meta["header"]`.
+//!
+//! Every sheet is read, hidden and very hidden ones included: their rows carry
+//! `meta["sheet_state"]` and the workbook record gets `hidden_text = true`.
+//!
+//! Safety: calamine materialises XLS and ODS sheets as dense ranges when the
+//! workbook is opened, so those formats are pre-scanned (BIFF records, ODS
+//! repeat attributes) and refused when their declared size exceeds
+//! [`crate::Limits::max_cells`]; XLSX and XLSB cells are streamed and counted.
 
-pub(crate) fn extract_delimited(_ctx: &mut Ctx<'_>, _node: &Node<'_>, _format: Format) -> Result<()> {
-    Err(Failure::unsupported("not built yet"))
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Reader, SheetType, SheetVisible};
+use sarx_model::{Kind, Limit, Record, RecordId};
+
+use crate::{office, Ctx, Failure, Format, Node, Result};
+
+/// One non-empty cell: 0-based row and column, and its text.
+type CellText = (u32, u32, String);
+
+/// Where the rows of one sheet or file go.
+struct RowSink<'s> {
+    parent: RecordId,
+    title: String,
+    sheet: Option<&'s str>,
+    state: &'static str,
+    format: &'static str,
 }
 
-pub(crate) fn extract_workbook(_ctx: &mut Ctx<'_>, _node: &Node<'_>, _format: Format) -> Result<()> {
-    Err(Failure::unsupported("not built yet"))
+pub(crate) fn extract_delimited(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> {
+    let text = crate::text::decode(node.bytes);
+    let delimiter = if format == Format::Tsv {
+        b'\t'
+    } else {
+        guess_delimiter(&text)
+    };
+    let mut record = ctx.record_for(node, Kind::Csv);
+    record
+        .meta
+        .insert("format".into(), format.name().to_owned());
+    let parent = record.id.clone();
+    let title = record.title.clone();
+    ctx.emit(record);
+
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let sink = RowSink {
+        parent,
+        title,
+        sheet: None,
+        state: "visible",
+        format: format.name(),
+    };
+    let mut header: Option<String> = None;
+    let mut cells: u64 = 0;
+    let mut row = csv::StringRecord::new();
+    let mut index: u32 = 0;
+    loop {
+        match reader.read_record(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(_) => {
+                return Err(Failure::corrupt(format!(
+                    "{} row {} could not be parsed",
+                    format.name(),
+                    index + 1
+                )))
+            }
+        }
+        index = index.saturating_add(1);
+        if index.is_multiple_of(10_000) {
+            ctx.check_time()?;
+        }
+        cells = cells.saturating_add(row.len() as u64);
+        if cells > ctx.limits().max_cells {
+            return Err(cell_limit(ctx));
+        }
+        let values: Vec<(u32, String)> = row
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(c, v)| (c as u32, v.to_owned()))
+            .collect();
+        emit_row(ctx, node, &sink, &mut header, index, &values);
+    }
+    Ok(())
+}
+
+/// A comma, unless the first line has clearly more semicolons (European
+/// exports) or tabs.
+fn guess_delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let count = |c: char| first.matches(c).count();
+    let (commas, semis, tabs) = (count(','), count(';'), count('\t'));
+    if semis > commas && semis >= tabs {
+        b';'
+    } else if tabs > commas && tabs > semis {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// Emits one row record, or keeps the row as the header when it is the first
+/// non-empty row. `row` is 1-based; `cells` are (0-based column, text), sorted.
+fn emit_row(
+    ctx: &mut Ctx<'_>,
+    node: &Node<'_>,
+    sink: &RowSink<'_>,
+    header: &mut Option<String>,
+    row: u32,
+    cells: &[(u32, String)],
+) {
+    let Some(last) = cells.last().map(|(c, _)| *c) else {
+        return;
+    };
+    let text = join_cells(cells, last);
+    let Some(header_text) = header.as_ref() else {
+        *header = Some(text);
+        return;
+    };
+    let range = format!("A{row}:{}{row}", column_name(last));
+    let part = match sink.sheet {
+        Some(sheet) => format!("{sheet}!{range}"),
+        None => range,
+    };
+    let locator = ctx.child_locator(node.locator, &part);
+    let mut r = Record::new(ctx.source(), &locator, Kind::SheetRow);
+    r.parent = Some(sink.parent.clone());
+    r.title = sink.title.clone();
+    r.size = text.len() as u64;
+    r.content_hash = blake3::hash(text.as_bytes()).to_hex().to_string();
+    r.text = text;
+    if let Some(sheet) = sink.sheet {
+        r.meta.insert("sheet".into(), sheet.to_owned());
+    }
+    r.meta.insert("row".into(), row.to_string());
+    r.meta.insert("header".into(), header_text.clone());
+    r.meta.insert("sheet_state".into(), sink.state.to_owned());
+    r.meta.insert("format".into(), sink.format.to_owned());
+    if sink.state != "visible" {
+        r.meta.insert("hidden_text".into(), "true".into());
+    }
+    ctx.emit(r);
+}
+
+/// Cells from column A to `last`, joined by TAB (empty cells stay empty).
+fn join_cells(cells: &[(u32, String)], last: u32) -> String {
+    let mut out = String::new();
+    let mut next = 0u32;
+    for (col, value) in cells {
+        while next < *col {
+            out.push('\t');
+            next += 1;
+        }
+        out.push_str(&clean_cell(value));
+        if *col < last {
+            out.push('\t');
+        }
+        next = col + 1;
+    }
+    out
+}
+
+/// Tabs and line breaks inside a cell would break the row layout.
+fn clean_cell(v: &str) -> String {
+    v.replace("_x000D_", "")
+        .chars()
+        .map(|c| {
+            if c == '\t' || c == '\r' || c == '\n' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.
+pub(crate) fn column_name(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        out.push(char::from(b'A' + rem));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
+
+fn cell_limit(ctx: &Ctx<'_>) -> Failure {
+    Failure::limit(
+        Limit::CellCount,
+        format!("more than {} cells in one workbook", ctx.limits().max_cells),
+    )
+}
+
+/// The text of a cell value: dates as ISO dates, whole numbers without `.0`.
+pub(crate) fn cell_text(value: &Data) -> String {
+    match value {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => format_number(*f),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(dt) => {
+            if dt.is_duration() {
+                let secs = (dt.as_f64() * 86_400.0).round();
+                if !secs.is_finite() {
+                    return format_number(dt.as_f64());
+                }
+                let secs = secs as i64;
+                let sign = if secs < 0 { "-" } else { "" };
+                let secs = secs.abs();
+                return format!(
+                    "{sign}{}:{:02}:{:02}",
+                    secs / 3600,
+                    (secs / 60) % 60,
+                    secs % 60
+                );
+            }
+            let v = dt.as_f64();
+            if !v.is_finite() {
+                return format_number(v);
+            }
+            let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+            if v.abs() < 1.0 && v != 0.0 {
+                format!("{h:02}:{mi:02}:{s:02}")
+            } else if h == 0 && mi == 0 && s == 0 {
+                format!("{y:04}-{mo:02}-{d:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+            }
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+fn format_number(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+fn state_name(v: SheetVisible) -> &'static str {
+    match v {
+        SheetVisible::Visible => "visible",
+        SheetVisible::Hidden => "hidden",
+        SheetVisible::VeryHidden => "very_hidden",
+    }
+}
+
+pub(crate) fn extract_workbook(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> {
+    let bytes = node.bytes;
+    if office::is_cfb(bytes) && format != Format::Xls {
+        return Err(office::cfb_failure(bytes, format));
+    }
+    if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
+        office::check_zip(ctx, bytes)?;
+    }
+    match format {
+        Format::Xlsx => {
+            let wb: calamine::Xlsx<_> =
+                calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| xlsx_err(&e))?;
+            streamed(ctx, node, format, Streamed::Xlsx(wb))
+        }
+        Format::Xlsb => {
+            let wb: calamine::Xlsb<_> =
+                calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| xlsb_err(&e))?;
+            streamed(ctx, node, format, Streamed::Xlsb(wb))
+        }
+        Format::Xls => {
+            precheck_xls(ctx, bytes)?;
+            let wb: calamine::Xls<_> =
+                calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| xls_err(&e))?;
+            materialised(ctx, node, format, calamine::Sheets::Xls(wb))
+        }
+        Format::Ods => {
+            precheck_ods(ctx, bytes)?;
+            let wb: calamine::Ods<_> =
+                calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| ods_err(&e))?;
+            materialised(ctx, node, format, calamine::Sheets::Ods(wb))
+        }
+        other => Err(Failure::unsupported(format!(
+            "{} is not a workbook",
+            other.name()
+        ))),
+    }
+}
+
+fn xlsx_err(e: &calamine::XlsxError) -> Failure {
+    match e {
+        calamine::XlsxError::Password => Failure::encrypted("workbook is password protected"),
+        calamine::XlsxError::Zip(_) => Failure::corrupt("XLSX package (zip) could not be read"),
+        _ => Failure::corrupt("XLSX workbook could not be parsed"),
+    }
+}
+
+fn xlsb_err(e: &calamine::XlsbError) -> Failure {
+    match e {
+        calamine::XlsbError::Password => Failure::encrypted("workbook is password protected"),
+        calamine::XlsbError::Zip(_) => Failure::corrupt("XLSB package (zip) could not be read"),
+        _ => Failure::corrupt("XLSB workbook could not be parsed"),
+    }
+}
+
+fn xls_err(e: &calamine::XlsError) -> Failure {
+    match e {
+        calamine::XlsError::Password => Failure::encrypted("workbook is password protected"),
+        calamine::XlsError::Cfb(_) => Failure::corrupt("XLS compound file could not be read"),
+        _ => Failure::corrupt("XLS workbook could not be parsed"),
+    }
+}
+
+fn ods_err(e: &calamine::OdsError) -> Failure {
+    match e {
+        calamine::OdsError::Password => Failure::encrypted("spreadsheet is password protected"),
+        calamine::OdsError::Zip(_) => Failure::corrupt("ODS package (zip) could not be read"),
+        _ => Failure::corrupt("ODS spreadsheet could not be parsed"),
+    }
+}
+
+enum Streamed<'b> {
+    Xlsx(calamine::Xlsx<Cursor<&'b [u8]>>),
+    Xlsb(calamine::Xlsb<Cursor<&'b [u8]>>),
+}
+
+/// Emits the workbook record; returns its id and title.
+fn workbook_record(
+    ctx: &mut Ctx<'_>,
+    node: &Node<'_>,
+    format: Format,
+    sheets: &[calamine::Sheet],
+    props: Option<calamine::WorkbookProperties>,
+) -> (RecordId, String) {
+    let mut record = ctx.record_for(node, Kind::Spreadsheet);
+    record
+        .meta
+        .insert("format".into(), format.name().to_owned());
+    record
+        .meta
+        .insert("sheets".into(), sheets.len().to_string());
+    if sheets.iter().any(|s| s.visible != SheetVisible::Visible) {
+        record.meta.insert("hidden_text".into(), "true".into());
+    }
+    if let Some(p) = props {
+        let mut lines = Vec::new();
+        let mut add = |label: &str, v: &Option<String>| {
+            if let Some(v) = v.as_ref().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                lines.push(format!("{label}: {v}"));
+            }
+        };
+        add("Title", &p.title);
+        add("Subject", &p.subject);
+        add("Author", &p.creator);
+        add("Last modified by", &p.last_modified_by);
+        add("Keywords", &p.keywords);
+        add("Description", &p.description);
+        add("Category", &p.category);
+        add("Company", &p.company);
+        add("Manager", &p.manager);
+        add("Created", &p.created);
+        add("Modified", &p.modified);
+        let mut custom: Vec<_> = p.custom_properties.iter().collect();
+        custom.sort();
+        for (k, v) in custom {
+            if !v.trim().is_empty() {
+                lines.push(format!("{k}: {}", v.trim()));
+            }
+        }
+        record.text = lines.join("\n");
+        for a in [&p.creator, &p.last_modified_by].into_iter().flatten() {
+            let a = a.trim();
+            if !a.is_empty() && !record.parties.author.iter().any(|x| x == a) {
+                record.parties.author.push(a.to_owned());
+            }
+        }
+        record.dates.created = p.created.filter(|s| !s.trim().is_empty());
+        record.dates.modified = p.modified.filter(|s| !s.trim().is_empty());
+    }
+    let id = record.id.clone();
+    let title = record.title.clone();
+    ctx.emit(record);
+    (id, title)
+}
+
+/// XLSX/XLSB: cells are streamed sheet by sheet and counted, never
+/// materialised as a dense range.
+fn streamed(
+    ctx: &mut Ctx<'_>,
+    node: &Node<'_>,
+    format: Format,
+    mut wb: Streamed<'_>,
+) -> Result<()> {
+    let (sheets, props) = match &mut wb {
+        Streamed::Xlsx(w) => (w.sheets_metadata().to_vec(), w.workbook_properties().ok()),
+        Streamed::Xlsb(w) => (w.sheets_metadata().to_vec(), w.workbook_properties().ok()),
+    };
+    let (parent, title) = workbook_record(ctx, node, format, &sheets, props);
+    let mut total: u64 = 0;
+    for sheet in &sheets {
+        if matches!(sheet.typ, SheetType::ChartSheet | SheetType::Vba) {
+            continue;
+        }
+        ctx.check_time()?;
+        let max = ctx.limits().max_cells;
+        let mut cells: Vec<CellText> = Vec::new();
+        let read: std::result::Result<(), Failure> = (|| {
+            macro_rules! drain {
+                ($reader:expr) => {{
+                    let mut reader = $reader;
+                    loop {
+                        match reader.next_cell() {
+                            Ok(Some(cell)) => {
+                                let (r, c) = cell.get_position();
+                                let text = cell_text(&Data::from(cell.get_value().clone()));
+                                if !text.trim().is_empty() {
+                                    total += 1;
+                                    if total > max {
+                                        return Err(Failure::limit(
+                                            Limit::CellCount,
+                                            format!("more than {max} cells in one workbook"),
+                                        ));
+                                    }
+                                    cells.push((r, c, text));
+                                }
+                            }
+                            Ok(None) => break,
+                            Err(_) => {
+                                return Err(Failure::corrupt("a worksheet could not be parsed"))
+                            }
+                        }
+                    }
+                }};
+            }
+            match &mut wb {
+                Streamed::Xlsx(w) => match w.worksheet_cells_reader(&sheet.name) {
+                    Ok(r) => drain!(r),
+                    Err(calamine::XlsxError::NotAWorksheet(_)) => {}
+                    Err(_) => return Err(Failure::corrupt("a worksheet could not be opened")),
+                },
+                Streamed::Xlsb(w) => match w.worksheet_cells_reader(&sheet.name) {
+                    Ok(r) => drain!(r),
+                    Err(_) => return Err(Failure::corrupt("a worksheet could not be opened")),
+                },
+            }
+            Ok(())
+        })();
+        if let Err(f) = read {
+            if matches!(f.reason, sarx_model::Reason::LimitExceeded(_)) {
+                return Err(f);
+            }
+            let loc = ctx.child_locator(node.locator, &sheet.name);
+            ctx.unsearchable(&loc, f);
+            continue;
+        }
+        emit_sheet(ctx, node, &parent, &title, format, sheet, cells)?;
+    }
+    Ok(())
+}
+
+/// XLS/ODS: calamine has built the ranges at open (after our pre-check).
+fn materialised(
+    ctx: &mut Ctx<'_>,
+    node: &Node<'_>,
+    format: Format,
+    mut wb: calamine::Sheets<Cursor<&[u8]>>,
+) -> Result<()> {
+    let sheets = wb.sheets_metadata().to_vec();
+    let props = wb.workbook_properties().ok();
+    let (parent, title) = workbook_record(ctx, node, format, &sheets, props);
+    let mut total: u64 = 0;
+    for sheet in &sheets {
+        if matches!(sheet.typ, SheetType::ChartSheet | SheetType::Vba) {
+            continue;
+        }
+        ctx.check_time()?;
+        let range = match wb.worksheet_range(&sheet.name) {
+            Ok(r) => r,
+            Err(_) => {
+                let loc = ctx.child_locator(node.locator, &sheet.name);
+                ctx.unsearchable(&loc, Failure::corrupt("a worksheet could not be parsed"));
+                continue;
+            }
+        };
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut cells: Vec<CellText> = Vec::new();
+        for (r, c, v) in range.used_cells() {
+            let text = cell_text(v);
+            if text.trim().is_empty() {
+                continue;
+            }
+            total += 1;
+            if total > ctx.limits().max_cells {
+                return Err(cell_limit(ctx));
+            }
+            cells.push((
+                r0.saturating_add(r as u32),
+                c0.saturating_add(c as u32),
+                text,
+            ));
+        }
+        emit_sheet(ctx, node, &parent, &title, format, sheet, cells)?;
+    }
+    Ok(())
+}
+
+fn emit_sheet(
+    ctx: &mut Ctx<'_>,
+    node: &Node<'_>,
+    parent: &RecordId,
+    title: &str,
+    format: Format,
+    sheet: &calamine::Sheet,
+    mut cells: Vec<CellText>,
+) -> Result<()> {
+    cells.sort_by_key(|(r, c, _)| (*r, *c));
+    let sink = RowSink {
+        parent: parent.clone(),
+        title: title.to_owned(),
+        sheet: Some(&sheet.name),
+        state: state_name(sheet.visible),
+        format: format.name(),
+    };
+    let mut header = None;
+    let mut rows: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
+    for (r, c, t) in cells {
+        rows.entry(r).or_default().push((c, t));
+    }
+    for (n, (r, row)) in rows.into_iter().enumerate() {
+        if n % 10_000 == 9_999 {
+            ctx.check_time()?;
+        }
+        emit_row(ctx, node, &sink, &mut header, r.saturating_add(1), &row);
+    }
+    Ok(())
+}
+
+/// Scans the BIFF records of an XLS workbook stream for sheet dimensions and
+/// cell positions, and refuses a workbook whose dense size (what calamine
+/// allocates) is over the cell limit.
+fn precheck_xls(ctx: &Ctx<'_>, bytes: &[u8]) -> Result<()> {
+    if !office::is_cfb(bytes) {
+        return Err(Failure::corrupt("not an OLE compound file"));
+    }
+    let mut cf = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|_| Failure::corrupt("XLS compound file could not be read"))?;
+    let name = if cf.is_stream("/Workbook") {
+        "/Workbook"
+    } else if cf.is_stream("/Book") {
+        "/Book"
+    } else if cf.is_stream("/EncryptedPackage") {
+        return Err(Failure::encrypted("workbook is password protected"));
+    } else {
+        return Err(Failure::corrupt("XLS file has no workbook stream"));
+    };
+    let mut data = Vec::new();
+    let mut stream = cf
+        .open_stream(name)
+        .map_err(|_| Failure::corrupt("XLS workbook stream could not be read"))?;
+    let len = stream.len();
+    if len > bytes.len() as u64 * 2 + 4096 {
+        return Err(Failure::corrupt(
+            "XLS workbook stream is larger than the file",
+        ));
+    }
+    stream
+        .by_ref()
+        .take(len)
+        .read_to_end(&mut data)
+        .map_err(|_| Failure::corrupt("XLS workbook stream could not be read"))?;
+    let max = ctx.limits().max_cells;
+    let too_many = || {
+        Failure::limit(
+            Limit::CellCount,
+            format!("a sheet declares more than {max} cells"),
+        )
+    };
+    let u16_at = |d: &[u8], i: usize| -> Option<u32> {
+        d.get(i..i + 2)
+            .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |d: &[u8], i: usize| -> Option<u32> {
+        d.get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let mut pos = 0usize;
+    // (min_row, max_row, min_col, max_col) of the current substream.
+    let mut ext: Option<(u32, u32, u32, u32)> = None;
+    let check = |ext: &Option<(u32, u32, u32, u32)>| -> Result<()> {
+        if let Some((r0, r1, c0, c1)) = ext {
+            let n = u64::from(r1.saturating_sub(*r0) + 1) * u64::from(c1.saturating_sub(*c0) + 1);
+            if n > max {
+                return Err(too_many());
+            }
+        }
+        Ok(())
+    };
+    while let (Some(typ), Some(rlen)) = (u16_at(&data, pos), u16_at(&data, pos + 2)) {
+        let start = pos + 4;
+        let end = start + rlen as usize;
+        let Some(rec) = data.get(start..end) else {
+            break;
+        };
+        let mut add = |r: u32, c: u32| {
+            ext = Some(match ext {
+                None => (r, r, c, c),
+                Some((a, b, x, y)) => (a.min(r), b.max(r), x.min(c), y.max(c)),
+            });
+        };
+        match typ {
+            0x0809 | 0x000A => {
+                check(&ext)?;
+                ext = None;
+            }
+            0x0200 => {
+                let dims = match rec.len() {
+                    10 => (
+                        u16_at(rec, 0),
+                        u16_at(rec, 2),
+                        u16_at(rec, 4),
+                        u16_at(rec, 6),
+                    ),
+                    14 | 16 => (
+                        u32_at(rec, 0),
+                        u32_at(rec, 4),
+                        u16_at(rec, 8),
+                        u16_at(rec, 10),
+                    ),
+                    _ => (None, None, None, None),
+                };
+                if let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = dims {
+                    if cf > 0xFF || cl < cf {
+                        cf = 0;
+                    }
+                    let rows = u64::from(rl.saturating_sub(rf)) + 1;
+                    let cols = u64::from(cl.saturating_sub(cf)) + 1;
+                    if rows.saturating_mul(cols) > max {
+                        return Err(too_many());
+                    }
+                }
+            }
+            0x0203 | 0x0204 | 0x00FD | 0x027E | 0x0205 | 0x0006 | 0x00D6 => {
+                if let (Some(r), Some(c)) = (u16_at(rec, 0), u16_at(rec, 2)) {
+                    add(r, c);
+                }
+            }
+            0x00BD => {
+                if let (Some(r), Some(c), Some(cl)) = (
+                    u16_at(rec, 0),
+                    u16_at(rec, 2),
+                    u16_at(rec, rec.len().saturating_sub(2)),
+                ) {
+                    add(r, c);
+                    add(r, cl.max(c));
+                }
+            }
+            _ => {}
+        }
+        pos = end;
+    }
+    check(&ext)
+}
+
+/// Streams `content.xml` of an ODS and estimates the dense size of each
+/// table from its repeat attributes; refuses it over the cell limit (the
+/// 999,999,999-repeat denial-of-service files).
+fn precheck_ods(ctx: &Ctx<'_>, bytes: &[u8]) -> Result<()> {
+    use quick_xml::events::Event;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| Failure::corrupt("ODS package (zip) could not be read"))?;
+    if office::odf_encrypted(&mut zip) {
+        return Err(Failure::encrypted("spreadsheet is password protected"));
+    }
+    let content = office::read_member(&mut zip, "content.xml", ctx.limits().max_expanded_bytes)?
+        .ok_or_else(|| Failure::corrupt("ODS has no content.xml"))?;
+    let max = ctx.limits().max_cells;
+    let mut reader = quick_xml::Reader::from_reader(content.as_slice());
+    let mut buf = Vec::new();
+    let repeat = |e: &quick_xml::events::BytesStart<'_>, key: &[u8]| -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref().as_bytes() == key)
+            .and_then(|a| a.value.trim().parse::<u64>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    // Per table: rows so far, widest content column.
+    let (mut row, mut width) = (0u64, 0u64);
+    // Per row: repeat count, column so far, content extent.
+    let (mut row_rep, mut col, mut row_width) = (1u64, 0u64, 0u64);
+    let over = |rows: u64, width: u64| rows.saturating_mul(width) > max;
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e))
+                if e.local_name().as_ref().as_bytes() == b"table" =>
+            {
+                row = 0;
+                width = 0;
+            }
+            Ok(Event::Start(e)) if e.local_name().as_ref().as_bytes() == b"table-row" => {
+                row_rep = repeat(&e, b"table:number-rows-repeated");
+                col = 0;
+                row_width = 0;
+            }
+            Ok(Event::Empty(e)) if e.local_name().as_ref().as_bytes() == b"table-row" => {
+                row = row.saturating_add(repeat(&e, b"table:number-rows-repeated"));
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref().as_bytes() == b"table-row" => {
+                row = row.saturating_add(row_rep);
+                if row_width > 0 {
+                    width = width.max(row_width);
+                    if over(row, width) {
+                        return Err(Failure::limit(
+                            Limit::CellCount,
+                            format!("a sheet declares more than {max} cells"),
+                        ));
+                    }
+                }
+            }
+            Ok(Event::Start(e))
+                if matches!(
+                    e.local_name().as_ref().as_bytes(),
+                    b"table-cell" | b"covered-table-cell"
+                ) =>
+            {
+                let n = repeat(&e, b"table:number-columns-repeated");
+                col = col.saturating_add(n);
+                row_width = col;
+            }
+            Ok(Event::Empty(e))
+                if matches!(
+                    e.local_name().as_ref().as_bytes(),
+                    b"table-cell" | b"covered-table-cell"
+                ) =>
+            {
+                let n = repeat(&e, b"table:number-columns-repeated");
+                let has_value = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.key.local_name().as_ref().as_bytes() == b"value-type");
+                col = col.saturating_add(n);
+                if has_value {
+                    row_width = col;
+                }
+            }
+            Ok(Event::Eof) => break,
+            Err(_) => return Err(Failure::corrupt("ODS content.xml is not well-formed")),
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::field_reassign_with_default)]
+mod tests {
+    use super::*;
+    use crate::{Collected, Extractor};
+
+    fn run(name: &str, bytes: &[u8]) -> Collected {
+        let mut out = Collected::default();
+        Extractor::default().extract_bytes(name, name, bytes, &mut out);
+        out
+    }
+
+    #[test]
+    fn column_names() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(7), "H");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(16383), "XFD");
+    }
+
+    #[test]
+    fn numbers_have_no_spurious_decimals() {
+        assert_eq!(cell_text(&Data::Float(3.0)), "3");
+        assert_eq!(cell_text(&Data::Float(2.5)), "2.5");
+        assert_eq!(cell_text(&Data::Float(-0.1)), "-0.1");
+        assert_eq!(cell_text(&Data::Int(42)), "42");
+    }
+
+    #[test]
+    fn csv_rows_with_header_and_windows_1252() {
+        let csv = b"Name,Address,Notes\r\nJos\xe9 Smith,\"1 High St, Leeds\",caf\xe9\r\n,,\r\nAnn Lee,,\r\n";
+        let out = run("tenants.csv", csv);
+        assert!(out.unsearchable.is_empty(), "{:?}", out.unsearchable);
+        assert_eq!(out.records.len(), 3);
+        assert_eq!(out.records[0].kind, Kind::Csv);
+        let row = &out.records[1];
+        assert_eq!(row.kind, Kind::SheetRow);
+        assert_eq!(row.locator, "A2:C2");
+        assert_eq!(row.text, "José Smith\t1 High St, Leeds\tcafé");
+        assert_eq!(row.meta["header"], "Name\tAddress\tNotes");
+        assert_eq!(row.meta["row"], "2");
+        assert_eq!(row.parent.as_ref(), Some(&out.records[0].id));
+        // The empty row 3 is skipped; row 4 ends at column A.
+        assert_eq!(out.records[2].locator, "A4:A4");
+        assert_eq!(out.records[2].text, "Ann Lee");
+    }
+
+    #[test]
+    fn tsv_and_semicolons() {
+        let out = run("a.tsv", b"h1\th2\nx\ty\n");
+        assert_eq!(out.records[1].text, "x\ty");
+        let out = run("b.csv", b"h1;h2;h3\n1;2;3\n");
+        assert_eq!(out.records[1].text, "1\t2\t3");
+        assert_eq!(out.records[1].locator, "A2:C2");
+    }
+
+    #[test]
+    fn csv_cell_limit() {
+        let mut lim = crate::Limits::default();
+        lim.max_cells = 10;
+        let mut out = Collected::default();
+        let data = "a,b,c\n".repeat(10);
+        Extractor::new(lim).extract_bytes("x.csv", "x.csv", data.as_bytes(), &mut out);
+        assert_eq!(out.unsearchable.len(), 1);
+        assert_eq!(
+            out.unsearchable[0].reason,
+            sarx_model::Reason::LimitExceeded(Limit::CellCount)
+        );
+    }
+
+    #[test]
+    fn xlsx_hidden_sheets_and_dates() {
+        use rust_xlsxwriter::{ExcelDateTime, Format as XFormat, Workbook};
+        let mut wb = Workbook::new();
+        let date = XFormat::new().set_num_format("yyyy-mm-dd");
+        let s1 = wb.add_worksheet().set_name("Rent 2025").unwrap();
+        s1.write_string(0, 0, "Tenant").unwrap();
+        s1.write_string(0, 1, "Due").unwrap();
+        s1.write_string(0, 2, "Amount").unwrap();
+        s1.write_string(13, 0, "Margaret Okafor").unwrap();
+        let d = ExcelDateTime::from_ymd(2025, 3, 14).unwrap();
+        s1.write_datetime_with_format(13, 1, &d, &date).unwrap();
+        s1.write_number(13, 2, 450.0).unwrap();
+        s1.write_number(13, 7, 12.5).unwrap();
+        let s2 = wb.add_worksheet().set_name("Secret").unwrap();
+        s2.write_string(0, 0, "Head").unwrap();
+        s2.write_string(1, 0, "Hidden tenant").unwrap();
+        s2.set_hidden(true);
+        let bytes = wb.save_to_buffer().unwrap();
+        let out = run("rent.xlsx", &bytes);
+        assert!(out.unsearchable.is_empty(), "{:?}", out.unsearchable);
+        let wbrec = &out.records[0];
+        assert_eq!(wbrec.kind, Kind::Spreadsheet);
+        assert_eq!(wbrec.title, "rent.xlsx");
+        assert_eq!(
+            wbrec.meta.get("hidden_text").map(String::as_str),
+            Some("true")
+        );
+        let row = out
+            .records
+            .iter()
+            .find(|r| r.locator == "Rent 2025!A14:H14")
+            .unwrap();
+        assert_eq!(row.text, "Margaret Okafor\t2025-03-14\t450\t\t\t\t\t12.5");
+        assert_eq!(row.meta["header"], "Tenant\tDue\tAmount");
+        assert_eq!(row.meta["sheet"], "Rent 2025");
+        assert_eq!(row.meta["sheet_state"], "visible");
+        let hidden = out
+            .records
+            .iter()
+            .find(|r| r.locator == "Secret!A2:A2")
+            .unwrap();
+        assert_eq!(hidden.meta["sheet_state"], "hidden");
+        assert_eq!(hidden.text, "Hidden tenant");
+    }
+
+    #[test]
+    fn xlsx_cell_limit() {
+        use rust_xlsxwriter::Workbook;
+        let mut wb = Workbook::new();
+        let s = wb.add_worksheet();
+        for r in 0..20u32 {
+            s.write_number(r, 0, f64::from(r)).unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut lim = crate::Limits::default();
+        lim.max_cells = 5;
+        let mut out = Collected::default();
+        Extractor::new(lim).extract_bytes("x.xlsx", "x.xlsx", &bytes, &mut out);
+        assert_eq!(out.unsearchable.len(), 1);
+        assert_eq!(
+            out.unsearchable[0].reason,
+            sarx_model::Reason::LimitExceeded(Limit::CellCount)
+        );
+    }
+
+    #[test]
+    fn garbage_workbooks_are_corrupt() {
+        let out = run("x.xlsx", b"PK\x03\x04garbage");
+        assert_eq!(out.unsearchable[0].reason, sarx_model::Reason::Truncated);
+        let out = run("x.xlsx", b"PK\x03\x04garbagePK\x05\x06");
+        assert_eq!(out.unsearchable[0].reason, sarx_model::Reason::Corrupt);
+        let out = run(
+            "x.xls",
+            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0],
+        );
+        assert_eq!(out.unsearchable[0].reason, sarx_model::Reason::Corrupt);
+    }
 }

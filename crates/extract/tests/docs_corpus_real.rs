@@ -1,0 +1,244 @@
+//! Runs the document extractors (office, PDF, sheets) over every file in
+//! ../shared/corpus-real/{office,pdf,sheets}: no extractor failure, every file
+//! yields searchable text or a specific reason, and known content is found.
+//! Skips cleanly when the corpus is absent. `--nocapture` prints a summary.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use sarx_extract::{Collected, Extractor};
+use sarx_model::{Kind, Reason};
+
+fn corpus() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus-real");
+    p.is_dir().then_some(p)
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn run(path: &Path) -> Collected {
+    let mut out = Collected::default();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    Extractor::default().extract_path(&name, path, &mut out);
+    out
+}
+
+fn all_text(c: &Collected) -> String {
+    c.records
+        .iter()
+        .map(|r| r.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn top_reason(c: &Collected) -> Option<Reason> {
+    c.unsearchable
+        .iter()
+        .find(|u| u.locator.is_empty())
+        .map(|u| u.reason)
+}
+
+#[test]
+fn every_document_yields_text_or_a_reason() {
+    let Some(root) = corpus() else {
+        eprintln!("corpus-real absent: skipped");
+        return;
+    };
+    let started = Instant::now();
+    let mut summary: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for sub in ["office", "pdf", "sheets"] {
+        for path in files(&root.join(sub)) {
+            let t = Instant::now();
+            let out = run(&path);
+            let rel = path.strip_prefix(&root).unwrap().display().to_string();
+            let elapsed = t.elapsed();
+            assert!(elapsed.as_secs() < 30, "{rel} took {elapsed:?}");
+            for u in &out.unsearchable {
+                if u.reason == Reason::ExtractorFailed {
+                    failures.push(format!("{rel} {}: {}", u.locator, u.detail));
+                }
+            }
+            let has_text = out.records.iter().any(|r| !r.text.trim().is_empty());
+            let key = match top_reason(&out) {
+                Some(r) => r.code(),
+                None if has_text => "text".to_owned(),
+                None => {
+                    // A file with records but no text at all must say why.
+                    failures.push(format!("{rel}: no text and no reason"));
+                    "EMPTY".to_owned()
+                }
+            };
+            eprintln!(
+                "{:<28} {:>7.1} ms  {rel}",
+                key,
+                elapsed.as_secs_f64() * 1000.0
+            );
+            *summary.entry(format!("{sub}:{key}")).or_default() += 1;
+        }
+    }
+    eprintln!("\nper-reason summary (top-level outcome per file):");
+    for (k, n) in &summary {
+        eprintln!("  {k:<40} {n}");
+    }
+    eprintln!("total time {:?}", started.elapsed());
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+fn check(rel: &str) -> Option<Collected> {
+    let root = corpus()?;
+    Some(run(&root.join(rel)))
+}
+
+#[test]
+fn tracked_deletions_and_comments_are_extracted() {
+    let Some(out) = check("office/pandoc-track_changes_deletion.docx") else {
+        return;
+    };
+    let r = &out.records[0];
+    assert_eq!(r.meta.get("hidden_text").map(String::as_str), Some("true"));
+    // The deleted text ("Deleted...") is in the file and must be seen.
+    assert!(
+        r.text.contains("deleted") || r.text.contains("Deleted"),
+        "{}",
+        r.text
+    );
+    let out = check("office/mammoth-comments.docx").unwrap();
+    assert!(
+        out.records[0].text.contains("Comment"),
+        "{}",
+        out.records[0].text
+    );
+    let out = check("office/pandoc-trackedChanges.odt").unwrap();
+    assert!(
+        out.records[0].text.contains("[Tracked changes"),
+        "{}",
+        out.records[0].text
+    );
+    let out = check("office/mammoth-text-box.docx").unwrap();
+    assert!(!out.records[0].text.trim().is_empty());
+}
+
+#[test]
+fn encrypted_documents_are_reported_encrypted() {
+    if corpus().is_none() {
+        return;
+    }
+    for rel in [
+        "office/tika-testWORD_protected_passtika.docx",
+        "office/tika-testODTEncrypted.odt",
+        "sheets/calamine-pass_protected.xlsx",
+        "sheets/calamine-pass_protected.xlsb",
+        "sheets/calamine-pass_protected.ods",
+        "sheets/tika-testEXCEL_protected_passtika.xlsx",
+        "sheets/tika-testEXCEL_protected_passtika.xls",
+        "pdf/pdfminer-aes-128.pdf",
+        "pdf/pdfminer-rc4-40.pdf",
+        "pdf/pypdf-samples-libreoffice-writer-password.pdf",
+        "pdf/tika-testPassword4Spaces.pdf",
+    ] {
+        let out = check(rel).unwrap();
+        assert_eq!(
+            top_reason(&out),
+            Some(Reason::Encrypted),
+            "{rel}: {:?}",
+            out.unsearchable
+        );
+    }
+    // Empty user password: opened and read.
+    for rel in [
+        "pdf/tika-testPDF_protected.pdf",
+        "pdf/qpdf-V4-aes.pdf",
+        "pdf/lopdf-encrypted.pdf",
+    ] {
+        let out = check(rel).unwrap();
+        assert_eq!(top_reason(&out), None, "{rel}: {:?}", out.unsearchable);
+        assert!(!out.records[0].text.trim().is_empty(), "{rel}");
+    }
+}
+
+#[test]
+fn hidden_sheets_are_marked() {
+    if corpus().is_none() {
+        return;
+    }
+    for rel in [
+        "sheets/calamine-any_sheets.xlsx",
+        "sheets/calamine-any_sheets.xls",
+        "sheets/calamine-any_sheets.xlsb",
+        "sheets/calamine-any_sheets.ods",
+    ] {
+        let out = check(rel).unwrap();
+        let wb = &out.records[0];
+        assert_eq!(wb.kind, Kind::Spreadsheet, "{rel}");
+        assert_eq!(
+            wb.meta.get("hidden_text").map(String::as_str),
+            Some("true"),
+            "{rel}"
+        );
+        let states: Vec<&str> = out
+            .records
+            .iter()
+            .filter_map(|r| r.meta.get("sheet_state").map(String::as_str))
+            .collect();
+        assert!(states.contains(&"hidden"), "{rel}: {states:?}");
+        if !rel.ends_with(".ods") {
+            assert!(states.contains(&"very_hidden"), "{rel}: {states:?}");
+        }
+    }
+}
+
+#[test]
+fn dos_workbooks_are_refused_quickly() {
+    if corpus().is_none() {
+        return;
+    }
+    for rel in [
+        "sheets/calamine-issue_594_dos.ods",
+        "sheets/calamine-OOM_alloc3.xls",
+    ] {
+        let t = Instant::now();
+        let out = check(rel).unwrap();
+        let r = top_reason(&out);
+        assert!(
+            matches!(r, Some(Reason::LimitExceeded(_)) | Some(Reason::Corrupt)),
+            "{rel}: {r:?}"
+        );
+        assert!(t.elapsed().as_secs() < 5, "{rel} took {:?}", t.elapsed());
+    }
+}
+
+#[test]
+fn pdfs_keep_pages_and_flag_scans() {
+    let Some(out) = check("pdf/pypdf-samples-pdflatex-4-pages.pdf") else {
+        return;
+    };
+    let r = &out.records[0];
+    assert_eq!(r.pages.len(), 4);
+    assert_eq!(r.text.matches('\u{c}').count(), 3);
+    let out = check("pdf/tika-testOCR.pdf").unwrap();
+    assert_eq!(out.records.len(), 1);
+    assert_eq!(top_reason(&out), Some(Reason::NeedsManualReview));
+    let out = check("pdf/tika-testPDF_protected.pdf").unwrap();
+    assert_eq!(out.records[0].pages.len(), 41);
+    let words = all_text(&out);
+    assert!(words.split_whitespace().count() > 5000, "{}", words.len());
+}
