@@ -34,7 +34,7 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
     };
     let doc = Document::load_mem_with_options(node.bytes, opts)
         .map_err(|e| load_failure(&e, node.bytes))?;
-    if doc.is_encrypted() {
+    if doc.is_encrypted() || doc.trailer.has(b"Encrypt") {
         return Err(Failure::encrypted("PDF is encrypted with a user password"));
     }
     let pages = doc.get_pages();
@@ -112,6 +112,8 @@ fn load_failure(e: &lopdf::Error, bytes: &[u8]) -> Failure {
             let tail = &bytes[bytes.len().saturating_sub(2048)..];
             if !bytes.starts_with(b"%PDF") && !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
                 Failure::corrupt("not a PDF file (no header)")
+            } else if bytes.windows(8).any(|w| w == b"/Encrypt") {
+                Failure::encrypted("PDF is encrypted and could not be opened without a password")
             } else if !tail.windows(5).any(|w| w == b"%%EOF") {
                 Failure::new(Reason::Truncated, "PDF ends before its trailer")
             } else {

@@ -266,6 +266,19 @@ fn state_name(v: SheetVisible) -> &'static str {
 }
 
 pub(crate) fn extract_workbook(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> {
+    // calamine indexes into its own tables on some damaged files; such a
+    // panic means the workbook structure is broken, not that sarx is.
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| workbook(ctx, node, format)));
+    outcome.unwrap_or_else(|_| {
+        Err(Failure::corrupt(format!(
+            "the {} reader could not parse this workbook's structure",
+            format.name()
+        )))
+    })
+}
+
+fn workbook(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> {
     let bytes = node.bytes;
     if office::is_cfb(bytes) && format != Format::Xls {
         return Err(office::cfb_failure(bytes, format));
@@ -358,8 +371,15 @@ fn workbook_record(
     if sheets.iter().any(|s| s.visible != SheetVisible::Visible) {
         record.meta.insert("hidden_text".into(), "true".into());
     }
+    let names: Vec<String> = sheets
+        .iter()
+        .map(|s| match s.visible {
+            SheetVisible::Visible => s.name.clone(),
+            v => format!("{} ({})", s.name, state_name(v).replace('_', " ")),
+        })
+        .collect();
+    let mut lines = vec![format!("Sheets: {}", names.join(", "))];
     if let Some(p) = props {
-        let mut lines = Vec::new();
         let mut add = |label: &str, v: &Option<String>| {
             if let Some(v) = v.as_ref().map(|s| s.trim()).filter(|s| !s.is_empty()) {
                 lines.push(format!("{label}: {v}"));
@@ -383,7 +403,6 @@ fn workbook_record(
                 lines.push(format!("{k}: {}", v.trim()));
             }
         }
-        record.text = lines.join("\n");
         for a in [&p.creator, &p.last_modified_by].into_iter().flatten() {
             let a = a.trim();
             if !a.is_empty() && !record.parties.author.iter().any(|x| x == a) {
@@ -393,6 +412,7 @@ fn workbook_record(
         record.dates.created = p.created.filter(|s| !s.trim().is_empty());
         record.dates.modified = p.modified.filter(|s| !s.trim().is_empty());
     }
+    record.text = lines.join("\n");
     let id = record.id.clone();
     let title = record.title.clone();
     ctx.emit(record);
@@ -542,6 +562,13 @@ fn emit_sheet(
     for (r, c, t) in cells {
         rows.entry(r).or_default().push((c, t));
     }
+    // A sheet with a single row has no data rows: that row is emitted (as
+    // its own header) so its text stays searchable.
+    if rows.len() == 1 {
+        if let Some(row) = rows.values().next() {
+            header = row.last().map(|(last, _)| join_cells(row, *last));
+        }
+    }
     for (n, (r, row)) in rows.into_iter().enumerate() {
         if n % 10_000 == 9_999 {
             ctx.check_time()?;
@@ -624,6 +651,8 @@ fn precheck_xls(ctx: &Ctx<'_>, bytes: &[u8]) -> Result<()> {
             });
         };
         match typ {
+            // FILEPASS: the rest of the stream is encrypted.
+            0x002F => return Err(Failure::encrypted("workbook is password protected")),
             0x0809 | 0x000A => {
                 check(&ext)?;
                 ext = None;

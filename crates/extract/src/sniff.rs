@@ -124,10 +124,17 @@ fn starts(bytes: &[u8], magic: &[u8]) -> bool {
 /// Guesses the format of `bytes` named `name`.
 pub fn sniff(name: &str, bytes: &[u8]) -> Format {
     let ext = ext_of(name);
-    if starts(bytes, b"%PDF") || (bytes.len() > 8 && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") && ext == "pdf") {
+    if starts(bytes, b"%PDF")
+        || (bytes.len() > 8
+            && bytes[..bytes.len().min(1024)]
+                .windows(5)
+                .any(|w| w == b"%PDF-")
+            && ext == "pdf")
+    {
         return Format::Pdf;
     }
-    if starts(bytes, b"PK\x03\x04") || starts(bytes, b"PK\x05\x06") || starts(bytes, b"PK\x07\x08") {
+    if starts(bytes, b"PK\x03\x04") || starts(bytes, b"PK\x05\x06") || starts(bytes, b"PK\x07\x08")
+    {
         return sniff_zip(&ext, bytes);
     }
     if starts(bytes, &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
@@ -136,6 +143,11 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Format {
             "xls" | "xlt" => Format::Xls,
             "doc" | "dot" => Format::LegacyDoc,
             "ppt" | "pps" | "pot" => Format::LegacyPpt,
+            // Encrypted OOXML is a compound file holding `EncryptedPackage`.
+            "docx" | "docm" | "dotx" => Format::Docx,
+            "xlsx" | "xlsm" => Format::Xlsx,
+            "xlsb" => Format::Xlsb,
+            "pptx" | "pptm" => Format::Pptx,
             _ => sniff_cfb_by_content(bytes),
         };
     }
@@ -167,8 +179,20 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Format {
         || starts(bytes, b"MM\0*")
         || starts(bytes, b"BM") && matches!(ext.as_str(), "bmp")
         || (starts(bytes, b"RIFF") && bytes.get(8..12) == Some(b"WEBP"))
-        || matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "tif" | "tiff" | "bmp" | "webp" | "heic" | "emf" | "wmf")
-            && !looks_textual(bytes)
+        || matches!(
+            ext.as_str(),
+            "png"
+                | "jpg"
+                | "jpeg"
+                | "gif"
+                | "tif"
+                | "tiff"
+                | "bmp"
+                | "webp"
+                | "heic"
+                | "emf"
+                | "wmf"
+        ) && !looks_textual(bytes)
     {
         return Format::Image;
     }
@@ -176,7 +200,10 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Format {
         || starts(bytes, b"OggS")
         || starts(bytes, b"fLaC")
         || (starts(bytes, b"RIFF") && bytes.get(8..12) == Some(b"WAVE"))
-        || matches!(ext.as_str(), "mp3" | "wav" | "m4a" | "ogg" | "flac" | "wma" | "amr")
+        || matches!(
+            ext.as_str(),
+            "mp3" | "wav" | "m4a" | "ogg" | "flac" | "wma" | "amr"
+        )
     {
         return Format::Audio;
     }
@@ -242,7 +269,16 @@ fn looks_like_message(head: &str) -> bool {
     if !first_is_header {
         return false;
     }
-    let keys = ["from:", "date:", "subject:", "received:", "message-id:", "mime-version:", "return-path:", "to:"];
+    let keys = [
+        "from:",
+        "date:",
+        "subject:",
+        "received:",
+        "message-id:",
+        "mime-version:",
+        "return-path:",
+        "to:",
+    ];
     let hits = head
         .lines()
         .take(40)
@@ -310,7 +346,11 @@ fn sniff_zip(ext: &str, bytes: &[u8]) -> Format {
 
 fn sniff_cfb_by_content(bytes: &[u8]) -> Format {
     // Stream names are UTF-16LE in the directory sectors.
-    let utf16 = |s: &str| s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>();
+    let utf16 = |s: &str| {
+        s.encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect::<Vec<u8>>()
+    };
     let find = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     if find(&utf16("__substg1.0_")) {
         Format::Msg
@@ -334,8 +374,14 @@ mod tests {
         assert_eq!(sniff("a.pdf", b"%PDF-1.7\n"), Format::Pdf);
         assert_eq!(sniff("a.txt", b"hello"), Format::Text);
         assert_eq!(sniff("a.csv", b"a,b\n1,2"), Format::Csv);
-        assert_eq!(sniff("x", b"From: a@b\nTo: c@d\nSubject: hi\n\nbody"), Format::Eml);
-        assert_eq!(sniff("x.mbox", b"From a@b Mon Jan 1 00:00:00 2024\nFrom: a@b\n"), Format::Mbox);
+        assert_eq!(
+            sniff("x", b"From: a@b\nTo: c@d\nSubject: hi\n\nbody"),
+            Format::Eml
+        );
+        assert_eq!(
+            sniff("x.mbox", b"From a@b Mon Jan 1 00:00:00 2024\nFrom: a@b\n"),
+            Format::Mbox
+        );
         assert_eq!(sniff("x.bin", &[0, 1, 2, 3]), Format::Unknown);
         assert_eq!(sniff("p.png", b"\x89PNG\r\n\x1a\n\0\0"), Format::Image);
         assert_eq!(sniff("a.html", b"<p>hi</p>"), Format::Html);
