@@ -46,7 +46,7 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
     let mut fonts = FontCache::default();
     let mut any_text = false;
     let mut bad_pages = 0usize;
-    for (i, page_id) in pages.values().enumerate() {
+    for (i, (page_no, page_id)) in pages.iter().enumerate() {
         ctx.check_time()?;
         if i > 0 {
             text.push('\u{c}');
