@@ -57,10 +57,18 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
             Ok(n) => ctx.charge(n as u64)?,
             Err(_) => bad_pages += 1,
         }
-        if text
-            .get(before..)
-            .is_some_and(|t| t.chars().any(|c| !c.is_whitespace()))
-        {
+        let has_text = |t: &String| {
+            t.get(before..)
+                .is_some_and(|t| t.chars().any(|c| !c.is_whitespace()))
+        };
+        if !has_text(&text) {
+            // Fonts our walker cannot map (some CID fonts): lopdf's own
+            // extraction is the fallback for that page.
+            if let Ok(t) = doc.extract_text_with_limit(&[*page_no], max_stream) {
+                text.push_str(t.trim());
+            }
+        }
+        if has_text(&text) {
             any_text = true;
         }
         annotations(&doc, *page_id, &mut text);
