@@ -58,8 +58,10 @@ struct Table {
     northern_ireland: Vec<(String, String)>,
 }
 
-fn table() -> Result<&'static BTreeMap<Nation, BTreeMap<Date, String>>, Error> {
-    static T: OnceLock<Result<BTreeMap<Nation, BTreeMap<Date, String>>, String>> = OnceLock::new();
+type Tables = BTreeMap<Nation, BTreeMap<Date, String>>;
+
+fn table() -> Result<&'static Tables, Error> {
+    static T: OnceLock<Result<Tables, String>> = OnceLock::new();
     let r = T.get_or_init(|| {
         let t: Table = toml::from_str(DATA).map_err(|e| e.to_string())?;
         let mut out = BTreeMap::new();

@@ -15,6 +15,7 @@
 //! assert_eq!(deadline::one_month(date(2024, 1, 31), &h).unwrap(), date(2024, 2, 29));
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use std::path::{Path, PathBuf};
 
