@@ -1,12 +1,188 @@
-//! `sarx search` (PLACEHOLDER: being built).
+//! `sarx search --index IDX --subject subject.toml [--json] [--threads N]`:
+//! finds every record about a data subject.
+//!
+//! Two stages: the index returns candidates for any written form of the
+//! subject's names and aliases or any of their identifier keys; the
+//! verifier (`sarx_detect`) then reads each candidate's text in parallel,
+//! locates every mention with byte offsets, scores confidence and excludes
+//! probable namesakes. Unsearchable files are always reported.
+//!
+//! Exit code 1 when the index lists unsearchable files (the response must
+//! say what could not be searched), 0 otherwise.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use sarx_detect::search::{assemble, verify_parallel, SearchReport};
+use sarx_detect::{SubjectMatcher, SubjectProfile, HIGH};
+use sarx_index::IndexSet;
 
 use crate::ExitStatus;
 
+/// Most candidates one search considers. A subject with more records than
+/// this in one index is not plausible; the limit only bounds memory.
+const CANDIDATE_LIMIT: usize = 5_000_000;
+
 /// Arguments of `sarx search`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Index directory.
+    #[arg(long, value_name = "IDX")]
+    pub index: PathBuf,
+    /// Subject profile (TOML).
+    #[arg(long, value_name = "FILE")]
+    pub subject: PathBuf,
+    /// Print one JSON object on stdout:
+    /// `{"hits":[…],"excluded":[…],"unsearchable":[…]}`.
+    #[arg(long)]
+    pub json: bool,
+    /// Verification threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Runs the search and returns the report (shared by the command and benches).
+pub fn search(
+    set: &IndexSet,
+    profile: &SubjectProfile,
+    threads: Option<usize>,
+) -> anyhow::Result<SearchReport> {
+    let matcher = SubjectMatcher::new(profile);
+    let (phrases, keys) = matcher.candidate_query();
+    let candidates = set.candidates(&phrases, &keys, CANDIDATE_LIMIT)?;
+    tracing::info!(candidates = candidates.len(), "candidates from the index");
+    let verdicts = verify_parallel(&matcher, &candidates, threads);
+    let unsearchable = set.unsearchable()?;
+    let mut child_error = None;
+    let report = assemble(&candidates, verdicts, &unsearchable, |id| {
+        match set.children(id) {
+            Ok(c) => c.into_iter().map(|r| (r.id, r.source, r.locator)).collect(),
+            Err(e) => {
+                child_error.get_or_insert(e);
+                Vec::new()
+            }
+        }
+    });
+    if let Some(e) = child_error {
+        return Err(e).context("reading attachments of hit e-mails");
+    }
+    Ok(report)
+}
 
 /// Runs `sarx search`.
-pub fn run(_args: Args) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("sarx search is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
+    let started = Instant::now();
+    let profile = SubjectProfile::from_path(&args.subject)?;
+    let set =
+        IndexSet::open(&args.index).with_context(|| format!("opening {}", args.index.display()))?;
+    let report = search(&set, &profile, args.threads)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        print_table(&mut out, &report, started.elapsed().as_secs_f64())?;
+    }
+    Ok(if report.unsearchable.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Attention
+    })
+}
+
+fn print_table(out: &mut impl Write, r: &SearchReport, secs: f64) -> std::io::Result<()> {
+    let high = r.hits.iter().filter(|h| h.confidence >= HIGH).count();
+    writeln!(
+        out,
+        "{} hit(s): {} high, {} need review; {} excluded as probable different people; {} unsearchable ({:.2} s)",
+        r.hits.len(),
+        high,
+        r.hits.len() - high,
+        r.excluded.len(),
+        r.unsearchable.len(),
+        secs
+    )?;
+    if !r.hits.is_empty() {
+        writeln!(out, "\nHITS")?;
+        writeln!(
+            out,
+            "{:<6} {:<8} {:<50} {:<30} EVIDENCE",
+            "CONF", "LEVEL", "SOURCE", "LOCATOR"
+        )?;
+        for h in &r.hits {
+            let mut kinds: Vec<&str> = h.evidence.iter().map(|e| e.kind).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            let level = if h.confidence >= HIGH {
+                "high"
+            } else {
+                "review"
+            };
+            writeln!(
+                out,
+                "{:<6.2} {:<8} {:<50} {:<30} {}",
+                h.confidence,
+                level,
+                h.source,
+                h.locator,
+                kinds.join(", ")
+            )?;
+            if h.locations.len() > 1 {
+                writeln!(
+                    out,
+                    "{:<16}also at: {}",
+                    "",
+                    h.locations
+                        .iter()
+                        .skip(1)
+                        .map(|l| if l.locator.is_empty() {
+                            l.source.clone()
+                        } else {
+                            format!("{} :: {}", l.source, l.locator)
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )?;
+            }
+            for rel in &h.related {
+                writeln!(
+                    out,
+                    "{:<16}related: {} ({})",
+                    "",
+                    rel.locator,
+                    if rel.hit {
+                        "also a hit"
+                    } else {
+                        "not about the subject"
+                    }
+                )?;
+            }
+        }
+    }
+    if !r.excluded.is_empty() {
+        writeln!(
+            out,
+            "\nEXCLUDED (probable different person with the same name)"
+        )?;
+        for e in &r.excluded {
+            writeln!(out, "  {} {}  {}", e.source, e.locator, e.reason)?;
+        }
+    }
+    if !r.unsearchable.is_empty() {
+        writeln!(
+            out,
+            "\nUNSEARCHABLE (could not be searched: list these in the response)"
+        )?;
+        for u in &r.unsearchable {
+            let loc = if u.locator.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", u.locator)
+            };
+            writeln!(out, "  {}{}  {}: {}", u.source, loc, u.reason, u.detail)?;
+        }
+    }
+    Ok(())
 }
