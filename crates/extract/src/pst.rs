@@ -75,7 +75,7 @@ pub(crate) fn extract_path(ctx: &mut Ctx<'_>, path: &Path, size: u64) -> Result<
                 format!("could not read the file: {}", e.kind()),
             )
         })?;
-        Ok(Box::new(BufReader::with_capacity(64 << 10, f)))
+        Ok(Box::new(BufReader::with_capacity(4 << 10, f)))
     };
     let node = Node {
         locator: "",
