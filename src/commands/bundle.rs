@@ -1,12 +1,257 @@
-//! `sarx bundle` (PLACEHOLDER: being built).
+//! `sarx bundle`: builds the response bundle, from a reviewed case folder
+//! (`--case CASE_DIR`) or in one shot from an index (`--index … --subject …
+//! --received …`: search and automatic plans, no review).
+//!
+//! The bundle is verified before success is reported: every file is
+//! re-extracted and no redacted string may survive (exit 1 otherwise, and
+//! the zip is deleted). With `--encrypt` the zip is AES-256; the passphrase
+//! comes from `SARX_BUNDLE_PASSPHRASE` or the first line of stdin, never
+//! from the command line.
 
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use sarx_bundle::{BundleSpec, Disclosure, FreshRenderer, Options};
+use sarx_case::{CaseDir, CaseState, Disposition, Hit, RecordPlan};
+use sarx_model::{Record, RecordId, Unsearchable};
+
+use crate::commands::case::{prepare, today, Inputs};
 use crate::ExitStatus;
+
+/// Environment variable holding the bundle passphrase.
+pub const PASSPHRASE_ENV: &str = "SARX_BUNDLE_PASSPHRASE";
 
 /// Arguments of `sarx bundle`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Case folder (uses its decisions); conflicts with the one-shot inputs.
+    #[arg(long, value_name = "CASE_DIR", conflicts_with_all = ["index", "subject", "received"])]
+    pub case: Option<PathBuf>,
+    /// Index directory (one-shot mode).
+    #[arg(long, value_name = "IDX", requires_all = ["subject", "received"])]
+    pub index: Option<PathBuf>,
+    /// Subject profile (one-shot mode).
+    #[arg(long, value_name = "FILE")]
+    pub subject: Option<PathBuf>,
+    /// Date received (one-shot mode).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub received: Option<jiff::civil::Date>,
+    /// Organisation profile (one-shot mode).
+    #[arg(long, value_name = "FILE")]
+    pub org: Option<PathBuf>,
+    /// Staff directory CSV (one-shot mode).
+    #[arg(long, value_name = "FILE")]
+    pub staff: Option<PathBuf>,
+    /// Case reference (one-shot mode).
+    #[arg(long = "ref", value_name = "REF")]
+    pub reference: Option<String>,
+    /// One-shot mode: disclose only high-confidence hits (name-only hits are
+    /// left out instead of disclosed without review).
+    #[arg(long)]
+    pub high_only: bool,
+    /// Output zip.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Write an AES-256 encrypted zip (passphrase from SARX_BUNDLE_PASSPHRASE or stdin).
+    #[arg(long)]
+    pub encrypt: bool,
+}
+
+/// Reads the passphrase from the environment or the first line of stdin.
+pub fn passphrase() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
+        if !p.is_empty() {
+            return Ok(p);
+        }
+    }
+    eprintln!("Passphrase (one line on stdin; or set {PASSPHRASE_ENV}):");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let p = line.trim_end_matches(['\r', '\n']).to_owned();
+    anyhow::ensure!(p.len() >= 8, "the passphrase must be at least 8 characters");
+    Ok(p)
+}
+
+/// Categories of the subject's own data found, from the evidence kinds.
+fn categories(hits: &[Hit]) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for h in hits {
+        for e in &h.evidence {
+            let c = match e.kind.as_str() {
+                "name" | "alias" => "your name",
+                "email" => "your e-mail address",
+                "phone" => "your telephone number",
+                "postcode" | "address" => "your address",
+                "date_of_birth" => "your date of birth",
+                "ni_number" => "your National Insurance number",
+                "nhs_number" => "your NHS number",
+                "reference" => "your tenancy, account or case references",
+                _ => continue,
+            };
+            out.insert(c.to_owned());
+        }
+    }
+    out.into_iter().collect()
+}
+
+struct Selection {
+    disclosures: Vec<Disclosure>,
+    withheld: Vec<(String, String)>,
+    awaiting: usize,
+}
+
+fn select(
+    state: &CaseState,
+    hits: &[Hit],
+    plans: &BTreeMap<RecordId, RecordPlan>,
+    records: &[Record],
+    high_only: bool,
+    interactive: bool,
+) -> Selection {
+    let by_id: BTreeMap<&RecordId, &Record> = records.iter().map(|r| (&r.id, r)).collect();
+    let mut sel = Selection {
+        disclosures: Vec::new(),
+        withheld: Vec::new(),
+        awaiting: 0,
+    };
+    for h in hits {
+        let Some(r) = by_id.get(&h.record) else {
+            continue;
+        };
+        let disp = state.disposition(h);
+        let include = match disp {
+            Disposition::Disclose => true,
+            // One-shot mode has no review: name-only hits are disclosed unless --high-only.
+            Disposition::NeedsReview => !interactive && !high_only,
+            Disposition::NotAboutSubject => false,
+            Disposition::Exempt { code, legal_basis } => {
+                sel.withheld.push((code, legal_basis));
+                false
+            }
+        };
+        if matches!(state.disposition(h), Disposition::NeedsReview) && !include {
+            sel.awaiting += 1;
+        }
+        if include {
+            sel.disclosures.push(Disclosure {
+                record: (*r).clone(),
+                redactions: state.effective_redactions(&h.record, plans.get(&h.record)),
+            });
+        }
+    }
+    sel
+}
+
+fn common_root(records: &[Record]) -> String {
+    let mut it = records.iter().map(|r| r.source.as_str());
+    let Some(first) = it.next() else {
+        return String::new();
+    };
+    let mut prefix = first
+        .rsplit_once('/')
+        .map(|(d, _)| format!("{d}/"))
+        .unwrap_or_default();
+    for s in it {
+        while !prefix.is_empty() && !s.starts_with(&prefix) {
+            prefix = prefix
+                .trim_end_matches('/')
+                .rsplit_once('/')
+                .map(|(d, _)| format!("{d}/"))
+                .unwrap_or_default();
+        }
+    }
+    prefix
+}
 
 /// Runs `sarx bundle`.
-pub fn run(_args: Args) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("sarx bundle is not built yet")
+pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
+    let passphrase = if a.encrypt { Some(passphrase()?) } else { None };
+    let (state, hits, plans, records, unsearchable, case_dir): (
+        CaseState,
+        Vec<Hit>,
+        BTreeMap<RecordId, RecordPlan>,
+        Vec<Record>,
+        Vec<Unsearchable>,
+        Option<CaseDir>,
+    ) = match &a.case {
+        Some(dir) => {
+            let c = CaseDir::open(dir)?;
+            (
+                c.load()?,
+                c.hits()?,
+                c.plans()?,
+                c.records()?,
+                c.unsearchable()?,
+                Some(c),
+            )
+        }
+        None => {
+            let inputs = Inputs {
+                index: a.index.clone().context("--index (or --case) is required")?,
+                subject: a.subject.clone().context("--subject is required")?,
+                received: a.received.context("--received is required")?,
+                org: a.org.clone(),
+                staff: a.staff.clone(),
+                reference: a.reference.clone(),
+            };
+            let p = prepare(&inputs)?;
+            (p.state, p.hits, p.plans, p.records, p.unsearchable, None)
+        }
+    };
+    if case_dir.is_some() && state.sign_off.is_none() {
+        eprintln!("sarx: warning: this case has not been signed off by an approver");
+    }
+    let sel = select(
+        &state,
+        &hits,
+        &plans,
+        &records,
+        a.high_only,
+        case_dir.is_some(),
+    );
+    let clock = state.clock_status(today())?;
+    let spec = BundleSpec {
+        reference: state.reference.clone(),
+        clock,
+        org: state.org.clone(),
+        source_root: common_root(&records),
+        categories_found: categories(&hits),
+        disclosures: sel.disclosures,
+        unsearchable,
+        withheld: sel.withheld,
+    };
+    let opts = Options {
+        passphrase,
+        salt: None,
+        skip_verification: false,
+    };
+    let built = match sarx_bundle::build(&spec, &FreshRenderer, &a.out, &opts) {
+        Ok(b) => b,
+        Err(sarx_bundle::Error::VerificationFailed(msg)) => {
+            eprintln!("sarx: bundle NOT written: verification failed: {msg}");
+            return Ok(ExitStatus::Attention);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(c) = &case_dir {
+        c.write_json("redacted-hashes.json", &built.secrets)?;
+        c.write_json("redaction-log.internal.json", &built.internal_log)?;
+    }
+    println!(
+        "Bundle {}: {} documents, {} pages, {} redactions; verified: {}",
+        a.out.display(),
+        built.documents,
+        built.pages,
+        built.redactions,
+        built.verification.summary()
+    );
+    if sel.awaiting > 0 {
+        println!(
+            "{} hits await a caseworker's confirmation and were not included",
+            sel.awaiting
+        );
+    }
+    Ok(ExitStatus::Success)
 }

@@ -1,12 +1,429 @@
-//! `sarx case` (PLACEHOLDER: being built).
+//! `sarx case open|status|clock`: the case folder and its statutory clock.
+//!
+//! `open` runs the two-stage search (`commands::search::search`) and
+//! redaction planning (`sarx_redact::CasePlanner`) and stores hits, plans,
+//! record snapshots and unsearchable items in CASE_DIR with an empty list of
+//! decisions. `status` shows the deadline, days left, hits by confidence and
+//! review progress. `clock` stops, restarts or extends the time limit.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use jiff::civil::Date;
+use sarx_case::{
+    Band, CaseDir, CaseState, ClockEvent, Disposition, Evidence, Hit, OrgProfile, RecordPlan,
+    Redaction, StopReason,
+};
+use sarx_detect::{SubjectMatcher, SubjectProfile};
+use sarx_index::IndexSet;
+use sarx_model::{Record, RecordId, Span, Unsearchable};
 
 use crate::ExitStatus;
 
 /// Subcommands of `sarx case`.
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Search, plan redactions and create the case folder.
+    Open(OpenArgs),
+    /// Deadline, days left, hits by confidence and review progress.
+    Status(StatusArgs),
+    /// Stop, restart or extend the statutory clock.
+    Clock(ClockArgs),
+}
+
+/// Inputs shared by `case open` and the one-shot `bundle`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Inputs {
+    /// Index directory.
+    #[arg(long, value_name = "IDX")]
+    pub index: PathBuf,
+    /// Subject profile (TOML).
+    #[arg(long, value_name = "FILE")]
+    pub subject: PathBuf,
+    /// Date the request was received (YYYY-MM-DD), day one of the clock.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub received: Date,
+    /// Organisation profile (TOML): Article 15 information, bank-holiday nation.
+    #[arg(long, value_name = "FILE")]
+    pub org: Option<PathBuf>,
+    /// Staff directory CSV (`name,job_title,organisation,email,phone`).
+    #[arg(long, value_name = "FILE")]
+    pub staff: Option<PathBuf>,
+    /// Case reference (default: from the receipt date and subject).
+    #[arg(long = "ref", value_name = "REF")]
+    pub reference: Option<String>,
+}
+
+/// Arguments of `sarx case open`.
+#[derive(Debug, clap::Args)]
+pub struct OpenArgs {
+    /// Case folder to create.
+    #[arg(value_name = "CASE_DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub inputs: Inputs,
+}
+
+/// Arguments of `sarx case status`.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Case folder.
+    #[arg(value_name = "CASE_DIR")]
+    pub dir: PathBuf,
+    /// Compute days left as of this date (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<Date>,
+}
+
+/// Arguments of `sarx case clock`.
+#[derive(Debug, clap::Args)]
+pub struct ClockArgs {
+    /// Case folder.
+    #[arg(value_name = "CASE_DIR")]
+    pub dir: PathBuf,
+    #[command(subcommand)]
+    pub action: ClockAction,
+}
+
+/// What to do to the clock.
+#[derive(Debug, clap::Subcommand)]
+pub enum ClockAction {
+    /// Stop the clock while waiting for ID, clarification or a fee.
+    Pause {
+        /// `id`, `clarification` or `fee`.
+        #[arg(long, value_parser = ["id", "clarification", "fee"])]
+        reason: String,
+        /// Date the information was requested (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<Date>,
+    },
+    /// Restart the clock: the information arrived.
+    Resume {
+        /// Date it arrived (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<Date>,
+    },
+    /// Extend the time limit by two further months.
+    Extend {
+        /// Why (complexity, number of requests).
+        #[arg(long)]
+        reason: String,
+        /// Date of the decision (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<Date>,
+    },
+}
+
+/// Today's date (UTC).
+pub fn today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
 
 /// Runs `sarx case`.
 pub fn run(command: Command) -> anyhow::Result<ExitStatus> {
-    match command {}
+    match command {
+        Command::Open(a) => open(a),
+        Command::Status(a) => status(&a.dir, a.as_of.unwrap_or_else(today)),
+        Command::Clock(a) => clock(a),
+    }
+}
+
+/// The search and planning results of a case.
+pub struct Prepared {
+    /// The initial case state.
+    pub state: CaseState,
+    /// Hits in bundle order.
+    pub hits: Vec<Hit>,
+    /// Plans by record.
+    pub plans: BTreeMap<RecordId, RecordPlan>,
+    /// Snapshots of the hit records.
+    pub records: Vec<Record>,
+    /// What could not be searched.
+    pub unsearchable: Vec<Unsearchable>,
+}
+
+/// Runs search and redaction planning for `inputs`.
+pub fn prepare(inputs: &Inputs) -> anyhow::Result<Prepared> {
+    let subject_toml = std::fs::read_to_string(&inputs.subject)
+        .with_context(|| format!("reading {}", inputs.subject.display()))?;
+    let profile = SubjectProfile::from_path(&inputs.subject)?;
+    let org = match &inputs.org {
+        Some(p) => OrgProfile::load(p)?,
+        None => OrgProfile::default(),
+    };
+    let set = IndexSet::open(&inputs.index)
+        .with_context(|| format!("opening {}", inputs.index.display()))?;
+    let report = crate::commands::search::search(&set, &profile, None)?;
+
+    let mut records = Vec::with_capacity(report.hits.len());
+    let mut hits = Vec::with_capacity(report.hits.len());
+    for h in &report.hits {
+        let Some(r) = set.get(&h.id)? else {
+            continue;
+        };
+        hits.push(Hit {
+            record: h.id.clone(),
+            source: h.source.clone(),
+            locator: h.locator.clone(),
+            kind: h.kind,
+            confidence: h.confidence,
+            evidence: h
+                .evidence
+                .iter()
+                .map(|e| Evidence {
+                    kind: e.kind.to_owned(),
+                    span: Span::new(e.start, e.end),
+                })
+                .collect(),
+        });
+        records.push(r);
+    }
+    // Bundle order: by date, then source and locator.
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |r: &Record| {
+            (
+                r.dates
+                    .sent
+                    .clone()
+                    .or(r.dates.modified.clone())
+                    .or(r.dates.created.clone()),
+                r.source.clone(),
+                r.locator.clone(),
+            )
+        };
+        records.get(a).map(key).cmp(&records.get(b).map(key))
+    });
+    let records: Vec<Record> = order
+        .iter()
+        .filter_map(|&i| records.get(i).cloned())
+        .collect();
+    let hits: Vec<Hit> = order.iter().filter_map(|&i| hits.get(i).cloned()).collect();
+
+    let mut builder = sarx_redact::Engine::builder()
+        .public_names([org.controller.name.clone()])
+        .public_contacts(
+            [
+                org.controller.email.clone(),
+                org.controller.phone.clone(),
+                org.dpo.email.clone(),
+                org.dpo.phone.clone(),
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty()),
+        );
+    if let Some(p) = &inputs.staff {
+        let f = std::fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
+        builder = builder.staff(sarx_redact::StaffDirectory::from_reader(f)?);
+    }
+    let engine = builder.build()?;
+    let matcher = SubjectMatcher::new(&profile);
+    let planner = sarx_redact::CasePlanner::new(&engine, Some(&matcher));
+    let planned = planner.plan_case(&records);
+    let mut plans = BTreeMap::new();
+    for (r, p) in records.iter().zip(planned) {
+        plans.insert(r.id.clone(), convert_plan(&p));
+    }
+    let reference = inputs
+        .reference
+        .clone()
+        .unwrap_or_else(|| default_reference(inputs.received, &profile.name));
+    let mut state = CaseState::new(&reference, inputs.received, &subject_toml, org);
+    state.index = inputs.index.display().to_string();
+    Ok(Prepared {
+        state,
+        hits,
+        plans,
+        records,
+        unsearchable: set.unsearchable()?,
+    })
+}
+
+/// `YYYYMMDD-xxxx` where `xxxx` is derived from the subject's name (not reversible).
+fn default_reference(received: Date, name: &str) -> String {
+    let h = blake3_hex(name.trim().to_lowercase().as_bytes());
+    format!(
+        "{}{:02}{:02}-{}",
+        received.year(),
+        received.month(),
+        received.day(),
+        h.get(..4).unwrap_or("0000").to_uppercase()
+    )
+}
+
+fn blake3_hex(b: &[u8]) -> String {
+    sarx_model::RecordId::new(&String::from_utf8_lossy(b), "case-ref").0
+}
+
+/// Converts a redaction plan of `sarx_redact` into the case's form.
+pub fn convert_plan(p: &sarx_redact::RecordPlan) -> RecordPlan {
+    let redactions = p
+        .redactions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Redaction {
+            id: format!("r{}", i + 1),
+            span: r.span(),
+            category: r.category.as_str().to_owned(),
+            reason_code: r.reason_code.clone(),
+            legal_basis: r.legal_basis.clone(),
+            confidence: r.confidence,
+            recogniser: r.recogniser.clone(),
+            exemption: false,
+        })
+        .collect();
+    let mut flags: Vec<String> = p
+        .exemptions
+        .iter()
+        .map(|e| {
+            format!(
+                "exemption:{} ({}) at {}..{}",
+                e.exemption, e.provision, e.start, e.end
+            )
+        })
+        .collect();
+    flags.extend(
+        p.warnings
+            .iter()
+            .map(|w| format!("warning:{} at {}..{}", w.code, w.start, w.end)),
+    );
+    RecordPlan { redactions, flags }
+}
+
+fn open(a: OpenArgs) -> anyhow::Result<ExitStatus> {
+    let p = prepare(&a.inputs)?;
+    CaseDir::create(
+        &a.dir,
+        &p.state,
+        &p.hits,
+        &p.plans,
+        &p.records,
+        &p.unsearchable,
+    )?;
+    println!("Case {} opened in {}", p.state.reference, a.dir.display());
+    status(&a.dir, today())
+}
+
+fn status(dir: &Path, as_of: Date) -> anyhow::Result<ExitStatus> {
+    let case = CaseDir::open(dir)?;
+    let s = case.load()?;
+    let hits = case.hits()?;
+    let plans = case.plans()?;
+    let unsearchable = case.unsearchable()?;
+    let c = s.clock_status(as_of)?;
+    println!("Case:         SAR-{}", s.reference);
+    println!("Controller:   {}", s.org.controller.name);
+    println!("Received:     {}", c.received);
+    match c.extended_deadline {
+        Some(d) => println!(
+            "Deadline:     {d} (extended: {}; one-month deadline was {})",
+            c.extension_reason.as_deref().unwrap_or(""),
+            c.one_month_deadline
+        ),
+        None => println!(
+            "Deadline:     {} (if extending, tell the requester by {})",
+            c.deadline, c.tell_extension_by
+        ),
+    }
+    if c.extension_notice_late {
+        println!("WARNING:      the extension was decided after the first month");
+    }
+    if let Some((since, why)) = c.paused_since {
+        println!(
+            "Clock:        STOPPED since {since} (waiting for {})",
+            why.as_str()
+        );
+    }
+    if c.paused_days > 0 {
+        println!("Paused:       {} days in total", c.paused_days);
+    }
+    if c.days_left >= 0 {
+        println!("Days left:    {} (as of {})", c.days_left, c.as_of);
+    } else {
+        println!(
+            "Days left:    OVERDUE by {} days (as of {})",
+            -c.days_left, c.as_of
+        );
+    }
+    if c.outside_holiday_table {
+        println!("WARNING:      dates outside the 2020-2030 bank-holiday table: weekends only were considered");
+    }
+    let mut bands: BTreeMap<Band, usize> = BTreeMap::new();
+    for h in &hits {
+        *bands.entry(h.band()).or_default() += 1;
+    }
+    println!(
+        "Hits:         {} ({} high, {} medium, {} low)",
+        hits.len(),
+        bands.get(&Band::High).copied().unwrap_or(0),
+        bands.get(&Band::Medium).copied().unwrap_or(0),
+        bands.get(&Band::Low).copied().unwrap_or(0)
+    );
+    let mut disclose = 0;
+    let mut review = 0;
+    let mut withheld = 0;
+    for h in &hits {
+        match s.disposition(h) {
+            Disposition::Disclose => disclose += 1,
+            Disposition::NeedsReview => review += 1,
+            _ => withheld += 1,
+        }
+    }
+    let redactions: usize = hits
+        .iter()
+        .map(|h| {
+            s.effective_redactions(&h.record, plans.get(&h.record))
+                .len()
+        })
+        .sum();
+    let flagged = plans.values().filter(|p| !p.flags.is_empty()).count();
+    let reviewed: std::collections::BTreeSet<&RecordId> =
+        s.decisions.iter().map(|d| d.decision.record()).collect();
+    println!(
+        "Review:       {} to disclose, {} awaiting confirmation, {} withheld; {} records with decisions; {} decisions",
+        disclose,
+        review,
+        withheld,
+        reviewed.len(),
+        s.decisions.len()
+    );
+    println!("Redactions:   {redactions} in force; {flagged} records flagged for exemptions or identifiability");
+    println!("Unsearchable: {}", unsearchable.len());
+    match &s.sign_off {
+        Some(so) => println!(
+            "Signed off:   by {} at {} (version {})",
+            so.by, so.at, so.version
+        ),
+        None => println!("Signed off:   no"),
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn clock(a: ClockArgs) -> anyhow::Result<ExitStatus> {
+    let case = CaseDir::open(&a.dir)?;
+    let ev = match a.action {
+        ClockAction::Pause { reason, on } => ClockEvent::Pause {
+            on: on.unwrap_or_else(today),
+            reason: StopReason::parse(&reason)
+                .context("reason must be id, clarification or fee")?,
+        },
+        ClockAction::Resume { on } => ClockEvent::Resume {
+            on: on.unwrap_or_else(today),
+        },
+        ClockAction::Extend { reason, on } => ClockEvent::Extend {
+            on: on.unwrap_or_else(today),
+            reason,
+        },
+    };
+    let on = ev.on();
+    let (state, ()) = case.update(|s| s.add_clock_event(ev.clone()))?;
+    let c = state.clock_status(on)?;
+    println!(
+        "Deadline is now {} ({} days paused in total)",
+        c.deadline, c.paused_days
+    );
+    Ok(ExitStatus::Success)
 }

@@ -1,12 +1,45 @@
-//! `sarx verify` (PLACEHOLDER: being built).
+//! `sarx verify bundle.zip --case CASE_DIR`: proves no redacted string
+//! survives in a bundle. Every file is re-extracted independently of the
+//! renderer (PDF text via `sarx_extract` and lopdf, HTML, CSV, JSON) and
+//! checked against the case's salted hashes of redacted strings
+//! (`redacted-hashes.json`, written by `sarx bundle --case`); the manifest's
+//! hashes must match. Exit 1 on any finding.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use sarx_case::{CaseDir, SecretSet};
 
 use crate::ExitStatus;
 
 /// Arguments of `sarx verify`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The bundle zip.
+    #[arg(value_name = "BUNDLE")]
+    pub bundle: PathBuf,
+    /// The case folder holding `redacted-hashes.json`.
+    #[arg(long, value_name = "CASE_DIR")]
+    pub case: PathBuf,
+}
 
 /// Runs `sarx verify`.
-pub fn run(_args: Args) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("sarx verify is not built yet")
+pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
+    let case = CaseDir::open(&a.case)?;
+    let secrets: SecretSet = case.read_json("redacted-hashes.json").context(
+        "the case has no redaction hashes yet: build its bundle with `sarx bundle --case` first",
+    )?;
+    let passphrase = if sarx_bundle::verify::is_encrypted(&a.bundle)? {
+        Some(crate::commands::bundle::passphrase()?)
+    } else {
+        None
+    };
+    let v = sarx_bundle::verify(&a.bundle, &secrets, passphrase.as_deref())?;
+    if v.is_clean() {
+        println!("OK: {}", v.summary());
+        Ok(ExitStatus::Success)
+    } else {
+        println!("FAILED: {}", v.summary());
+        Ok(ExitStatus::Attention)
+    }
 }
