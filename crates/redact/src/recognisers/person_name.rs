@@ -1578,41 +1578,38 @@ const CUES_BEFORE: &[&str] = &[
     "and ",
 ];
 
-/// Lowercase cues right after a chain that make it a name.
+/// Lowercase words right after a chain (after a space or `(`) that make
+/// it a name; `'s`, `is a`, `was a` and an e-mail in `<…>` count too.
 const CUES_AFTER: &[&str] = &[
-    " said",
-    " says",
-    " told",
-    " reported",
-    " complained",
-    " stated",
-    " explained",
-    " asked",
-    " wrote",
-    " called",
-    " phoned",
-    " rang",
-    " emailed",
-    " e-mailed",
-    " replied",
-    " confirmed",
-    " alleged",
-    " claimed",
-    " admitted",
-    " denied",
-    " shouted",
-    " threatened",
-    " visited",
-    " (neighbour",
-    " (witness",
-    " (tenant",
-    " (son",
-    " (daughter",
-    " (partner",
-    " is a ",
-    " was a ",
-    "'s ",
-    "’s ",
+    "said",
+    "says",
+    "told",
+    "reported",
+    "complained",
+    "stated",
+    "explained",
+    "asked",
+    "wrote",
+    "called",
+    "phoned",
+    "rang",
+    "emailed",
+    "e-mailed",
+    "replied",
+    "confirmed",
+    "alleged",
+    "claimed",
+    "admitted",
+    "denied",
+    "shouted",
+    "threatened",
+    "visited",
+    "neighbour",
+    "witness",
+    "tenant",
+    "son",
+    "daughter",
+    "partner",
 ];
 
 /// Cues in [`CUES_BEFORE`] that are weak: a chain after them still needs one
@@ -1676,6 +1673,9 @@ pub struct PersonNames {
     ambiguous: Set<&'static str>,
     org_suffix: Set<&'static str>,
     titles: Set<&'static str>,
+    cues_before: Set<&'static str>,
+    weak_cues: Set<&'static str>,
+    cues_after: Set<&'static str>,
 }
 
 impl Default for PersonNames {
@@ -1779,6 +1779,9 @@ impl PersonNames {
             ambiguous: AMBIGUOUS.iter().chain(PLACES).copied().collect(),
             org_suffix: ORG_SUFFIX.iter().copied().collect(),
             titles: TITLES.iter().copied().collect(),
+            cues_before: CUES_BEFORE.iter().copied().collect(),
+            weak_cues: WEAK_CUES.iter().copied().collect(),
+            cues_after: CUES_AFTER.iter().copied().collect(),
         }
     }
 
@@ -1933,6 +1936,62 @@ impl PersonNames {
             }
         }
         out.sort_by_key(|f| (f.span.start, f.span.end));
+    }
+
+    /// (strong, weak): whether the lowercase line before a chain ends with
+    /// a context cue. Looks up the suffixes that start at the last few word
+    /// boundaries in a set rather than trying every cue.
+    fn cue_before(&self, line_start: &str) -> (bool, bool) {
+        let b = line_start.as_bytes();
+        let mut seen = 0;
+        let mut strong = false;
+        let mut weak = false;
+        for p in (0..b.len()).rev() {
+            if p != 0 && b.get(p - 1) != Some(&b' ') {
+                continue;
+            }
+            seen += 1;
+            if let Some(suffix) = line_start.get(p..) {
+                if self.cues_before.contains(suffix) {
+                    if self.weak_cues.contains(suffix) {
+                        weak = true;
+                    } else {
+                        strong = true;
+                    }
+                }
+            }
+            if seen >= 5 {
+                break;
+            }
+        }
+        (strong, weak)
+    }
+
+    /// Whether the lowercase text right after a chain is a context cue
+    /// (`said`, `told`, `(neighbour`, `'s`, an e-mail address in `<…>`).
+    fn cue_after(&self, after_line: &str) -> bool {
+        if after_line.starts_with("'s ")
+            || after_line.starts_with("’s ")
+            || after_line.starts_with("\" <")
+        {
+            return true;
+        }
+        if after_line.starts_with(" <") && after_line.contains('@') {
+            return true;
+        }
+        let Some(rest) = after_line.strip_prefix(' ') else {
+            return false;
+        };
+        let rest = rest.strip_prefix('(').unwrap_or(rest);
+        let word = rest
+            .split(|c: char| !c.is_alphabetic() && c != '-')
+            .next()
+            .unwrap_or("");
+        if self.cues_after.contains(word) {
+            return true;
+        }
+        (word == "is" || word == "was")
+            && rest.get(word.len()..).is_some_and(|r| r.starts_with(" a "))
     }
 
     fn is_joiner(&self, text: &str, w: &Word) -> bool {
@@ -2101,15 +2160,8 @@ impl PersonNames {
         };
         let known = fore + fore_amb + sur + sur_amb;
         // Context.
-        let cue = CUES_BEFORE
-            .iter()
-            .find(|c| line_start.ends_with(*c))
-            .copied();
-        let strong_cue = cue.is_some_and(|c| !WEAK_CUES.contains(&c));
-        let weak_cue = cue.is_some() && !strong_cue;
-        let cue_after = CUES_AFTER.iter().any(|c| after_line.starts_with(c))
-            || after_line.starts_with(" <") && after_line.contains('@')
-            || after_line.starts_with("\" <");
+        let (strong_cue, weak_cue) = self.cue_before(line_start);
+        let cue_after = self.cue_after(after_line);
         let sign_off = line_start.trim().is_empty()
             && after_line.trim().is_empty()
             && self.after_sign_off(text, start);
