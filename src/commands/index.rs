@@ -1,12 +1,267 @@
-//! `sarx index` (PLACEHOLDER: being built).
+//! `sarx index`: crawl roots into an index shard, incrementally.
+//!
+//! Progress goes to stderr (hidden when stderr is not a terminal or with
+//! `--quiet`); the summary goes to stdout, as text or, with `--json`, as one
+//! JSON object. Ctrl-C (SIGINT) or SIGTERM stops the run after the files in
+//! progress: everything complete is committed, and re-running the same
+//! command finishes the work. A second Ctrl-C quits at once (the shard still
+//! opens at its last commit).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sarx_index::{default_shard_name, IndexerBuilder, Summary};
 
 use crate::ExitStatus;
 
 /// Arguments of `sarx index`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Index directory (shards live in IDX/shards/NAME).
+    #[arg(long, value_name = "IDX")]
+    pub index: PathBuf,
+    /// Shard name [default: a slug of the first root + a short hash of the roots].
+    #[arg(long, value_name = "NAME")]
+    pub shard: Option<String>,
+    /// Extraction threads [default: number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Re-extract every file, even unchanged ones.
+    #[arg(long)]
+    pub force: bool,
+    /// Largest file read, in MiB (larger files are listed as unsearchable).
+    #[arg(long, value_name = "MIB")]
+    pub max_file_mib: Option<u64>,
+    /// Commit after this many files (tuning and tests).
+    #[arg(long, hide = true, default_value_t = 20_000)]
+    pub commit_files: u64,
+    /// Commit after this many seconds (tuning and tests).
+    #[arg(long, hide = true, default_value_t = 30.0)]
+    pub commit_secs: f64,
+    /// Folders or files to crawl.
+    #[arg(required = true, value_name = "ROOT")]
+    pub roots: Vec<PathBuf>,
+}
 
 /// Runs `sarx index`.
-pub fn run(_args: Args) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("sarx index is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
+    let shard = args
+        .shard
+        .clone()
+        .unwrap_or_else(|| default_shard_name(&args.roots));
+    let stop = Arc::new(AtomicBool::new(false));
+    install_stop_handler(Arc::clone(&stop));
+
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b.enable_steady_tick(Duration::from_millis(200));
+        b
+    };
+    let progress_bar = bar.clone();
+
+    let mut limits = sarx_extract::Limits::default();
+    if let Some(mib) = args.max_file_mib {
+        limits.max_file_size = mib.saturating_mul(1 << 20);
+    }
+    let mut builder = IndexerBuilder::new()
+        .limits(limits)
+        .force(args.force)
+        .stop_flag(Arc::clone(&stop))
+        .commit_every(
+            args.commit_files,
+            Duration::from_secs_f64(args.commit_secs.max(0.0)),
+        )
+        .progress(move |p| {
+            progress_bar.set_length(p.bytes_found.max(p.bytes_done));
+            progress_bar.set_position(p.bytes_done);
+            let more = if p.walk_done { "" } else { "+" };
+            progress_bar.set_message(format!(
+                "{}/{}{more} files, {} records, {} unsearchable",
+                p.files_done, p.files_found, p.records, p.unsearchable
+            ));
+        });
+    if let Some(n) = args.threads {
+        builder = builder.threads(n);
+    }
+    let summary = builder
+        .build()
+        .run(&args.index, &shard, &args.roots)
+        .with_context(|| format!("indexing into {}", args.index.display()))?;
+    bar.finish_and_clear();
+
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &summary)?;
+        writeln!(out)?;
+    } else {
+        print_summary(&mut out, &summary, &args.index)?;
+    }
+    out.flush()?;
+    if summary.interrupted {
+        eprintln!(
+            "sarx: interrupted: complete files are committed; run the same command again to finish"
+        );
+        return Ok(ExitStatus::Error);
+    }
+    Ok(if summary.totals.stats.unsearchable > 0 {
+        ExitStatus::Attention
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// Sets `stop` on the first SIGINT/SIGTERM; exits at once on the second.
+fn install_stop_handler(stop: Arc<AtomicBool>) {
+    let spawned = std::thread::Builder::new().name("signals".into()).spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            return;
+        };
+        rt.block_on(async move {
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{signal, SignalKind};
+                let (Ok(mut term), Ok(mut int)) =
+                    (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+                else {
+                    return;
+                };
+                loop {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
+                    if stop.swap(true, Ordering::SeqCst) {
+                        std::process::exit(130);
+                    }
+                    eprintln!("sarx: stopping after the files in progress (Ctrl-C again to quit at once)");
+                }
+            }
+            #[cfg(not(unix))]
+            {
+                loop {
+                    if tokio::signal::ctrl_c().await.is_err() {
+                        return;
+                    }
+                    if stop.swap(true, Ordering::SeqCst) {
+                        std::process::exit(130);
+                    }
+                }
+            }
+        });
+    });
+    if spawned.is_err() {
+        tracing::warn!("could not install the Ctrl-C handler");
+    }
+}
+
+fn mib(b: u64) -> f64 {
+    b as f64 / (1024.0 * 1024.0)
+}
+
+fn join_counts(m: &std::collections::BTreeMap<String, u64>) -> String {
+    if m.is_empty() {
+        return "none".into();
+    }
+    m.iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How many unsearchable entries the text summary lists.
+const LIST_MAX: usize = 50;
+
+fn print_summary(
+    out: &mut impl Write,
+    s: &Summary,
+    index: &std::path::Path,
+) -> std::io::Result<()> {
+    let t = &s.timing;
+    let rate = if s.elapsed_secs > 0.0 {
+        mib(s.bytes_read) / s.elapsed_secs
+    } else {
+        0.0
+    };
+    writeln!(
+        out,
+        "shard {} ({}) from {}",
+        s.shard,
+        s.shard_dir,
+        s.roots.join(", ")
+    )?;
+    writeln!(
+        out,
+        "files: {} seen, {} extracted, {} unchanged, {} touched but same content, {} deleted; {} symlinks and {} special files skipped; {} unlistable folders",
+        s.files_seen, s.files_extracted, s.files_unchanged, s.files_same_content, s.files_deleted,
+        s.symlinks_skipped, s.special_skipped, s.walk_errors
+    )?;
+    writeln!(
+        out,
+        "read {:.1} MiB in {:.1} s ({rate:.1} MiB/s); busy: read {:.1} s, extract {:.1} s, write {:.1} s, commit {:.1} s ({} commits), merge {:.1} s",
+        mib(s.bytes_read), s.elapsed_secs, t.read_secs, t.extract_secs, t.write_secs, t.commit_secs, t.commits, t.merge_secs
+    )?;
+    writeln!(
+        out,
+        "records added: {} ({})",
+        s.records_added,
+        join_counts(&s.records_added_by_kind)
+    )?;
+    let tot = &s.totals.stats;
+    writeln!(
+        out,
+        "shard holds {} files ({:.1} MiB), {} records ({}), index {:.1} MiB",
+        tot.files,
+        mib(tot.input_bytes),
+        tot.records,
+        join_counts(&tot.records_by_kind),
+        mib(tot.index_bytes)
+    )?;
+    writeln!(
+        out,
+        "unsearchable: {} ({})",
+        tot.unsearchable,
+        join_counts(&tot.unsearchable_by_reason)
+    )?;
+    for u in s.unsearchable.iter().take(LIST_MAX) {
+        let loc = if u.locator.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", u.locator)
+        };
+        writeln!(
+            out,
+            "  {}{loc}: {}: {}",
+            u.source,
+            u.reason.code(),
+            u.detail
+        )?;
+    }
+    if s.unsearchable.len() > LIST_MAX {
+        writeln!(
+            out,
+            "  ... and {} more: sarx status --index {}",
+            s.unsearchable.len() - LIST_MAX,
+            index.display()
+        )?;
+    }
+    Ok(())
 }

@@ -1,12 +1,114 @@
-//! `sarx status` (PLACEHOLDER: being built).
+//! `sarx status`: what an index holds, shard by shard, and the list of
+//! everything that could not be searched (source, locator, reason, detail).
+//!
+//! Exit code 1 when the index lists unsearchable files (someone must look at
+//! them), 0 otherwise.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use sarx_index::IndexSet;
+use sarx_model::Unsearchable;
 
 use crate::ExitStatus;
 
 /// Arguments of `sarx status`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Index directory.
+    #[arg(long, value_name = "IDX")]
+    pub index: PathBuf,
+    /// Print one JSON object on stdout: `{"index", "stats", "unsearchable"}`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    index: String,
+    stats: &'a sarx_index::Stats,
+    unsearchable: &'a [Unsearchable],
+}
+
+fn mib(b: u64) -> f64 {
+    b as f64 / (1024.0 * 1024.0)
+}
+
+fn join_counts(m: &std::collections::BTreeMap<String, u64>) -> String {
+    if m.is_empty() {
+        return "none".into();
+    }
+    m.iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// Runs `sarx status`.
-pub fn run(_args: Args) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("sarx status is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
+    let set =
+        IndexSet::open(&args.index).with_context(|| format!("opening {}", args.index.display()))?;
+    let stats = set.stats()?;
+    let unsearchable = set.unsearchable()?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let report = Report {
+            index: args.index.display().to_string(),
+            stats: &stats,
+            unsearchable: &unsearchable,
+        };
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "index {}: {} shards, {} files ({:.1} MiB), {} records, {} unsearchable, index {:.1} MiB",
+            args.index.display(),
+            stats.shards.len(),
+            stats.files,
+            mib(stats.input_bytes),
+            stats.records,
+            stats.unsearchable,
+            mib(stats.index_bytes)
+        )?;
+        for s in &stats.shards {
+            let st = &s.stats;
+            writeln!(
+                out,
+                "shard {}{}: roots {}; {} files, {} records ({}); {} unsearchable ({})",
+                s.name,
+                if s.complete {
+                    ""
+                } else {
+                    " (last run interrupted)"
+                },
+                s.roots.join(", "),
+                st.files,
+                st.records,
+                join_counts(&st.records_by_kind),
+                st.unsearchable,
+                join_counts(&st.unsearchable_by_reason)
+            )?;
+        }
+        if !unsearchable.is_empty() {
+            writeln!(out, "unsearchable (source, locator, reason, detail):")?;
+            for u in &unsearchable {
+                writeln!(
+                    out,
+                    "  {}\t{}\t{}\t{}",
+                    u.source,
+                    u.locator,
+                    u.reason.code(),
+                    u.detail
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if unsearchable.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Attention
+    })
 }

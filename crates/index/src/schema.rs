@@ -12,8 +12,8 @@
 use std::path::Path;
 
 use tantivy::schema::{
-    Field, IndexRecordOption, OwnedValue, Schema, TextFieldIndexing, TextOptions, Value, FAST,
-    INDEXED, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
+    STRING,
 };
 use tantivy::{Index, IndexSettings, TantivyDocument, Term};
 
@@ -243,10 +243,7 @@ impl Fields {
 }
 
 pub(crate) fn str_of(d: &TantivyDocument, f: Field) -> Option<String> {
-    match d.get_first(f) {
-        Some(OwnedValue::Str(s)) => Some(s.clone()),
-        _ => None,
-    }
+    d.get_first(f).and_then(|v| v.as_str()).map(str::to_owned)
 }
 
 /// Opens the shard at `dir`, or creates it when `create` is set and the

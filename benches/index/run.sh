@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Indexing benchmark (issue [1], acceptance 4 and 5).
+#
+#   benches/index/run.sh                 # 500 MB generated corpus, 2 threads
+#   SIZE_MB=100 THREADS=2 benches/index/run.sh
+#   CORPUS=/path/to/corpus benches/index/run.sh   # an existing corpus instead
+#
+# Measures, on the same corpus:
+#   1. first `sarx index` run: MB/s, files/s, busy time per stage (read,
+#      extract, write, commit, merge), peak RSS (/usr/bin/time -v), index
+#      size / input size;
+#   2. re-index of the unchanged corpus: time and the speed-up over run 1;
+#   3. PDF extraction: pdftotext (poppler-utils) over the corpus's PDFs vs
+#      sarx on the same PDFs, pages/s, both on one thread.
+# Prints a Markdown block to paste into BENCHMARKS.md and keeps the raw
+# JSON summaries in $WORK.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+SIZE_MB=${SIZE_MB:-500}
+THREADS=${THREADS:-2}
+WORK=${WORK:-/tmp/sarx-bench-index}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
+mkdir -p "$WORK"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need pdftotext || ! need pdfinfo; then
+  echo "installing poppler-utils (pdftotext, pdfinfo)" >&2
+  apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null
+fi
+need jq || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+
+# SARX_BIN=path uses an existing binary (e.g. a dev build, for a quick look;
+# publish only release-build figures).
+if [ -n "${SARX_BIN:-}" ]; then
+  SARX=$SARX_BIN
+else
+  cargo build --release -j2 --bin sarx >&2
+  SARX="$CARGO_TARGET_DIR/release/sarx"
+fi
+
+if [ -z "${CORPUS:-}" ]; then
+  CORPUS="$WORK/gen-$SIZE_MB/corpus"
+  if [ ! -d "$CORPUS" ]; then
+    ${FIXTURES_BIN:-cargo run --release -j2 -p sarx-fixtures --} generate --out "$WORK/gen-$SIZE_MB" --size-mb "$SIZE_MB" >&2
+  fi
+fi
+
+input_bytes=$(du -sb "$CORPUS" | cut -f1)
+input_files=$(find "$CORPUS" -type f | wc -l)
+
+# Peak RSS in KiB from `/usr/bin/time -v` output.
+rss() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
+
+# 1. First run into a fresh index.
+rm -rf "$WORK/idx"
+sync
+/usr/bin/time -v "$SARX" index --quiet --json --threads "$THREADS" --shard bench \
+  --index "$WORK/idx" "$CORPUS" >"$WORK/first.json" 2>"$WORK/first.time" || [ $? -eq 1 ]
+# 2. Unchanged corpus.
+/usr/bin/time -v "$SARX" index --quiet --json --threads "$THREADS" --shard bench \
+  --index "$WORK/idx" "$CORPUS" >"$WORK/second.json" 2>"$WORK/second.time" || [ $? -eq 1 ]
+
+index_bytes=$(du -sb "$WORK/idx" | cut -f1)
+
+# 3. PDFs: the same files for both tools, one thread each.
+PDFDIR="$WORK/pdfs"
+rm -rf "$PDFDIR" && mkdir -p "$PDFDIR"
+i=0
+while IFS= read -r -d '' f; do
+  i=$((i + 1))
+  cp "$f" "$PDFDIR/$i.pdf"
+done < <(find "$CORPUS" -type f -iname '*.pdf' -print0)
+pdf_files=$i
+pages=0
+for f in "$PDFDIR"/*.pdf; do
+  [ -e "$f" ] || continue
+  n=$(pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ {print $2}')
+  pages=$((pages + ${n:-0}))
+done
+t0=$(date +%s.%N)
+for f in "$PDFDIR"/*.pdf; do
+  [ -e "$f" ] || continue
+  pdftotext -q "$f" /dev/null || true
+done
+t1=$(date +%s.%N)
+pdftotext_secs=$(echo "$t1 - $t0" | bc -l)
+rm -rf "$WORK/idx-pdf"
+"$SARX" index --quiet --json --threads 1 --shard pdf --index "$WORK/idx-pdf" "$PDFDIR" >"$WORK/pdf.json" || [ $? -eq 1 ]
+
+python3 - "$WORK" "$input_bytes" "$input_files" "$index_bytes" "$(rss "$WORK/first.time")" \
+  "$(rss "$WORK/second.time")" "$pdf_files" "$pages" "$pdftotext_secs" "$THREADS" "$CORPUS" "$SARX" <<'EOF'
+import json, sys, platform, subprocess
+work, inb, infiles, idxb, rss1, rss2, pdfs, pages, ptt, threads, corpus, sarx_bin = sys.argv[1:]
+inb, infiles, idxb, rss1, rss2, pdfs, pages, ptt = int(inb), int(infiles), int(idxb), int(rss1), int(rss2), int(pdfs), int(pages), float(ptt)
+first = json.load(open(f"{work}/first.json"))
+second = json.load(open(f"{work}/second.json"))
+pdf = json.load(open(f"{work}/pdf.json"))
+t = first["timing"]
+e1, e2 = first["elapsed_secs"], second["elapsed_secs"]
+mb = inb / 1e6
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+busy = t["read_secs"] + t["extract_secs"] + t["write_secs"] + t["commit_secs"] + t["merge_secs"]
+sarx_pdf_secs = pdf["timing"]["read_secs"] + pdf["timing"]["extract_secs"]
+print(f"""
+### Run of {subprocess.run(['date', '-u', '+%Y-%m-%d %H:%M UTC'], capture_output=True, text=True).stdout.strip()}
+
+Machine: {nproc} CPUs ({cpu}), shared with other jobs. Corpus: `{corpus}`,
+{mb:.0f} MB in {infiles} files. `sarx index --threads {threads}` (binary: `{sarx_bin}`).
+
+| Measure | Value |
+|---|---|
+| First run, wall | {e1:.1f} s |
+| Throughput | **{mb / e1:.1f} MB/s**, {first['files_seen'] / e1:.0f} files/s |
+| Records | {first['totals']['records']} ({', '.join(f'{k} {v}' for k, v in first['totals']['records_by_kind'].items())}) |
+| Unsearchable | {first['totals']['unsearchable']} ({', '.join(f'{k} {v}' for k, v in first['totals']['unsearchable_by_reason'].items())}) |
+| Busy time: read+hash / extract (summed over {threads} workers) | {t['read_secs']:.1f} s / {t['extract_secs']:.1f} s |
+| Busy time: write (build docs, feed tantivy) / commit / final merge (writer thread) | {t['write_secs']:.1f} s / {t['commit_secs']:.1f} s ({t['commits']} commits) / {t['merge_secs']:.1f} s |
+| Share of busy time in extraction (read+extract) vs index writing | {100 * (t['read_secs'] + t['extract_secs']) / busy:.0f} % / {100 * (t['write_secs'] + t['commit_secs'] + t['merge_secs']) / busy:.0f} % |
+| Peak RSS, first run | {rss1 / 1024:.0f} MiB |
+| Index size / input size | {idxb / 1e6:.0f} MB / {mb:.0f} MB = {idxb / inb:.2f} |
+| Re-index unchanged corpus | {e2:.2f} s ({second['files_unchanged']} files unchanged, {second['bytes_read']} bytes read), **{e1 / e2:.0f}× faster**, peak RSS {rss2 / 1024:.0f} MiB |
+| PDFs ({pdfs} files, {pages} pages per pdfinfo), pdftotext, 1 thread | {ptt:.1f} s = {pages / ptt if ptt else 0:.0f} pages/s |
+| Same PDFs, sarx read+extract busy time, 1 thread | {sarx_pdf_secs:.1f} s = {pages / sarx_pdf_secs if sarx_pdf_secs else 0:.0f} pages/s (**{(ptt / sarx_pdf_secs) if sarx_pdf_secs else 0:.2f}× pdftotext**); whole `sarx index` wall {pdf['elapsed_secs']:.1f} s |
+""")
+EOF
