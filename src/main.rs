@@ -71,6 +71,13 @@ impl From<ExitStatus> for ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
+    // A panic message can quote data from an input file, so it is kept out
+    // of default output; extractors catch their panics and report the file
+    // as unsearchable, and the detail is logged at debug level only.
+    std::panic::set_hook(Box::new(|info| {
+        tracing::debug!(detail = %info, "panic");
+        eprintln!("sarx: an internal component failed (details with -vv); the affected file is reported as unsearchable");
+    }));
     let result = match cli.command {
         Command::Index(a) => commands::index::run(a),
         Command::Status(a) => commands::status::run(a),

@@ -52,7 +52,7 @@ fn bundle_texts(zip_path: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).unwrap();
-        let name = f.name().to_owned();
+        let name = f.name().unwrap().to_string();
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
         let mut c = sarx_extract::Collected::default();

@@ -30,6 +30,43 @@ pub enum Command {
     Status(StatusArgs),
     /// Stop, restart or extend the statutory clock.
     Clock(ClockArgs),
+    /// Show the review audit log; `--verify` checks its hash chain.
+    Audit(AuditArgs),
+}
+
+/// Arguments of `sarx case audit`.
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// The case folder.
+    #[arg(value_name = "CASE_DIR")]
+    pub dir: PathBuf,
+    /// Check the hash chain; exit 1 when any entry was altered, removed or reordered.
+    #[arg(long)]
+    pub verify: bool,
+}
+
+fn audit(a: AuditArgs) -> anyhow::Result<ExitStatus> {
+    use sarx_review::audit;
+    if a.verify {
+        return Ok(match audit::verify(&a.dir)? {
+            audit::Verification::Intact { entries } => {
+                println!("audit log intact: {entries} entries, every one linked to the one before");
+                ExitStatus::Success
+            }
+            audit::Verification::Broken { line, reason } => {
+                println!("audit log BROKEN at line {line}: {reason}");
+                ExitStatus::Attention
+            }
+        });
+    }
+    let log = audit::AuditLog::open(&a.dir)?;
+    for e in log.entries()? {
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            e.seq, e.time, e.user, e.action, e.record, e.detail
+        );
+    }
+    Ok(ExitStatus::Success)
 }
 
 /// Inputs shared by `case open` and the one-shot `bundle`.
@@ -128,6 +165,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitStatus> {
         Command::Open(a) => open(a),
         Command::Status(a) => status(&a.dir, a.as_of.unwrap_or_else(today)),
         Command::Clock(a) => clock(a),
+        Command::Audit(a) => audit(a),
     }
 }
 

@@ -48,22 +48,36 @@ try {
   await login(env.CASEWORKER, env.CASEWORKER_PASSWORD);
   await page.screenshot({ path: shots + "/overview.png", fullPage: true });
 
-  // Find the first document with at least one proposed redaction.
+  // Find a proposed redaction whose text occurs once in the whole case, so
+  // that rejecting it discloses it (a string redacted anywhere else in the
+  // response stays redacted everywhere, for consistency).
   await page.goto(base + "/documents");
   const links = await page.$$eval("a.doc", (as) => as.map((a) => a.getAttribute("href")));
   if (links.length === 0) fail("no documents listed");
   let doc = null;
+  let rid = null;
   for (const href of links) {
     await page.goto(base + href);
-    const n = await page.$$eval("tr.redaction.proposed", (rs) => rs.length);
-    if (n > 0) { doc = href; break; }
+    const found = await page.evaluate(async () => {
+      const text = document.getElementById("text").textContent;
+      for (const row of document.querySelectorAll("tr.redaction.proposed")) {
+        const t = row.querySelectorAll("td")[1].textContent.trim();
+        if (t.length < 4 || text.split(t).length !== 2) continue;
+        const res = await fetch("/documents?q=" + encodeURIComponent(t));
+        const html = await res.text();
+        const d = new DOMParser().parseFromString(html, "text/html");
+        if (d.querySelectorAll("#documents tbody tr").length === 1) return row.getAttribute("data-rid");
+      }
+      return null;
+    });
+    if (found) { doc = href; rid = found; break; }
   }
-  if (!doc) fail("no document with a proposed redaction");
+  if (!doc) fail("no document with a proposed redaction unique to the case");
   result.document = doc;
 
-  // Reject the first proposed redaction.
-  const row = page.locator("tr.redaction.proposed").first();
-  result.rejected_id = await row.getAttribute("data-rid");
+  // Reject it.
+  const row = page.locator(`tr.redaction[data-rid="${rid}"]`);
+  result.rejected_id = rid;
   result.rejected_text = (await row.locator("td").nth(1).innerText()).trim();
   await Promise.all([page.waitForNavigation(), row.locator("button.reject").click()]);
   const state = await page.locator(`tr.redaction[data-rid="${result.rejected_id}"] td.state`).innerText();

@@ -12,8 +12,16 @@ use sarx_bundle::{build, BundleSpec, Disclosure, FreshRenderer, Options};
 use sarx_case::{CaseState, OrgProfile, Redaction};
 use sarx_model::{Kind, Record, Span};
 
-const NAMES: [&str; 8] =
-    ["Janet Smith", "Peter Kowalski", "Aisha Patel", "Owen Hughes", "Zoë Ünal", "Liam Brennan", "Priya Osei", "Grace Walsh"];
+const NAMES: [&str; 8] = [
+    "Janet Smith",
+    "Peter Kowalski",
+    "Aisha Patel",
+    "Owen Hughes",
+    "Zoë Ünal",
+    "Liam Brennan",
+    "Priya Osei",
+    "Grace Walsh",
+];
 
 fn disclosures(n: usize) -> Vec<Disclosure> {
     let mut out = Vec::with_capacity(n);
@@ -28,8 +36,13 @@ fn disclosures(n: usize) -> Vec<Disclosure> {
             ));
         }
         if kind == Kind::SheetRow {
-            r.meta.insert("header".into(), "reference\ttenant\twitness\tamount".into());
-            text.push_str(&format!("TEN-0045127\tMargaret Okafor\t{}\t{}.00", NAMES[i % 8], 300 + i));
+            r.meta
+                .insert("header".into(), "reference\ttenant\twitness\tamount".into());
+            text.push_str(&format!(
+                "TEN-0045127\tMargaret Okafor\t{}\t{}.00",
+                NAMES[i % 8],
+                300 + i
+            ));
         } else {
             for p in 0..(3 + i % 6) {
                 text.push_str(&format!(
@@ -59,16 +72,26 @@ fn disclosures(n: usize) -> Vec<Disclosure> {
         }
         r.text = text;
         r.title = format!("Record {i}");
-        out.push(Disclosure { record: r, redactions: reds });
+        out.push(Disclosure {
+            record: r,
+            redactions: reds,
+        });
     }
     out
 }
 
 fn main() {
-    let state = CaseState::new("BENCH", date(2025, 3, 31), "name = \"Margaret Okafor\"", OrgProfile::default());
+    let state = CaseState::new(
+        "BENCH",
+        date(2025, 3, 31),
+        "name = \"Margaret Okafor\"",
+        OrgProfile::default(),
+    );
     let spec = BundleSpec {
         reference: "BENCH".into(),
-        clock: state.clock_status(date(2025, 4, 1)).unwrap_or_else(|e| panic!("{e}")),
+        clock: state
+            .clock_status(date(2025, 4, 1))
+            .unwrap_or_else(|e| panic!("{e}")),
         org: OrgProfile::default(),
         disclosures: disclosures(500),
         categories_found: vec!["your name".into()],
@@ -81,7 +104,8 @@ fn main() {
     for run in 1..=3 {
         let out = dir.join(format!("b{run}.zip"));
         let t = Instant::now();
-        let b = build(&spec, &FreshRenderer, &out, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+        let b = build(&spec, &FreshRenderer, &out, &Options::default())
+            .unwrap_or_else(|e| panic!("{e}"));
         let secs = t.elapsed().as_secs_f64();
         assert_eq!(b.documents, 500);
         assert!(b.verification.is_clean());

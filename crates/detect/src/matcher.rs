@@ -430,6 +430,9 @@ impl SubjectMatcher {
                 if e.span.end < lo || e.span.start > hi {
                     continue;
                 }
+                if !is_row && belongs_to_someone_else(text, e.span, *span) {
+                    continue;
+                }
                 let what = match e.kind {
                     EntityKind::NiNumber if !self.ninos.is_empty() => {
                         "a different National Insurance number"
@@ -446,6 +449,43 @@ impl SubjectMatcher {
         }
         None
     }
+}
+
+/// True when the identifier at `ident` sits on a line of its own that
+/// introduces another person (`Name: Sheila Grant  Address: … LS6 1FN`,
+/// `Mr Darren Pike, 12 Elm Road, LS6 2AB`) and the subject's `mention` is
+/// not on that line: the identifier is that person's, not a sign that the
+/// subject's name belongs to a different person.
+fn belongs_to_someone_else(text: &str, ident: Span, mention: Span) -> bool {
+    let line_start = text
+        .get(..ident.start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(ident.end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| ident.end + i);
+    if mention.start >= line_start && mention.start < line_end {
+        return false;
+    }
+    let Some(line) = text.get(line_start..line_end) else {
+        return false;
+    };
+    let lower = line.to_ascii_lowercase();
+    if lower.contains("name:") || lower.contains("witness:") || lower.contains("complainant:") {
+        return true;
+    }
+    // A title followed by a capitalised word: another named person.
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.windows(2).any(|w| match w {
+        [t, n] => {
+            matches!(
+                t.trim_end_matches('.').to_ascii_lowercase().as_str(),
+                "mr" | "mrs" | "ms" | "miss" | "mx" | "dr"
+            ) && n.chars().next().is_some_and(char::is_uppercase)
+        }
+        _ => false,
+    })
 }
 
 /// Recogniser name of the subject matcher's own evidence.
@@ -524,6 +564,22 @@ references = ["TEN-0045127"]"#,
         for (text, want) in cases {
             assert_eq!(conf(text), *want, "{text}");
         }
+    }
+
+    #[test]
+    fn another_persons_address_line_is_not_a_conflict() {
+        let m = SubjectMatcher::new(&profile());
+        let text = "WITNESS STATEMENT\nName: Sheila Grant   Address: Flat 9, 70 Beeston Road, Leeds, LS6 1FN\nI have known Margaret Okafor for about six years.";
+        assert!(matches!(
+            m.verify(&rec(Kind::Word, text)),
+            Verdict::Hit { .. }
+        ));
+        // The same postcode on the subject's own line still conflicts.
+        let text = "Tenant: Margaret Okafor, 70 Beeston Road, Leeds, LS6 1FN";
+        assert!(matches!(
+            m.verify(&rec(Kind::Word, text)),
+            Verdict::Excluded { .. }
+        ));
     }
 
     #[test]

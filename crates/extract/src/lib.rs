@@ -221,7 +221,12 @@ impl<'a> Ctx<'a> {
         r.size = node.bytes.len() as u64;
         r.content_hash = blake3::hash(node.bytes).to_hex().to_string();
         if r.title.is_empty() {
-            r.title = node.name.rsplit(['/', '\\']).next().unwrap_or("").to_owned();
+            r.title = node
+                .name
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or("")
+                .to_owned();
         }
         r
     }
@@ -288,7 +293,14 @@ impl<'a> Ctx<'a> {
     /// Extracts a child part (attachment, member, embedded message): sniffs
     /// its format, runs the module, and reports any failure against the
     /// child's own locator. Never fails the parent.
-    pub fn extract_child(&mut self, parent: &Node<'_>, parent_id: &RecordId, part: &str, name: &str, bytes: &[u8]) {
+    pub fn extract_child(
+        &mut self,
+        parent: &Node<'_>,
+        parent_id: &RecordId,
+        part: &str,
+        name: &str,
+        bytes: &[u8],
+    ) {
         self.extract_child_as(parent, parent_id, part, name, bytes, None);
     }
 
@@ -357,8 +369,12 @@ fn run_format(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> 
         Format::Text | Format::Rtf => text::extract(ctx, node, format),
         Format::Csv | Format::Tsv => sheet::extract_delimited(ctx, node, format),
         Format::Html => html::extract(ctx, node),
-        Format::Docx | Format::Odt | Format::Pptx | Format::Odp => office::extract(ctx, node, format),
-        Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => sheet::extract_workbook(ctx, node, format),
+        Format::Docx | Format::Odt | Format::Pptx | Format::Odp => {
+            office::extract(ctx, node, format)
+        }
+        Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => {
+            sheet::extract_workbook(ctx, node, format)
+        }
         Format::Pdf => pdf::extract(ctx, node),
         Format::Eml | Format::Mbox | Format::Emlx => mail::extract(ctx, node, format),
         Format::Msg => msg::extract(ctx, node),
@@ -439,13 +455,17 @@ impl Extractor {
         }
         if pst::is_pst_path(path) {
             let mut ctx = Ctx::new(&self.limits, source, sink);
-            let outcome = catch_unwind(AssertUnwindSafe(|| pst::extract_path(&mut ctx, path, size)));
+            let outcome =
+                catch_unwind(AssertUnwindSafe(|| pst::extract_path(&mut ctx, path, size)));
             match outcome {
                 Ok(Ok(())) => {}
                 Ok(Err(f)) => ctx.unsearchable("", f),
                 Err(_) => ctx.unsearchable(
                     "",
-                    Failure::new(Reason::ExtractorFailed, "the PST extractor failed unexpectedly"),
+                    Failure::new(
+                        Reason::ExtractorFailed,
+                        "the PST extractor failed unexpectedly",
+                    ),
                 ),
             }
             return;

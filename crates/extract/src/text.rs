@@ -34,10 +34,23 @@ pub fn decode_with_label(bytes: &[u8], charset: &str) -> String {
 }
 
 pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> {
-    let mut record = ctx.record_for(node, if format == Format::Rtf { Kind::Word } else { Kind::Text });
+    let mut record = ctx.record_for(
+        node,
+        if format == Format::Rtf {
+            Kind::Word
+        } else {
+            Kind::Text
+        },
+    );
     let text = decode(node.bytes);
-    record.text = if format == Format::Rtf { crate::office::rtf_to_text(&text) } else { text };
-    record.meta.insert("format".into(), format.name().to_owned());
+    record.text = if format == Format::Rtf {
+        crate::office::rtf_to_text(&text)
+    } else {
+        text
+    };
+    record
+        .meta
+        .insert("format".into(), format.name().to_owned());
     ctx.emit(record);
     Ok(())
 }

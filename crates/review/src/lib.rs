@@ -180,6 +180,7 @@ pub fn router(state: AppState) -> Router {
         .route("/signoff", post(sign_off))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .fallback(not_found)
         .layer(middleware::from_fn(security_headers))
         .with_state(state)

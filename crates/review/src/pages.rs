@@ -413,7 +413,7 @@ pub(crate) fn document(
                         @if let Some(p) = plan {
                             @for r in &p.redactions {
                                 @let st = redaction_state(state, hit, &r.id);
-                                tr.redaction data-rid=(r.id) class=(st) {
+                                tr data-rid=(r.id) class=(format!("redaction {st}")) {
                                     td { (r.id) }
                                     td { (r.span.slice(&record.text).unwrap_or("")) }
                                     td { (r.category) }
