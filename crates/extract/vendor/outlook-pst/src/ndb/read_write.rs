@@ -670,13 +670,17 @@ where
     fn read<R: PstReader>(f: &mut R, header: Self::Header, size: u16) -> io::Result<Self> {
         let mut data = vec![0; size as usize];
         f.read_exact(&mut data)?;
-        let mut cursor = Cursor::new(&data[Self::Header::HEADER_SIZE as usize..]);
-
         let entry_count = header.entry_count();
 
-        if entry_count * Self::Entry::ENTRY_SIZE > size - Self::Header::HEADER_SIZE {
+        // sarx patch: checked arithmetic; a damaged count must be an error,
+        // not an overflow panic.
+        let needed = u32::from(entry_count) * u32::from(Self::Entry::ENTRY_SIZE);
+        if size < Self::Header::HEADER_SIZE
+            || needed > u32::from(size - Self::Header::HEADER_SIZE)
+        {
             return Err(NdbError::InvalidInternalBlockEntryCount(entry_count).into());
         }
+        let mut cursor = Cursor::new(&data[Self::Header::HEADER_SIZE as usize..]);
 
         let entries = (0..entry_count)
             .map(move |_| <Self::Entry as IntermediateTreeEntryReadWrite>::read(&mut cursor))
