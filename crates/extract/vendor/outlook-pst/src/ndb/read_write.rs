@@ -675,8 +675,7 @@ where
         // sarx patch: checked arithmetic; a damaged count must be an error,
         // not an overflow panic.
         let needed = u32::from(entry_count) * u32::from(Self::Entry::ENTRY_SIZE);
-        if size < Self::Header::HEADER_SIZE
-            || needed > u32::from(size - Self::Header::HEADER_SIZE)
+        if size < Self::Header::HEADER_SIZE || needed > u32::from(size - Self::Header::HEADER_SIZE)
         {
             return Err(NdbError::InvalidInternalBlockEntryCount(entry_count).into());
         }
