@@ -6,34 +6,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use sarx_extract::{Collected, Extractor, Limits};
+use sarx_extract::{Collected, Limits};
 use sarx_model::{Kind, Limit, Reason};
 
+mod common;
+use common::{extract, files};
+
 fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus-real/archives");
-    dir.is_dir().then_some(dir)
-}
-
-fn extract(path: &Path) -> Collected {
-    let mut out = Collected::default();
-    let source = path.to_string_lossy().into_owned();
-    Extractor::new(Limits::default()).extract_path(&source, path, &mut out);
-    out
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
+    common::corpus("archives")
 }
 
 fn locators(out: &Collected) -> Vec<&str> {
