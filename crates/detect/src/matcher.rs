@@ -12,7 +12,8 @@ use crate::profile::SubjectProfile;
 use crate::recognisers::date::{is_birth_context, normalise_date};
 use crate::recognisers::email::normalise_email;
 use crate::recognisers::name::{
-    forename_gender, forename_variants, parse_person_name, Gender, NameMatcher, Strength,
+    forename_gender, forename_variants, parse_person_name, Gender, NameMatcher, NameMention,
+    Strength,
 };
 use crate::recognisers::nhs::normalise_nhs;
 use crate::recognisers::nino::normalise_nino;
@@ -77,6 +78,59 @@ pub struct SubjectMatcher {
     addresses: Option<AhoCorasick>,
     phrases: Vec<String>,
     keys: Vec<String>,
+    /// Matches wherever one of the subject's strong identifiers could be
+    /// written (a superset of what the recognisers accept): with the name
+    /// matcher, the cheap first pass of [`SubjectMatcher::verify`].
+    strong: Option<regex::bytes::Regex>,
+}
+
+/// Between two characters of an identifier written with separators
+/// (`JM 48 27 61 C`, `(07700) 900-461`): wider than any recogniser allows,
+/// so the prefilter never misses what the recognisers would find.
+const ANY_SEPARATOR: &str = "[^0-9A-Za-z]{0,4}";
+
+/// One regex matching every written form of the subject's strong
+/// identifiers that the recognisers could accept: e-mail addresses and
+/// references as literals (ASCII case-insensitive), NI and NHS numbers and
+/// the national significant number of each phone with any separators
+/// between characters. `None` when the profile has none.
+fn strong_prefilter(
+    emails: &HashSet<String>,
+    phones: &HashSet<String>,
+    ninos: &HashSet<String>,
+    nhs: &HashSet<String>,
+    refs: &[String],
+) -> Option<regex::bytes::Regex> {
+    let spaced = |s: &str| {
+        s.chars()
+            .map(|c| regex::escape(&c.to_string()))
+            .collect::<Vec<_>>()
+            .join(ANY_SEPARATOR)
+    };
+    let mut alts: Vec<String> = Vec::new();
+    alts.extend(emails.iter().map(|e| regex::escape(e)));
+    alts.extend(
+        refs.iter()
+            .filter(|r| !r.is_empty())
+            .map(|r| regex::escape(r)),
+    );
+    alts.extend(ninos.iter().map(|n| spaced(n)));
+    alts.extend(nhs.iter().map(|n| spaced(n)));
+    // `+447700900461`: any national, international or bracketed form ends
+    // with the national significant number.
+    alts.extend(
+        phones
+            .iter()
+            .filter_map(|p| p.strip_prefix("+44"))
+            .map(|nsn| spaced(nsn)),
+    );
+    if alts.is_empty() {
+        return None;
+    }
+    regex::bytes::RegexBuilder::new(&format!("(?i-u)(?:{})", alts.join("|")))
+        .size_limit(1 << 24)
+        .build()
+        .ok()
 }
 
 /// The street line of an address (`18 Roundhay Road`): the first
@@ -214,6 +268,7 @@ impl SubjectMatcher {
         keys.extend(refs.iter().map(|e| format!("ref:{e}")));
         keys.sort();
         keys.dedup();
+        let strong = strong_prefilter(&emails, &phones, &ninos, &nhs, &refs);
 
         SubjectMatcher {
             names: NameMatcher::new(&names),
@@ -227,6 +282,7 @@ impl SubjectMatcher {
             addresses: build(&streets),
             phrases,
             keys,
+            strong,
         }
     }
 
@@ -270,10 +326,10 @@ impl SubjectMatcher {
     /// aliases in any written form, and their identifiers. Redaction must
     /// keep these.
     pub fn subject_spans(&self, text: &str) -> Vec<Entity> {
-        self.scan(text, None).own
+        self.scan(text, None, self.names.find(text)).own
     }
 
-    fn scan(&self, text: &str, header: Option<&str>) -> Scan {
+    fn scan(&self, text: &str, header: Option<&str>, mentions: Vec<NameMention>) -> Scan {
         let mut own = Vec::new();
         let mut foreign = Vec::new();
         for e in Recognisers::shared().find(text) {
@@ -294,7 +350,6 @@ impl SubjectMatcher {
                 foreign.push((e, birth));
             }
         }
-        let mentions = self.names.find(text);
         for m in &mentions {
             own.push(Entity {
                 kind: if m.target == 0 {
@@ -359,18 +414,38 @@ impl SubjectMatcher {
 
     /// Decides whether `record` is about the subject.
     pub fn verify(&self, record: &Record) -> Verdict {
+        self.verify_with(record, true)
+    }
+
+    /// [`SubjectMatcher::verify`], with or without the first pass (the
+    /// property tests check that the first pass never changes a verdict).
+    fn verify_with(&self, record: &Record, first_pass: bool) -> Verdict {
         if matches!(record.kind, Kind::Spreadsheet | Kind::Csv | Kind::Archive) {
             // Never the whole sheet: its rows are records of their own.
             return Verdict::NoMatch;
         }
         let text = record.text.as_str();
+        // First pass: without a name mention or a strong identifier the
+        // record cannot be a hit (dates of birth and addresses only count
+        // next to a name), so most records stop here after two cheap
+        // literal-driven scans; the full recogniser pass runs on the rest.
+        let mentions = self.names.find(text);
+        if first_pass
+            && mentions.is_empty()
+            && !self
+                .strong
+                .as_ref()
+                .is_some_and(|re| re.is_match(text.as_bytes()))
+        {
+            return Verdict::NoMatch;
+        }
         let is_row = record.kind == Kind::SheetRow;
         let header = if is_row {
             record.meta.get("header").map(String::as_str)
         } else {
             None
         };
-        let scan = self.scan(text, header);
+        let scan = self.scan(text, header, mentions);
         let has = |k: EntityKind| scan.own.iter().any(|e| e.kind == k);
         let strong = [
             EntityKind::NiNumber,
@@ -636,6 +711,77 @@ references = ["TEN-0045127"]"#,
         );
         assert!(got.contains(&("ni_number", "JM482761C")), "{got:?}");
     }
+
+    proptest::proptest! {
+        /// The first pass of `verify` is a pure shortcut: on text built
+        /// from the subject's identifiers written in every style, other
+        /// people's identifiers, names and filler, the verdict is the same
+        /// with and without it.
+        #[test]
+        fn first_pass_never_changes_a_verdict(
+            parts in proptest::collection::vec(0usize..PIECES.len(), 0..12),
+            seps in proptest::collection::vec(0usize..SEPS.len(), 0..12),
+        ) {
+            let m = SubjectMatcher::new(&profile());
+            let mut text = String::new();
+            for (i, p) in parts.iter().enumerate() {
+                text.push_str(PIECES[*p]);
+                text.push_str(SEPS[seps.get(i).copied().unwrap_or(0) % SEPS.len()]);
+            }
+            for kind in [Kind::Text, Kind::SheetRow, Kind::Email] {
+                let r = rec(kind, &text);
+                proptest::prop_assert_eq!(m.verify_with(&r, true), m.verify_with(&r, false), "{}", text);
+            }
+        }
+    }
+
+    const SEPS: &[&str] = &[" ", "\t", "\n", ", ", " (", ") ", "-", "; "];
+    const PIECES: &[&str] = &[
+        "JM482761C",
+        "jm 48 27 61 c",
+        "JM-48-27-61-C",
+        "JM 482761 C",
+        "485 777 3457",
+        "485-777-3457",
+        "4857773457",
+        "07700 900461",
+        "07700900461",
+        "+44 7700 900461",
+        "+44 (0)7700 900 461",
+        "(07700) 900461",
+        "0044 7700 900461",
+        "07700-900-461",
+        "M.Okafor79@Example.NET",
+        "mailto:m.okafor79@example.net",
+        "ten-0045127",
+        "TEN-0045127",
+        "TEN-00451270",
+        "Margaret",
+        "Okafor",
+        "Maggie",
+        "Mrs",
+        "Mr",
+        "M.",
+        "A.",
+        "Bell",
+        "OKAFOR,",
+        "14/06/1979",
+        "born",
+        "DOB",
+        "03/02/1985",
+        "LS8 4HS",
+        "LS6 1FN",
+        "18 Roundhay Road",
+        "AB123456C",
+        "07700 900123",
+        "jo@example.org",
+        "Sheila Grant",
+        "Name:",
+        "Zoë",
+        "O'Neill",
+        "é",
+        "the tenant",
+    ];
 
     #[test]
     fn candidate_query_covers_forms() {
