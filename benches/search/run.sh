@@ -32,11 +32,14 @@ ids='jm[ -]?48[ -]?27[ -]?61[ -]?c|m\.okafor79@example\.net|(?:\+44\s?(?:\(0\))?
 regex="(?i)(?:$names|$ids)"
 
 best() { # best wall time of 3 runs of "$@", in seconds
-    local b=999999 t
+    local b=999999 t f
+    f="$(mktemp)"
     for _ in 1 2 3; do
-        t="$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n1 )"
+        /usr/bin/time -f %e -o "$f" "$@" >/dev/null 2>&1 || true
+        t="$(tail -n1 "$f")"
         b="$(echo "$t $b" | awk '{print ($1 < $2) ? $1 : $2}')"
     done
+    rm -f "$f"
     echo "$b"
 }
 t_fixed="$(best rg -j1 -c -F -i -f "$patterns" "$dump")"

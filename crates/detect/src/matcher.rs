@@ -82,6 +82,9 @@ pub struct SubjectMatcher {
     /// written (a superset of what the recognisers accept): with the name
     /// matcher, the cheap first pass of [`SubjectMatcher::verify`].
     strong: Option<regex::bytes::Regex>,
+    /// `strong` or a surname anchor of the name matcher: on ASCII text, no
+    /// match means no hit, in one pass.
+    first_ascii: Option<regex::bytes::Regex>,
 }
 
 /// Between two characters of an identifier written with separators
@@ -94,13 +97,13 @@ const ANY_SEPARATOR: &str = "[^0-9A-Za-z]{0,4}";
 /// references as literals (ASCII case-insensitive), NI and NHS numbers and
 /// the national significant number of each phone with any separators
 /// between characters. `None` when the profile has none.
-fn strong_prefilter(
+fn strong_alternatives(
     emails: &HashSet<String>,
     phones: &HashSet<String>,
     ninos: &HashSet<String>,
     nhs: &HashSet<String>,
     refs: &[String],
-) -> Option<regex::bytes::Regex> {
+) -> Vec<String> {
     let spaced = |s: &str| {
         s.chars()
             .map(|c| regex::escape(&c.to_string()))
@@ -124,6 +127,12 @@ fn strong_prefilter(
             .filter_map(|p| p.strip_prefix("+44"))
             .map(|nsn| spaced(nsn)),
     );
+    alts
+}
+
+/// One ASCII case-insensitive regex of `alts`, or `None` when empty (or,
+/// which cannot happen with escaped literals, too big to compile).
+fn any_of(alts: &[String]) -> Option<regex::bytes::Regex> {
     if alts.is_empty() {
         return None;
     }
@@ -268,10 +277,16 @@ impl SubjectMatcher {
         keys.extend(refs.iter().map(|e| format!("ref:{e}")));
         keys.sort();
         keys.dedup();
-        let strong = strong_prefilter(&emails, &phones, &ninos, &nhs, &refs);
+        let strong_alts = strong_alternatives(&emails, &phones, &ninos, &nhs, &refs);
+        let names = NameMatcher::new(&names);
+        let mut first_alts: Vec<String> =
+            names.anchors().iter().map(|a| regex::escape(a)).collect();
+        first_alts.extend(strong_alts.iter().cloned());
 
         SubjectMatcher {
-            names: NameMatcher::new(&names),
+            strong: any_of(&strong_alts),
+            first_ascii: any_of(&first_alts),
+            names,
             emails,
             phones,
             ninos,
@@ -282,7 +297,6 @@ impl SubjectMatcher {
             addresses: build(&streets),
             phrases,
             keys,
-            strong,
         }
     }
 
@@ -427,18 +441,30 @@ impl SubjectMatcher {
         let text = record.text.as_str();
         // First pass: without a name mention or a strong identifier the
         // record cannot be a hit (dates of birth and addresses only count
-        // next to a name), so most records stop here after two cheap
-        // literal-driven scans; the full recogniser pass runs on the rest.
-        let mentions = self.names.find(text);
-        if first_pass
-            && mentions.is_empty()
-            && !self
-                .strong
-                .as_ref()
-                .is_some_and(|re| re.is_match(text.as_bytes()))
-        {
-            return Verdict::NoMatch;
+        // next to a name), so most records stop here after one
+        // literal-driven scan (ASCII text: surname anchors and strong
+        // identifiers in one regex); the full pass runs on the rest.
+        let mut mentions = None;
+        if first_pass {
+            let maybe = if text.is_ascii() {
+                self.first_ascii
+                    .as_ref()
+                    .is_some_and(|re| re.is_match(text.as_bytes()))
+            } else {
+                let m = self.names.find(text);
+                let maybe = !m.is_empty()
+                    || self
+                        .strong
+                        .as_ref()
+                        .is_some_and(|re| re.is_match(text.as_bytes()));
+                mentions = Some(m);
+                maybe
+            };
+            if !maybe {
+                return Verdict::NoMatch;
+            }
         }
+        let mentions = mentions.unwrap_or_else(|| self.names.find(text));
         let is_row = record.kind == Kind::SheetRow;
         let header = if is_row {
             record.meta.get("header").map(String::as_str)

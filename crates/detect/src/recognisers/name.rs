@@ -234,6 +234,7 @@ struct Target {
 /// Immutable once built; `Send + Sync`.
 pub struct NameMatcher {
     ac: Option<AhoCorasick>,
+    anchors: Vec<String>,
     pattern_target: Vec<usize>,
     targets: Vec<Target>,
 }
@@ -284,9 +285,17 @@ impl NameMatcher {
             .ok();
         NameMatcher {
             ac,
+            anchors: patterns,
             pattern_target,
             targets,
         }
+    }
+
+    /// The surname forms every mention is anchored on: in ASCII text,
+    /// [`NameMatcher::find`] finds nothing unless one of them occurs
+    /// (ASCII case-insensitively).
+    pub fn anchors(&self) -> &[String] {
+        &self.anchors
     }
 
     /// Every mention in `text`, in order.
