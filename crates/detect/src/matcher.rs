@@ -125,7 +125,7 @@ fn strong_alternatives(
         phones
             .iter()
             .filter_map(|p| p.strip_prefix("+44"))
-            .map(|nsn| spaced(nsn)),
+            .map(spaced),
     );
     alts
 }
@@ -807,6 +807,8 @@ references = ["TEN-0045127"]"#,
         "O'Neill",
         "é",
         "the tenant",
+        "Ókafor",
+        "Mrs Okafor\u{2019}s",
     ];
 
     #[test]
