@@ -42,6 +42,7 @@ mod pdf;
 mod pst;
 mod sheet;
 mod thread;
+pub use thread::conversations;
 
 /// Safety limits. Every one has a sane default and can be changed.
 #[derive(Debug, Clone)]

@@ -11,8 +11,13 @@
 //!   and different for two messages that reuse a Message-ID.
 //!
 //! Both are computed from the message alone (no corpus-wide state), so they
-//! are stable across re-indexing. The mail module (EML/mbox) calls the same
-//! functions as the Outlook modules:
+//! are stable across re-indexing. A per-message key cannot join a reply
+//! whose client dropped In-Reply-To and References to its thread; for that,
+//! [`conversations`] groups a *set* of records (the hits of a search, the
+//! documents of a bundle) with what the whole set knows: shared message ids,
+//! Outlook conversation keys, and the normalised subject of an unlinked
+//! `Re:`/`Fw:` message. The mail module (EML/mbox) calls the same
+//! per-message functions as the Outlook modules:
 //!
 //! ```ignore
 //! let thread = crate::thread::thread_key(mid, irt, refs, None, subject);
@@ -22,6 +27,10 @@
 //! Attachments never get a dedup key of their own: an identical attachment
 //! in two different messages stays a child of each (the SAR bundle must show
 //! both), so only the message-level key is used to merge locations.
+
+use std::collections::HashMap;
+
+use sarx_model::{Kind, Record};
 
 /// The conversation key of a message.
 ///
@@ -132,6 +141,12 @@ fn msg_ids(value: &str) -> Vec<String> {
 /// Subject without reply/forward prefixes or `[list tags]`, lower case,
 /// single spaces.
 pub(crate) fn normalise_subject(subject: &str) -> String {
+    strip_subject(subject).0
+}
+
+/// [`normalise_subject`], and whether a reply/forward prefix was removed.
+fn strip_subject(subject: &str) -> (String, bool) {
+    let mut reply = false;
     const PREFIXES: [&str; 14] = [
         "re", "fw", "fwd", "aw", "wg", "sv", "vs", "tr", "antw", "rif", "r", "réf", "ref", "res",
     ];
@@ -163,14 +178,204 @@ pub(crate) fn normalise_subject(subject: &str) -> String {
             }
         }
         match stripped {
-            Some(rest) => s = rest,
+            Some(rest) => {
+                s = rest;
+                reply = true;
+            }
             None => {
                 s = t.trim().to_owned();
                 break;
             }
         }
     }
-    s
+    (s, reply)
+}
+
+/// Groups the e-mail records of a set into conversations.
+///
+/// Returns, for each record (same order), the key of its conversation, or
+/// `None` for a record that is not an e-mail. Two e-mails share a key when
+///
+/// 1. they share a message id: one's Message-ID is in the other's
+///    In-Reply-To or References, or both refer to the same message (the
+///    root need not be in the set);
+/// 2. they share an Outlook conversation key (`meta.thread` = `conv:…`) or,
+///    having no ids at all, the same subject key (`subject:…`);
+/// 3. one is a reply or forward (`Re:`, `FW:`, `AW:`… prefix) with neither
+///    In-Reply-To nor References (its client dropped them) and the other has
+///    the same normalised subject and is not later: the reply joins the
+///    conversation of the latest such message. A message *without* a reply
+///    prefix is never joined by subject (a new message that reuses a subject
+///    starts a new conversation), and subjects must match exactly after
+///    normalisation (`… bedroom, Flat 7` never joins `… bathroom, Flat 7`).
+///
+/// A conversation's key is the per-message `meta.thread` of its earliest
+/// member (by date, then source and locator), so a thread whose root is in
+/// the set is keyed `id:<root message id>` like its members' own keys. The
+/// result does not depend on the order of `records`.
+pub fn conversations(records: &[&Record]) -> Vec<Option<String>> {
+    let n = records.len();
+    let mut sets = DisjointSets::new(n);
+    let is_mail = |i: usize| records.get(i).is_some_and(|r| r.kind == Kind::Email);
+    let date = |i: usize| records.get(i).and_then(|r| record_date(r));
+    let order_key = |i: usize| {
+        records
+            .get(i)
+            .map(|r| (record_date(r), r.source.as_str(), r.locator.as_str()))
+    };
+
+    // 1–2: shared tokens.
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut linked = vec![false; n];
+    for (i, r) in records.iter().enumerate() {
+        if r.kind != Kind::Email {
+            continue;
+        }
+        let mut tokens: Vec<String> = Vec::new();
+        if let Some(own) = r
+            .meta
+            .get("message_id")
+            .and_then(|v| msg_ids(v).into_iter().next())
+        {
+            tokens.push(format!("id:{own}"));
+        }
+        for key in ["in_reply_to", "references"] {
+            for id in r.meta.get(key).map(|v| msg_ids(v)).unwrap_or_default() {
+                tokens.push(format!("id:{id}"));
+                set(&mut linked, i);
+            }
+        }
+        match r.meta.get("thread") {
+            Some(t) if t.starts_with("conv:") => {
+                tokens.push(t.clone());
+                set(&mut linked, i);
+            }
+            Some(t) if t.starts_with("subject:") => tokens.push(t.clone()),
+            _ => {}
+        }
+        for t in tokens {
+            match first.get(&t) {
+                Some(&j) => sets.union(i, j),
+                None => {
+                    first.insert(t, i);
+                }
+            }
+        }
+    }
+
+    // 3: unlinked replies join by subject, earliest first.
+    let mut by_subject: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut replies: Vec<(usize, String)> = Vec::new();
+    for (i, r) in records.iter().enumerate() {
+        if r.kind != Kind::Email {
+            continue;
+        }
+        let (subject, reply) = strip_subject(&r.title);
+        if subject.is_empty() {
+            continue;
+        }
+        if reply && !linked.get(i).copied().unwrap_or(true) {
+            replies.push((i, subject.clone()));
+        }
+        by_subject.entry(subject).or_default().push(i);
+    }
+    replies.sort_by_key(|(i, _)| order_key(*i));
+    for (i, subject) in replies {
+        let mine = date(i);
+        let target = by_subject
+            .get(&subject)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&j| sets.find(j) != sets.find(i))
+            .filter(|&j| match (date(j), mine) {
+                (Some(dj), Some(di)) => dj <= di,
+                _ => true,
+            })
+            .max_by_key(|&j| order_key(j));
+        if let Some(j) = target {
+            sets.union(i, j);
+        }
+    }
+
+    // Keys: the earliest member's own thread key.
+    let mut earliest: HashMap<usize, usize> = HashMap::new();
+    for i in (0..n).filter(|&i| is_mail(i)) {
+        let root = sets.find(i);
+        let e = earliest.entry(root).or_insert(i);
+        if order_key(i) < order_key(*e) {
+            *e = i;
+        }
+    }
+    (0..n)
+        .map(|i| {
+            if !is_mail(i) {
+                return None;
+            }
+            let e = earliest.get(&sets.find(i)).copied().unwrap_or(i);
+            let r = records.get(e)?;
+            Some(
+                r.meta
+                    .get("thread")
+                    .filter(|t| !t.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| format!("record:{}", r.id)),
+            )
+        })
+        .collect()
+}
+
+fn set(flags: &mut [bool], i: usize) {
+    if let Some(f) = flags.get_mut(i) {
+        *f = true;
+    }
+}
+
+/// Sent date, else modified, else created (RFC 3339 UTC strings compare in time order).
+fn record_date(r: &Record) -> Option<&str> {
+    r.dates
+        .sent
+        .as_deref()
+        .or(r.dates.modified.as_deref())
+        .or(r.dates.created.as_deref())
+}
+
+/// Union-find over `0..n` with path halving.
+struct DisjointSets {
+    parent: Vec<usize>,
+}
+
+impl DisjointSets {
+    fn new(n: usize) -> Self {
+        DisjointSets {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while let Some(&p) = self.parent.get(i) {
+            if p == i {
+                break;
+            }
+            let gp = self.parent.get(p).copied().unwrap_or(p);
+            if let Some(slot) = self.parent.get_mut(i) {
+                *slot = gp;
+            }
+            i = p;
+        }
+        i
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // The smaller index becomes the root: deterministic.
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            if let Some(slot) = self.parent.get_mut(hi) {
+                *slot = lo;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -315,11 +520,151 @@ mod tests {
         assert_ne!(dedup_key(None, "ab", "c"), dedup_key(None, "a", "bc"));
     }
 
+    /// An e-mail record with the meta an extractor writes for these headers.
+    fn mail(loc: &str, date: &str, subject: &str, mid: &str, irt: &str, refs: &str) -> Record {
+        let mut r = Record::new("x.mbox", loc, Kind::Email);
+        r.title = subject.to_owned();
+        if !date.is_empty() {
+            r.dates.sent = Some(date.to_owned());
+        }
+        fn opt(v: &str) -> Option<&str> {
+            (!v.is_empty()).then_some(v)
+        }
+        let key = thread_key(opt(mid), opt(irt), opt(refs), None, Some(subject));
+        for (k, v) in [
+            ("message_id", mid),
+            ("in_reply_to", irt),
+            ("references", refs),
+            ("thread", key.as_str()),
+        ] {
+            if !v.is_empty() {
+                r.meta.insert(k.into(), v.into());
+            }
+        }
+        r
+    }
+
+    fn keys_of(records: &[Record]) -> Vec<Option<String>> {
+        conversations(&records.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn conversations_join_dropped_references_by_subject_only_for_replies() {
+        let s = "Damp and mould in bedroom, Flat 7";
+        let recs = vec![
+            mail("m1", "2025-02-03T09:12:00Z", s, "<t1@x>", "", ""),
+            mail(
+                "m2",
+                "2025-02-04T11:30:00Z",
+                &format!("RE: {s}"),
+                "<t2@x>",
+                "<t1@x>",
+                "<t1@x>",
+            ),
+            // Dropped References: linked by the normalised subject only.
+            mail(
+                "m3",
+                "2025-02-06T16:40:00Z",
+                &format!("RE: FW: {s}"),
+                "<t3@x>",
+                "",
+                "",
+            ),
+            // A reply to the root that is not in the set.
+            mail(
+                "m4",
+                "2025-02-10T08:45:00Z",
+                &format!("Re: {s}"),
+                "<t4@x>",
+                "<t2@x>",
+                "<t1@x> <t2@x>",
+            ),
+            // Similar subject: a different conversation.
+            mail(
+                "m5",
+                "2025-02-05T10:20:00Z",
+                "Damp and mould in bathroom, Flat 7",
+                "<l1@x>",
+                "",
+                "",
+            ),
+            // Same subject, no reply prefix: a new conversation.
+            mail("m6", "2025-05-01T10:00:00Z", s, "<n1@x>", "", ""),
+            // A reply (no references) older than every message of the subject.
+            mail("m7", "2025-01-01T10:00:00Z", "Re: Boiler", "<b1@x>", "", ""),
+            // An unlinked reply joins the latest earlier conversation of its subject.
+            mail(
+                "m8",
+                "2025-05-02T10:00:00Z",
+                &format!("RE: {s}"),
+                "<n2@x>",
+                "",
+                "",
+            ),
+            Record::new("x.mbox", "m1/attachment a.txt", Kind::Text),
+        ];
+        let k = keys_of(&recs);
+        let thread = Some("id:t1@x".to_owned());
+        for i in 0..4 {
+            assert_eq!(k[i], thread, "{}", recs[i].locator);
+        }
+        assert_eq!(k[4], Some("id:l1@x".into()));
+        assert_eq!(k[5], Some("id:n1@x".into()));
+        assert_eq!(k[6], Some("id:b1@x".into()));
+        assert_eq!(k[7], Some("id:n1@x".into()));
+        assert_eq!(k[8], None);
+
+        // Order of the input does not matter.
+        let mut rev = recs.clone();
+        rev.reverse();
+        let mut k2 = keys_of(&rev);
+        k2.reverse();
+        assert_eq!(k, k2);
+    }
+
+    #[test]
+    fn conversations_join_siblings_and_outlook_keys() {
+        // Two replies to a root that is not in the set share it.
+        let a = mail(
+            "a",
+            "2025-01-02T00:00:00Z",
+            "Re: x",
+            "<a@x>",
+            "<r@x>",
+            "<r@x>",
+        );
+        let b = mail("b", "2025-01-03T00:00:00Z", "Re: x", "<b@x>", "<r@x>", "");
+        // Outlook items without ids, same conversation index.
+        let mut c = Record::new("p.pst", "Inbox/message 1", Kind::Email);
+        c.meta.insert("thread".into(), "conv:0102".into());
+        c.title = "Rent".into();
+        let mut d = Record::new("p.pst", "Sent Items/message 1", Kind::Email);
+        d.meta.insert("thread".into(), "conv:0102".into());
+        d.title = "RE: Rent".into();
+        let k = keys_of(&[a, b, c, d]);
+        assert_eq!(k[0], Some("id:r@x".into()));
+        assert_eq!(k[0], k[1]);
+        assert_eq!(k[2], Some("conv:0102".into()));
+        assert_eq!(k[2], k[3]);
+    }
+
     proptest! {
         #[test]
         fn normalise_is_idempotent(s in "\\PC{0,40}") {
             let once = normalise_subject(&s);
             prop_assert_eq!(normalise_subject(&once), once.clone());
+        }
+
+        #[test]
+        fn conversations_never_panic(subjects in proptest::collection::vec("(Re: |FW: )?[ab]", 0..8)) {
+            let recs: Vec<Record> = subjects
+                .iter()
+                .enumerate()
+                .map(|(i, s)| mail(&i.to_string(), "", s, "", "", ""))
+                .collect();
+            let k = keys_of(&recs);
+            prop_assert_eq!(k.len(), recs.len());
+            prop_assert!(k.iter().all(Option::is_some));
         }
 
         #[test]
