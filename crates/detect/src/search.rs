@@ -46,8 +46,16 @@ pub struct Hit {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
     /// Every copy of this record (same `meta.dedup_key`), this one first.
+    /// An attachment of a de-duplicated message is de-duplicated with it
+    /// (same place under each copy) and lists the same number of locations;
+    /// an identical attachment of a *different* message stays its own hit.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub locations: Vec<Location>,
+    /// Conversation key of an e-mail hit, shared by every message of its
+    /// thread (`sarx search` fills it with `sarx_extract::conversations`
+    /// over the hits); `None` for other records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread: Option<String>,
 }
 
 /// One piece of evidence: a kind and where it is.
@@ -123,6 +131,56 @@ impl From<&Unsearchable> for UnsearchableEntry {
     }
 }
 
+/// Adds `copy` to `kept`'s locations (starting them with `kept` itself).
+fn add_location(kept: &mut Hit, copy: Location, confidence: f32) {
+    if kept.locations.is_empty() {
+        kept.locations.push(Location {
+            source: kept.source.clone(),
+            locator: kept.locator.clone(),
+        });
+    }
+    kept.locations.push(copy);
+    kept.confidence = kept.confidence.max(confidence);
+}
+
+/// Where the record at (`source`, `locator`) sits under the kept copy when
+/// it is inside a message copy that was merged away (the deepest such copy).
+fn twin_under_kept_copy(
+    merged: &[(Location, Location)],
+    source: &str,
+    locator: &str,
+) -> Option<Location> {
+    merged
+        .iter()
+        .filter(|(copy, _)| copy.source == source)
+        .filter_map(|(copy, kept)| {
+            let rest = if copy.locator.is_empty() {
+                Some(locator)
+            } else {
+                locator
+                    .strip_prefix(copy.locator.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+            }?;
+            if rest.is_empty() {
+                return None;
+            }
+            let twin = if kept.locator.is_empty() {
+                rest.to_owned()
+            } else {
+                format!("{}/{rest}", kept.locator)
+            };
+            Some((
+                copy.locator.len(),
+                Location {
+                    source: kept.source.clone(),
+                    locator: twin,
+                },
+            ))
+        })
+        .max_by_key(|(depth, _)| *depth)
+        .map(|(_, twin)| twin)
+}
+
 fn evidence_of(text: &str, e: &Entity) -> Evidence {
     Evidence {
         kind: e.kind.as_str(),
@@ -185,6 +243,7 @@ pub fn assemble(
                         title: r.title.clone(),
                         related: Vec::new(),
                         locations: Vec::new(),
+                        thread: None,
                     },
                     r.meta.get("dedup_key").filter(|k| !k.is_empty()).cloned(),
                 ));
@@ -205,27 +264,65 @@ pub fn assemble(
     // De-duplicate: the first copy (by source, locator) carries the others.
     let mut out: Vec<Hit> = Vec::new();
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    // (source, locator) of a copy merged away → (source, locator) of the kept one.
+    let mut merged: Vec<(Location, Location)> = Vec::new();
     for (hit, key) in hits {
         if let Some(k) = key {
             if let Some(&i) = by_key.get(&k) {
                 if let Some(first) = out.get_mut(i) {
-                    if first.locations.is_empty() {
-                        first.locations.push(Location {
-                            source: first.source.clone(),
-                            locator: first.locator.clone(),
-                        });
-                    }
-                    first.locations.push(Location {
+                    let copy = Location {
                         source: hit.source,
                         locator: hit.locator,
-                    });
-                    first.confidence = first.confidence.max(hit.confidence);
+                    };
+                    merged.push((
+                        copy.clone(),
+                        Location {
+                            source: first.source.clone(),
+                            locator: first.locator.clone(),
+                        },
+                    ));
+                    add_location(first, copy, hit.confidence);
                     continue;
                 }
             }
             by_key.insert(k, out.len());
         }
         out.push(hit);
+    }
+    // Attachments of a copy merged away: merged into the attachment at the
+    // same place under the kept copy, so they stay with their parent.
+    if !merged.is_empty() {
+        let index: BTreeMap<(String, String), usize> = out
+            .iter()
+            .enumerate()
+            .map(|(i, h)| ((h.source.clone(), h.locator.clone()), i))
+            .collect();
+        let mut gone = vec![false; out.len()];
+        for i in 0..out.len() {
+            let Some(h) = out.get(i) else { continue };
+            let Some(twin) = twin_under_kept_copy(&merged, &h.source, &h.locator) else {
+                continue;
+            };
+            let Some(&t) = index.get(&(twin.source, twin.locator)) else {
+                continue;
+            };
+            if t == i {
+                continue;
+            }
+            let copy = Location {
+                source: h.source.clone(),
+                locator: h.locator.clone(),
+            };
+            let confidence = h.confidence;
+            if let Some(kept) = out.get_mut(t) {
+                add_location(kept, copy, confidence);
+                if let Some(g) = gone.get_mut(i) {
+                    *g = true;
+                }
+            }
+        }
+        let mut flags = gone.into_iter();
+        out.retain(|_| !flags.next().unwrap_or(false));
     }
     for hit in &mut out {
         if hit.kind == Kind::Email {
@@ -306,6 +403,76 @@ mod tests {
         let json = serde_json::to_value(&report).unwrap();
         assert!(json["hits"][0]["confidence"].is_number());
         assert!(json["unsearchable"].is_array());
+    }
+
+    #[test]
+    fn attachments_follow_their_deduplicated_message() {
+        let p =
+            SubjectProfile::from_toml_str("name = \"Margaret Okafor\"\nni_number = \"JM482761C\"")
+                .unwrap();
+        let m = SubjectMatcher::new(&p);
+        let body = "From: x@example.org\n\nNI JM482761C";
+        let survey = "Survey for Margaret Okafor, NI JM482761C";
+        // The same message in an mbox and as a top-level .eml, each with its
+        // attachment; the same attachment also sent in another message.
+        let mut a = rec("a/export.mbox", "message 3", Kind::Email, body);
+        a.meta.insert("dedup_key".into(), "k1".into());
+        let a_att = rec(
+            "a/export.mbox",
+            "message 3/attachment s.txt",
+            Kind::Text,
+            survey,
+        );
+        let mut b = rec("b/inbox/fw.eml", "", Kind::Email, body);
+        b.meta.insert("dedup_key".into(), "k1".into());
+        let b_att = rec("b/inbox/fw.eml", "attachment s.txt", Kind::Text, survey);
+        let mut other = rec("a/export.mbox", "message 2", Kind::Email, body);
+        other.meta.insert("dedup_key".into(), "k2".into());
+        let other_att = rec(
+            "a/export.mbox",
+            "message 2/attachment s.txt",
+            Kind::Text,
+            survey,
+        );
+        let cands = vec![b_att, b, a_att, a, other_att, other];
+        let verdicts = pool(|| verify_all(&m, &cands));
+        let report = assemble(&cands, verdicts, &[], |_| vec![]);
+        type Row<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>);
+        let got: Vec<Row<'_>> = report
+            .hits
+            .iter()
+            .map(|h| {
+                (
+                    h.source.as_str(),
+                    h.locator.as_str(),
+                    h.locations
+                        .iter()
+                        .map(|l| (l.source.as_str(), l.locator.as_str()))
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a/export.mbox", "message 2", vec![]),
+                ("a/export.mbox", "message 2/attachment s.txt", vec![]),
+                (
+                    "a/export.mbox",
+                    "message 3",
+                    vec![("a/export.mbox", "message 3"), ("b/inbox/fw.eml", "")]
+                ),
+                (
+                    "a/export.mbox",
+                    "message 3/attachment s.txt",
+                    vec![
+                        ("a/export.mbox", "message 3/attachment s.txt"),
+                        ("b/inbox/fw.eml", "attachment s.txt")
+                    ]
+                ),
+            ]
+        );
+        assert!(report.hits.iter().all(|h| h.thread.is_none()));
     }
 
     fn pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
