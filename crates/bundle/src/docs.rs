@@ -28,6 +28,12 @@ pub struct ScheduleRow {
     pub redactions: usize,
     /// Number of exemptions applied.
     pub exemptions: usize,
+    /// E-mail conversation number (`1`, `2`, … in bundle order) when two or
+    /// more disclosed e-mails belong to it; empty otherwise.
+    pub conversation: String,
+    /// Every place the document was held (`source (locator)`, `; `
+    /// between copies of the same message held in several exports).
+    pub held_at: String,
 }
 
 /// One row of the disclosed redaction log (never the redacted text).
@@ -86,6 +92,8 @@ pub fn schedule_csv(rows: &[ScheduleRow]) -> Result<Vec<u8>, Error> {
             "pages",
             "redactions",
             "exemptions",
+            "conversation",
+            "held_at",
         ],
     )
 }
@@ -109,14 +117,14 @@ const STYLE: &str = "body{font-family:sans-serif;max-width:60em;margin:2em auto;
 /// `schedule.html`.
 pub fn schedule_html(reference: &str, rows: &[ScheduleRow]) -> String {
     let mut h = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Schedule of documents, SAR-{r}</title><style>{STYLE}</style></head><body>\n<h1>Schedule of documents</h1>\n<p>Case reference SAR-{r}. {n} documents.</p>\n<table><thead><tr><th>No.</th><th>File</th><th>Title</th><th>Date</th><th>Type</th><th>Pages</th><th>Redactions</th><th>Exemptions</th></tr></thead><tbody>\n",
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Schedule of documents, SAR-{r}</title><style>{STYLE}</style></head><body>\n<h1>Schedule of documents</h1>\n<p>Case reference SAR-{r}. {n} documents.</p>\n<table><thead><tr><th>No.</th><th>File</th><th>Title</th><th>Date</th><th>Type</th><th>Pages</th><th>Redactions</th><th>Exemptions</th><th>Conversation</th><th>Held at</th></tr></thead><tbody>\n",
         r = esc(reference),
         n = rows.len()
     );
     for r in rows {
         let _ = writeln!(
             h,
-            "<tr><td>{:04}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{:04}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             r.number,
             esc(&r.file),
             esc(&r.title),
@@ -124,7 +132,9 @@ pub fn schedule_html(reference: &str, rows: &[ScheduleRow]) -> String {
             esc(&r.source_type),
             r.pages,
             r.redactions,
-            r.exemptions
+            r.exemptions,
+            esc(&r.conversation),
+            esc(&r.held_at)
         );
     }
     h.push_str("</tbody></table>\n</body></html>\n");

@@ -34,6 +34,7 @@ use sha2::{Digest, Sha256};
 pub mod docs;
 pub mod font;
 pub mod layout;
+mod order;
 pub mod pdf;
 pub mod scrub;
 pub mod verify;
@@ -85,6 +86,12 @@ impl Error {
     }
 }
 
+/// Record `meta` key naming every copy of a de-duplicated record (the same
+/// message in several exports): a JSON array of `{"source":…,"locator":…}`,
+/// the record's own place first. The schedule's `held_at` lists them; a
+/// record without it was held at its own source and locator.
+pub const LOCATIONS_META: &str = "locations";
+
 /// One record to disclose and the redactions in force for it.
 #[derive(Debug, Clone)]
 pub struct Disclosure {
@@ -103,7 +110,10 @@ pub struct BundleSpec {
     pub clock: ClockStatus,
     /// The organisation profile.
     pub org: OrgProfile,
-    /// Records to disclose, in bundle order.
+    /// Records to disclose. [`build`] puts them in bundle order: the
+    /// e-mails of one conversation together by date (in the place of its
+    /// earliest message), attachments right after their message, everything
+    /// else by date, then source and locator.
     pub disclosures: Vec<Disclosure>,
     /// Categories of the subject's data found (for the cover letter).
     pub categories_found: Vec<String>,
@@ -264,6 +274,23 @@ fn describe_reason(u: &Unsearchable) -> String {
     }
 }
 
+/// Every place the record was held: [`LOCATIONS_META`] when it is set and
+/// valid, else the record's own source and locator.
+fn held_at(r: &Record) -> Vec<(String, String)> {
+    #[derive(Deserialize)]
+    struct Place {
+        source: String,
+        #[serde(default)]
+        locator: String,
+    }
+    r.meta
+        .get(LOCATIONS_META)
+        .and_then(|j| serde_json::from_str::<Vec<Place>>(j).ok())
+        .filter(|v| !v.is_empty())
+        .map(|v| v.into_iter().map(|p| (p.source, p.locator)).collect())
+        .unwrap_or_else(|| vec![(r.source.clone(), r.locator.clone())])
+}
+
 /// Widens `span` to character boundaries within `text` and returns the text under it.
 fn span_text(text: &str, span: Span) -> String {
     let mut s = span.start.min(text.len());
@@ -279,6 +306,8 @@ fn span_text(text: &str, span: Span) -> String {
 
 struct Prepared {
     record: Record,
+    conversation: Option<u32>,
+    held_at: String,
     redactions: Vec<Redaction>,
     title: String,
     file: String,
@@ -307,15 +336,32 @@ pub fn build(
         }
     }
 
-    // 2. Per record: consistency redactions (the same string elsewhere in the
-    //    record), redacted title/source/locator/header, layout.
-    let n = spec.disclosures.len();
+    // 2. Bundle order (conversations together, attachments after their
+    //    message). Per record: consistency redactions (the same string
+    //    elsewhere in the record), redacted title/source/locator/header, layout.
+    let records: Vec<&Record> = spec.disclosures.iter().map(|d| &d.record).collect();
+    let arranged = order::arrange(&records);
+    let ordered: Vec<(&Disclosure, Option<u32>)> = arranged
+        .order
+        .iter()
+        .filter_map(|&k| {
+            let conversation = arranged.conversation.get(k).copied().flatten();
+            spec.disclosures.get(k).map(|d| (d, conversation))
+        })
+        .collect();
+    let n = ordered.len();
     let width = 4.max(n.to_string().len());
-    let mut prepared: Vec<Prepared> = spec
-        .disclosures
+    let shown_source = |s: &str| {
+        scrubber.scrub(
+            s.strip_prefix(&spec.source_root)
+                .unwrap_or(s)
+                .trim_start_matches('/'),
+        )
+    };
+    let mut prepared: Vec<Prepared> = ordered
         .par_iter()
         .enumerate()
-        .map(|(i, d)| {
+        .map(|(i, &(d, conversation))| {
             let mut reds = d.redactions.clone();
             for (span, code) in scrubber.find(&d.record.text) {
                 if !reds
@@ -359,15 +405,25 @@ pub fn build(
                 slug(&title),
                 width = width
             );
-            let src = record
-                .source
-                .strip_prefix(&spec.source_root)
-                .unwrap_or(&record.source);
-            let source = scrubber.scrub(src.trim_start_matches('/'));
+            let source = shown_source(&record.source);
             let locator = scrubber.scrub(&record.locator);
+            let held_at = held_at(&record)
+                .iter()
+                .map(|(s, l)| {
+                    let s = shown_source(s);
+                    if l.is_empty() {
+                        s
+                    } else {
+                        format!("{s} ({})", scrubber.scrub(l))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
             let layout = renderer.layout(&record, &reds, &title)?;
             Ok(Prepared {
                 record,
+                conversation,
+                held_at,
                 redactions: reds,
                 title,
                 file,
@@ -438,6 +494,8 @@ pub fn build(
             pages: u32::try_from(p.layout.pages.len().max(1)).unwrap_or(u32::MAX),
             redactions: tp,
             exemptions: ex,
+            conversation: p.conversation.map(|c| c.to_string()).unwrap_or_default(),
+            held_at: p.held_at.clone(),
         });
         // Markers appear in layout order, which is span order.
         let mut pages_of_markers = p.layout.markers.iter().map(|(pg, _)| *pg);
