@@ -144,8 +144,20 @@ fn select(
     sel
 }
 
+/// The longest folder prefix shared by every record's source and by every
+/// other place a de-duplicated record was held (`sarx_bundle::LOCATIONS_META`).
 fn common_root(records: &[Record]) -> String {
-    let mut it = records.iter().map(|r| r.source.as_str());
+    let copies: Vec<String> = records
+        .iter()
+        .filter_map(|r| r.meta.get(sarx_bundle::LOCATIONS_META))
+        .filter_map(|j| serde_json::from_str::<Vec<serde_json::Value>>(j).ok())
+        .flatten()
+        .filter_map(|l| l.get("source").and_then(|s| s.as_str()).map(str::to_owned))
+        .collect();
+    let mut it = records
+        .iter()
+        .map(|r| r.source.as_str())
+        .chain(copies.iter().map(String::as_str));
     let Some(first) = it.next() else {
         return String::new();
     };
@@ -254,4 +266,30 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         );
     }
     Ok(ExitStatus::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_root_covers_every_copy_of_a_record() {
+        let a = Record::new(
+            "/srv/exports/a/x.mbox",
+            "message 1",
+            sarx_model::Kind::Email,
+        );
+        let mut b = Record::new(
+            "/srv/exports/a/x.mbox",
+            "message 3",
+            sarx_model::Kind::Email,
+        );
+        assert_eq!(common_root(&[a.clone(), b.clone()]), "/srv/exports/a/");
+        b.meta.insert(
+            sarx_bundle::LOCATIONS_META.into(),
+            r#"[{"source":"/srv/exports/a/x.mbox","locator":"message 3"},{"source":"/srv/exports/b/in/fw.eml","locator":""}]"#.into(),
+        );
+        assert_eq!(common_root(&[a, b]), "/srv/exports/");
+        assert_eq!(common_root(&[]), "");
+    }
 }

@@ -199,9 +199,17 @@ pub fn prepare(inputs: &Inputs) -> anyhow::Result<Prepared> {
     let mut records = Vec::with_capacity(report.hits.len());
     let mut hits = Vec::with_capacity(report.hits.len());
     for h in &report.hits {
-        let Some(r) = set.get(&h.id)? else {
+        let Some(mut r) = set.get(&h.id)? else {
             continue;
         };
+        // Every copy of a de-duplicated record, for the bundle's schedule
+        // (`sarx_bundle::LOCATIONS_META`).
+        if h.locations.len() > 1 {
+            r.meta.insert(
+                sarx_bundle::LOCATIONS_META.to_owned(),
+                serde_json::to_string(&h.locations)?,
+            );
+        }
         hits.push(Hit {
             record: h.id.clone(),
             source: h.source.clone(),

@@ -10,6 +10,7 @@
 //! Exit code 1 when the index lists unsearchable files (the response must
 //! say what could not be searched), 0 otherwise.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -18,6 +19,7 @@ use anyhow::Context;
 use sarx_detect::search::{assemble, verify_parallel, SearchReport};
 use sarx_detect::{SubjectMatcher, SubjectProfile, HIGH};
 use sarx_index::IndexSet;
+use sarx_model::{Record, RecordId};
 
 use crate::ExitStatus;
 
@@ -56,7 +58,7 @@ pub fn search(
     let verdicts = verify_parallel(&matcher, &candidates, threads);
     let unsearchable = set.unsearchable()?;
     let mut child_error = None;
-    let report = assemble(&candidates, verdicts, &unsearchable, |id| {
+    let mut report = assemble(&candidates, verdicts, &unsearchable, |id| {
         match set.children(id) {
             Ok(c) => c.into_iter().map(|r| (r.id, r.source, r.locator)).collect(),
             Err(e) => {
@@ -68,7 +70,25 @@ pub fn search(
     if let Some(e) = child_error {
         return Err(e).context("reading attachments of hit e-mails");
     }
+    fill_threads(&mut report, &candidates);
     Ok(report)
+}
+
+/// Sets each e-mail hit's `thread`: its conversation among the hits, so a
+/// reply whose client dropped its References still joins its thread.
+fn fill_threads(report: &mut SearchReport, candidates: &[Record]) {
+    let by_id: HashMap<&RecordId, &Record> = candidates.iter().map(|r| (&r.id, r)).collect();
+    let (at, records): (Vec<usize>, Vec<&Record>) = report
+        .hits
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| by_id.get(&h.id).map(|r| (i, *r)))
+        .unzip();
+    for (i, thread) in at.into_iter().zip(sarx_extract::conversations(&records)) {
+        if let Some(hit) = report.hits.get_mut(i) {
+            hit.thread = thread;
+        }
+    }
 }
 
 /// Runs `sarx search`.
