@@ -280,19 +280,26 @@ pub fn conversations(records: &[&Record]) -> Vec<Option<String>> {
         by_subject.entry(subject).or_default().push(i);
     }
     replies.sort_by_key(|(i, _)| order_key(*i));
+    for list in by_subject.values_mut() {
+        list.sort_by_key(|&j| order_key(j));
+    }
     for (i, subject) in replies {
-        let mine = date(i);
-        let target = by_subject
-            .get(&subject)
-            .into_iter()
-            .flatten()
+        let Some(list) = by_subject.get(&subject) else {
+            continue;
+        };
+        // Messages not later than this one (or undated) are a prefix of the
+        // sorted list; the latest of them in another conversation wins.
+        let end = match date(i) {
+            Some(di) => list.partition_point(|&j| date(j).is_none_or(|dj| dj <= di)),
+            None => list.len(),
+        };
+        let target = list
+            .get(..end)
+            .unwrap_or_default()
+            .iter()
+            .rev()
             .copied()
-            .filter(|&j| sets.find(j) != sets.find(i))
-            .filter(|&j| match (date(j), mine) {
-                (Some(dj), Some(di)) => dj <= di,
-                _ => true,
-            })
-            .max_by_key(|&j| order_key(j));
+            .find(|&j| sets.find(j) != sets.find(i));
         if let Some(j) = target {
             sets.union(i, j);
         }
@@ -665,6 +672,41 @@ mod tests {
             let k = keys_of(&recs);
             prop_assert_eq!(k.len(), recs.len());
             prop_assert!(k.iter().all(Option::is_some));
+        }
+
+        /// The conversations of a set do not depend on its order, and two
+        /// messages with a parent/child link always share one.
+        #[test]
+        fn conversations_ignore_input_order(
+            msgs in proptest::collection::vec(
+                (0u8..6, proptest::option::of(0u8..6), "(Re: |FW: )?(Boiler|Roof)", proptest::option::of(1u8..5)),
+                1..10,
+            ),
+            rotate in 0usize..10,
+        ) {
+            let recs: Vec<Record> = msgs
+                .iter()
+                .enumerate()
+                .map(|(i, (own, parent, subject, day))| {
+                    let mid = format!("<m{own}@x>");
+                    let irt = parent.map(|p| format!("<m{p}@x>")).unwrap_or_default();
+                    let date = day.map(|d| format!("2025-01-0{d}T00:00:00Z")).unwrap_or_default();
+                    mail(&format!("message {i}"), &date, subject, &mid, &irt, &irt)
+                })
+                .collect();
+            let k = keys_of(&recs);
+            let mut rotated = recs.clone();
+            rotated.rotate_left(rotate % recs.len());
+            let mut k2 = keys_of(&rotated);
+            k2.rotate_right(rotate % recs.len());
+            prop_assert_eq!(&k, &k2);
+            for (i, (own, parent, _, _)) in msgs.iter().enumerate() {
+                for (j, (own2, _, _, _)) in msgs.iter().enumerate() {
+                    if *parent == Some(*own2) || own == own2 {
+                        prop_assert_eq!(&k[i], &k[j]);
+                    }
+                }
+            }
         }
 
         #[test]
