@@ -5,7 +5,7 @@
 //! Pure: the caller fetches candidates (and the children of hit e-mails)
 //! from the index; this module decides, de-duplicates and orders.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use sarx_model::{Kind, Record, RecordId, Unsearchable};
@@ -145,40 +145,37 @@ fn add_location(kept: &mut Hit, copy: Location, confidence: f32) {
 
 /// Where the record at (`source`, `locator`) sits under the kept copy when
 /// it is inside a message copy that was merged away (the deepest such copy).
+/// `merged` maps (source, locator) of each copy merged away to the kept one;
+/// only the locator's own prefixes are looked up, so this is cheap however
+/// many copies were merged.
 fn twin_under_kept_copy(
-    merged: &[(Location, Location)],
+    merged: &HashMap<(String, String), Location>,
     source: &str,
     locator: &str,
 ) -> Option<Location> {
-    merged
-        .iter()
-        .filter(|(copy, _)| copy.source == source)
-        .filter_map(|(copy, kept)| {
-            let rest = if copy.locator.is_empty() {
-                Some(locator)
-            } else {
-                locator
-                    .strip_prefix(copy.locator.as_str())
-                    .and_then(|r| r.strip_prefix('/'))
-            }?;
-            if rest.is_empty() {
-                return None;
-            }
+    let mut cuts: Vec<usize> = locator.match_indices('/').map(|(i, _)| i).collect();
+    cuts.reverse();
+    let prefixes = cuts
+        .into_iter()
+        .filter_map(|i| Some((locator.get(..i)?, locator.get(i + 1..)?)))
+        .chain(std::iter::once(("", locator)));
+    for (prefix, rest) in prefixes {
+        if rest.is_empty() {
+            continue;
+        }
+        if let Some(kept) = merged.get(&(source.to_owned(), prefix.to_owned())) {
             let twin = if kept.locator.is_empty() {
                 rest.to_owned()
             } else {
                 format!("{}/{rest}", kept.locator)
             };
-            Some((
-                copy.locator.len(),
-                Location {
-                    source: kept.source.clone(),
-                    locator: twin,
-                },
-            ))
-        })
-        .max_by_key(|(depth, _)| *depth)
-        .map(|(_, twin)| twin)
+            return Some(Location {
+                source: kept.source.clone(),
+                locator: twin,
+            });
+        }
+    }
+    None
 }
 
 fn evidence_of(text: &str, e: &Entity) -> Evidence {
@@ -265,7 +262,7 @@ pub fn assemble(
     let mut out: Vec<Hit> = Vec::new();
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     // (source, locator) of a copy merged away → (source, locator) of the kept one.
-    let mut merged: Vec<(Location, Location)> = Vec::new();
+    let mut merged: HashMap<(String, String), Location> = HashMap::new();
     for (hit, key) in hits {
         if let Some(k) = key {
             if let Some(&i) = by_key.get(&k) {
@@ -274,13 +271,13 @@ pub fn assemble(
                         source: hit.source,
                         locator: hit.locator,
                     };
-                    merged.push((
-                        copy.clone(),
+                    merged.insert(
+                        (copy.source.clone(), copy.locator.clone()),
                         Location {
                             source: first.source.clone(),
                             locator: first.locator.clone(),
                         },
-                    ));
+                    );
                     add_location(first, copy, hit.confidence);
                     continue;
                 }
@@ -473,6 +470,42 @@ mod tests {
             ]
         );
         assert!(report.hits.iter().all(|h| h.thread.is_none()));
+    }
+
+    #[test]
+    fn twins_are_found_by_locator_prefix() {
+        let loc = |s: &str, l: &str| Location {
+            source: s.into(),
+            locator: l.into(),
+        };
+        let mut merged = HashMap::new();
+        merged.insert(
+            ("a.pst".to_owned(), "Inbox/Repairs/message 14".to_owned()),
+            loc("b.mbox", "message 2"),
+        );
+        merged.insert(
+            ("c.eml".to_owned(), String::new()),
+            loc("b.mbox", "message 2"),
+        );
+        let twin = |s: &str, l: &str| twin_under_kept_copy(&merged, s, l);
+        assert_eq!(
+            twin(
+                "a.pst",
+                "Inbox/Repairs/message 14/attachment pack.zip/x.docx"
+            ),
+            Some(loc("b.mbox", "message 2/attachment pack.zip/x.docx"))
+        );
+        assert_eq!(
+            twin("a.pst", "Inbox/Repairs/message 140/attachment y"),
+            None
+        );
+        assert_eq!(twin("a.pst", "Inbox/Repairs/message 14"), None);
+        assert_eq!(twin("b.pst", "Inbox/Repairs/message 14/attachment y"), None);
+        assert_eq!(
+            twin("c.eml", "attachment y"),
+            Some(loc("b.mbox", "message 2/attachment y"))
+        );
+        assert_eq!(twin("c.eml", ""), None);
     }
 
     fn pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
