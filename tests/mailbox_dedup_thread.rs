@@ -12,10 +12,11 @@
 //! - The five messages of the "Damp and mould in bedroom, Flat 7" thread
 //!   (one a reply whose client dropped In-Reply-To and References) share one
 //!   `thread` key; "Damp and mould in bathroom, Flat 7" does not.
-//! - `sarx bundle`'s schedule lists the thread's messages together, by date,
-//!   each attachment right after its message, the look-alike after the
-//!   thread although it is dated inside it, and the duplicate once with
-//!   both places it was held.
+//! - `sarx bundle`'s schedule (one shot, and from a `sarx case open`
+//!   folder) lists the thread's messages together, by date, each attachment
+//!   right after its message, the look-alike after the thread although it
+//!   is dated inside it, and the duplicate once with both places it was
+//!   held.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Read;
@@ -217,7 +218,7 @@ fn same_message_in_two_exports_is_one_hit_and_threads_group() {
     // Attachments are not e-mails: no thread of their own.
     assert_eq!(thread(fw_att), None);
 
-    // ---- bundle
+    // ---- bundle (one shot from the index)
     let zip_path = tmp.path().join("bundle.zip");
     let o = sarx(&[
         "bundle",
@@ -235,12 +236,59 @@ fn same_message_in_two_exports_is_one_hit_and_threads_group() {
         zip_path.to_str().unwrap(),
     ]);
     ok(&o, "bundle");
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
-    let mut csv = String::new();
-    zip.by_name("schedule.csv")
+    check_schedule(&zip_path);
+}
+
+/// The same schedule when the bundle is made from a case folder: the
+/// places a de-duplicated message was held survive `sarx case open`.
+#[test]
+fn case_folder_bundle_says_where_the_duplicate_was_held() {
+    let tmp = tempfile::tempdir().unwrap();
+    let idx = index_two_exports(tmp.path());
+    let case = tmp.path().join("case");
+    let o = sarx(&[
+        "case",
+        "open",
+        case.to_str().unwrap(),
+        "--index",
+        idx.to_str().unwrap(),
+        "--subject",
+        fixture().join("subject.toml").to_str().unwrap(),
+        "--received",
+        "2025-03-31",
+        "--ref",
+        "MAIL-2",
+        "--staff",
+        fixture().join("staff.csv").to_str().unwrap(),
+    ]);
+    ok(&o, "case open");
+    let zip_path = tmp.path().join("case-bundle.zip");
+    let o = sarx(&[
+        "bundle",
+        "--case",
+        case.to_str().unwrap(),
+        "--out",
+        zip_path.to_str().unwrap(),
+    ]);
+    ok(&o, "bundle --case");
+    check_schedule(&zip_path);
+}
+
+fn read_member(zip_path: &Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(zip_path).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
         .unwrap()
-        .read_to_string(&mut csv)
+        .read_to_string(&mut text)
         .unwrap();
+    text
+}
+
+/// The schedule: the thread together by date with each attachment after
+/// its message, the look-alike after it, the duplicate once with both
+/// places it was held; the manifest lists each document once.
+fn check_schedule(zip_path: &Path) {
+    let csv = read_member(zip_path, "schedule.csv");
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let header: Vec<String> = reader
         .headers()
@@ -249,77 +297,61 @@ fn same_message_in_two_exports_is_one_hit_and_threads_group() {
         .map(str::to_owned)
         .collect();
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let (c_title, c_date, c_conv, c_held) = (
+    let cols = [
         col("title"),
         col("date"),
         col("conversation"),
         col("held_at"),
-    );
-    let rows: Vec<Vec<String>> = reader
+    ];
+    let view: Vec<[String; 4]> = reader
         .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect();
-    let view: Vec<(&str, &str, &str, &str)> = rows
-        .iter()
         .map(|r| {
-            (
-                r[c_title].as_str(),
-                r[c_date].as_str(),
-                r[c_conv].as_str(),
-                r[c_held].as_str(),
-            )
+            let r = r.unwrap();
+            cols.map(|c| r.get(c).unwrap().to_owned())
         })
         .collect();
     let bedroom = "Damp and mould in bedroom, Flat 7";
-    let fw_title = format!("FW: RE: {bedroom}");
-    let re_title = format!("RE: {bedroom}");
-    let re_fw_title = format!("RE: FW: RE: {bedroom}");
-    let re5_title = format!("Re: {bedroom}");
-    let both = format!("{MBOX} (message 3); {FORWARDED_EML}");
-    let both_att = format!(
-        "{MBOX} (message 3/attachment damp-survey.txt); {FORWARDED_EML} (attachment damp-survey.txt)"
-    );
     let held = |l: &str| format!("{MBOX} ({l})");
+    let row = |title: &str, date: &str, conv: &str, held_at: &str| {
+        [title, date, conv, held_at].map(str::to_owned)
+    };
     assert_eq!(
         view,
         vec![
-            (bedroom, "2025-02-03", "1", held("message 1").as_str()),
-            (
-                re_title.as_str(),
-                "2025-02-04",
-                "1",
-                held("message 2").as_str()
-            ),
-            (
+            row(bedroom, "2025-02-03", "1", &held("message 1")),
+            row(&format!("RE: {bedroom}"), "2025-02-04", "1", &held("message 2")),
+            row(
                 "damp-survey.txt",
                 "",
                 "",
-                held("message 2/attachment damp-survey.txt").as_str()
+                &held("message 2/attachment damp-survey.txt")
             ),
-            (fw_title.as_str(), "2025-02-04", "1", both.as_str()),
-            ("damp-survey.txt", "", "", both_att.as_str()),
-            (re_fw_title.as_str(), "2025-02-06", "1", REPLY_EML),
-            (
-                re5_title.as_str(),
-                "2025-02-10",
+            row(
+                &format!("FW: RE: {bedroom}"),
+                "2025-02-04",
                 "1",
-                held("message 5").as_str()
+                &format!("{MBOX} (message 3); {FORWARDED_EML}")
             ),
+            row(
+                "damp-survey.txt",
+                "",
+                "",
+                &format!(
+                    "{MBOX} (message 3/attachment damp-survey.txt); {FORWARDED_EML} (attachment damp-survey.txt)"
+                )
+            ),
+            row(&format!("RE: FW: RE: {bedroom}"), "2025-02-06", "1", REPLY_EML),
+            row(&format!("Re: {bedroom}"), "2025-02-10", "1", &held("message 5")),
             // Dated 5 February, inside the thread, but not part of it.
-            (
+            row(
                 "Damp and mould in bathroom, Flat 7",
                 "2025-02-05",
                 "",
-                held("message 4").as_str()
+                &held("message 4")
             ),
         ]
     );
     // The manifest lists each document once (eight PDFs, not ten).
-    let mut manifest = String::new();
-    zip.by_name("manifest.json")
-        .unwrap()
-        .read_to_string(&mut manifest)
-        .unwrap();
-    let m: Value = serde_json::from_str(&manifest).unwrap();
+    let m: Value = serde_json::from_str(&read_member(zip_path, "manifest.json")).unwrap();
     assert_eq!(m["documents"].as_array().unwrap().len(), 8);
 }
