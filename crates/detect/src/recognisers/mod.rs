@@ -149,6 +149,12 @@ impl Recognisers {
     /// NI number, phone, NHS number, postcode, date, in that order; a phone
     /// number with a 9-digit national number yields to an NHS number).
     pub fn find(&self, text: &str) -> Vec<Entity> {
+        // Every pattern but the e-mail one needs an ASCII digit, and that
+        // one needs an `@`: most prose lines stop here.
+        let bytes = text.as_bytes();
+        if !bytes.iter().any(|b| b.is_ascii_digit() || *b == b'@') {
+            return Vec::new();
+        }
         let mut found: Vec<(usize, Entity)> = Vec::new();
         for i in self.set.matches(text).iter() {
             let (Some(re), Some(p)) = (self.regexes.get(i), self.patterns.get(i)) else {
@@ -237,6 +243,19 @@ mod tests {
                 EntityKind::Postcode
             ]
         );
+    }
+
+    proptest::proptest! {
+        /// No pattern matches text without an ASCII digit or an `@`, so
+        /// the early return in `find` loses nothing.
+        #[test]
+        fn digit_and_at_gate_is_exact(t in "[^0-9@]{0,60}", u in "[A-Za-z ,./()+'-]{0,60}") {
+            for p in all_patterns() {
+                let re = Regex::new(&format!("(?-u){}", p.pattern)).unwrap();
+                proptest::prop_assert!(!re.is_match(&t), "{} matched {:?}", p.recogniser, t);
+                proptest::prop_assert!(!re.is_match(&u), "{} matched {:?}", p.recogniser, u);
+            }
+        }
     }
 
     #[test]

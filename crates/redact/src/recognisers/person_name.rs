@@ -2126,7 +2126,7 @@ impl PersonNames {
                 continue;
             }
             lower_into(text, w, buf);
-            let key = buf.trim_end_matches("'s").trim_end_matches("’s");
+            let key = strip_possessive(buf);
             let amb = self.ambiguous.contains(key);
             let f = self.forenames.contains(key)
                 || key
@@ -2155,8 +2155,7 @@ impl PersonNames {
         };
         let last_is_sur = {
             lower_into(text, last, buf);
-            self.surnames
-                .contains(buf.trim_end_matches("'s").trim_end_matches("’s"))
+            self.surnames.contains(strip_possessive(buf))
         };
         let known = fore + fore_amb + sur + sur_amb;
         // Context.
@@ -2309,11 +2308,27 @@ impl PersonNames {
 /// that gazetteer lookups meet the plain spelling.
 fn lower_into(text: &str, w: &Word, buf: &mut String) {
     buf.clear();
-    for c in text.get(w.start..w.end).unwrap_or("").chars() {
+    let word = text.get(w.start..w.end).unwrap_or("");
+    if word.is_ascii() {
+        // The common case: no accents to fold, no Unicode case tables.
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+        return;
+    }
+    for c in word.chars() {
         for l in c.to_lowercase() {
             buf.push(fold_accent(l));
         }
     }
+}
+
+/// `kevin's` → `kevin` (any number of trailing possessives, straight or
+/// typographic apostrophe).
+fn strip_possessive(mut w: &str) -> &str {
+    while let Some(s) = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")) {
+        w = s;
+    }
+    w
 }
 
 fn fold_accent(c: char) -> char {
@@ -2348,7 +2363,7 @@ fn fold_str(s: &str) -> String {
 pub fn normalise_name(s: &str) -> String {
     let mut words = Vec::new();
     for w in s.split(|c: char| c.is_whitespace() || c == ',' || c == '.') {
-        let w = w.trim_end_matches("'s").trim_end_matches("’s");
+        let w = strip_possessive(w);
         if w.is_empty() {
             continue;
         }

@@ -86,7 +86,9 @@ impl AnyPhones {
     pub fn new() -> Result<Self, regex::Error> {
         Ok(AnyPhones {
             re: Regex::new(
-                r"(?:\+\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?)?(?:\(\d{1,5}\)[ .\-]?)?\d{1,12}(?:(?: |-|\.| - )\d{1,8}){0,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?",
+                // ASCII classes (`(?-u)`): UK and international numbers
+                // are written with ASCII digits, and the DFA is smaller.
+                r"(?-u)(?:\+\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?)?(?:\(\d{1,5}\)[ .\-]?)?\d{1,12}(?:(?: |-|\.| - )\d{1,8}){0,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?",
             )?,
         })
     }
