@@ -6,6 +6,7 @@
 //!
 //! poppler-utils is installed with apt-get when missing and running as
 //! root; otherwise the test is skipped with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //! must make verification fail: both inside `sarx_bundle::build` (which
 //! refuses to report success and deletes the zip) and from the command
 //! line, `sarx verify` exits 1 on a bundle written without that check.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::collections::BTreeMap;
 use std::process::Command;

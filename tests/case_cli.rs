@@ -1,5 +1,6 @@
 //! `sarx case open|status|clock` and `sarx bundle --case` + `sarx verify`
 //! end to end on the fixture corpus.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::path::Path;
 use std::process::Command;

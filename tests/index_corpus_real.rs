@@ -3,6 +3,7 @@
 //! is indexed with records or listed as unsearchable with a specific reason,
 //! no extractor fails, bombs are rejected by a limit. Skips when the corpus
 //! is absent. Run with `--nocapture` to see the time and per-reason counts.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

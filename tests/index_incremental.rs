@@ -1,6 +1,7 @@
 //! `sarx index` is incremental: an unchanged corpus is not read again, a
 //! modified file is re-extracted, a deleted file's records vanish; exit
 //! codes follow the unsearchable state of the shard.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::path::Path;
 use std::process::Command;

@@ -1,6 +1,7 @@
 //! SIGKILL during `sarx index` leaves a shard that opens, holds no record
 //! twice, and the next run completes it: the final shard holds exactly the
 //! records (and unsearchable entries) of a clean single run.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;

@@ -6,6 +6,7 @@
 //!
 //! Skips (with a message) when node, chromium or playwright-core are missing:
 //! `scripts/setup.sh` installs them.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -192,7 +192,7 @@ fn main() {
         let summary = IndexerBuilder::new()
             .threads(2)
             .build()
-            .run(&idx, "bench", &[corpus.clone()])
+            .run(&idx, "bench", std::slice::from_ref(&corpus))
             .expect("index the bench corpus");
         eprintln!(
             "indexed {} records in {:.1} s",

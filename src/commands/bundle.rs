@@ -177,17 +177,21 @@ fn common_root(records: &[Record]) -> String {
     prefix
 }
 
+/// What a bundle is made from: the case state, hits, plans, record
+/// snapshots, unsearchable entries and (for `--case`) the case folder.
+type BundleInputs = (
+    CaseState,
+    Vec<Hit>,
+    BTreeMap<RecordId, RecordPlan>,
+    Vec<Record>,
+    Vec<Unsearchable>,
+    Option<CaseDir>,
+);
+
 /// Runs `sarx bundle`.
 pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
     let passphrase = if a.encrypt { Some(passphrase()?) } else { None };
-    let (state, hits, plans, records, unsearchable, case_dir): (
-        CaseState,
-        Vec<Hit>,
-        BTreeMap<RecordId, RecordPlan>,
-        Vec<Record>,
-        Vec<Unsearchable>,
-        Option<CaseDir>,
-    ) = match &a.case {
+    let (state, hits, plans, records, unsearchable, case_dir): BundleInputs = match &a.case {
         Some(dir) => {
             let c = CaseDir::open(dir)?;
             (

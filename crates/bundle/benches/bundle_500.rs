@@ -4,6 +4,7 @@
 //!
 //! Run: `cargo bench -p sarx-bundle --bench bundle_500`
 //! (the end-to-end CLI bench is `benches/bundle/run.sh`).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::time::Instant;
 

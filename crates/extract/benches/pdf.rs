@@ -3,6 +3,7 @@
 //! with `pdftotext` on the same files (see BENCHMARKS.md).
 //!
 //! Skips (benchmarks nothing) when `../shared/corpus-real` is absent.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::path::PathBuf;
 
