@@ -11,7 +11,7 @@
 //! | `health_serious_harm` | serious harm, would harm the patient, clinician's opinion | DPA 2018 Sch 3 Pt 2 para 5 |
 //! | `social_work_serious_harm` | safeguarding, child protection, risk of serious harm | DPA 2018 Sch 3 Pt 3 para 10 |
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::plan::ExemptionFlag;
 use crate::recognisers::word_bounded;
@@ -140,6 +140,9 @@ impl Exemptions {
             }
         }
         let ac = AhoCorasickBuilder::new()
+            // A few hundred short patterns: a full DFA is small and about
+            // twice as fast as the default NFA without a prefilter.
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .build(&pats)?;

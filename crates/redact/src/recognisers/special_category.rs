@@ -14,7 +14,7 @@
 //! only as the whole word `church`, which the planner drops when no third
 //! party is named nearby.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use sarx_model::Span;
 
 use super::{word_bounded, Finding, FindingKind};
@@ -240,6 +240,9 @@ impl SpecialCategory {
             }
         }
         let ac = AhoCorasickBuilder::new()
+            // A few hundred short patterns: a full DFA is small and about
+            // twice as fast as the default NFA without a prefilter.
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .build(&pats)?;
