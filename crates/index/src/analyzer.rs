@@ -57,7 +57,50 @@ pub(crate) fn text_analyzer() -> TextAnalyzer {
 /// apostrophe/hyphen compounds (`position_length` = number of parts > 1).
 #[derive(Clone, Default)]
 pub(crate) struct JoiningTokenizer {
-    tokens: Vec<Token>,
+    tokens: Tokens,
+}
+
+/// A reusable token buffer: the first `len` tokens are the current
+/// stream; the rest keep their string buffers for the next text, so that
+/// indexing a million small records does not allocate a string per token.
+#[derive(Clone, Default)]
+pub(crate) struct Tokens {
+    buf: Vec<Token>,
+    len: usize,
+    scratch: Token,
+}
+
+impl Tokens {
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self, i: usize) -> Option<&Token> {
+        self.buf.get(..self.len).and_then(|b| b.get(i))
+    }
+
+    /// Appends a token whose text is the concatenation of `parts` of `text`.
+    fn push(&mut self, text: &str, parts: &[(usize, usize)], position: usize) {
+        if self.len == self.buf.len() {
+            self.buf.push(Token::default());
+        }
+        let Some(t) = self.buf.get_mut(self.len) else {
+            return;
+        };
+        self.len += 1;
+        t.text.clear();
+        for &(s, e) in parts {
+            t.text.push_str(text.get(s..e).unwrap_or_default());
+        }
+        t.offset_from = parts.first().map_or(0, |p| p.0);
+        t.offset_to = parts.last().map_or(0, |p| p.1);
+        t.position = position;
+        t.position_length = parts.len().max(1);
+    }
 }
 
 impl Tokenizer for JoiningTokenizer {
@@ -74,7 +117,7 @@ impl Tokenizer for JoiningTokenizer {
 
 /// A token stream over the tokenizer's reusable buffer.
 pub(crate) struct OwnedTokenStream<'a> {
-    tokens: &'a mut Vec<Token>,
+    tokens: &'a mut Tokens,
     next: usize,
 }
 
@@ -96,11 +139,15 @@ impl TokenStream for OwnedTokenStream<'_> {
     }
     fn token_mut(&mut self) -> &mut Token {
         let i = self.next.saturating_sub(1);
-        if self.tokens.is_empty() {
-            self.tokens.push(Token::default());
+        if self.tokens.len == 0 {
+            self.tokens.push("", &[], 0);
         }
-        let i = i.min(self.tokens.len() - 1);
-        &mut self.tokens[i]
+        let i = i.min(self.tokens.len - 1);
+        match self.tokens.buf.get_mut(i) {
+            Some(t) => t,
+            // Unreachable: `i < len <= buf.len()`.
+            None => &mut self.tokens.scratch,
+        }
     }
 }
 
@@ -113,41 +160,23 @@ static EMPTY_TOKEN: Token = Token {
 };
 
 /// Words and joined compounds of `text`, before lowercasing and folding.
-fn tokenize_into(text: &str, out: &mut Vec<Token>) {
+fn tokenize_into(text: &str, out: &mut Tokens) {
     let mut position = 0usize;
     // Parts of the current compound: (start, end) byte ranges.
     let mut parts: Vec<(usize, usize)> = Vec::new();
     let mut word_start: Option<usize> = None;
     let mut chars = text.char_indices().peekable();
-    let flush = |parts: &mut Vec<(usize, usize)>, out: &mut Vec<Token>, position: &mut usize| {
+    let flush = |parts: &mut Vec<(usize, usize)>, out: &mut Tokens, position: &mut usize| {
         if parts.is_empty() {
             return;
         }
         let first_pos = *position;
-        for &(s, e) in parts.iter() {
-            out.push(Token {
-                offset_from: s,
-                offset_to: e,
-                position: *position,
-                text: text.get(s..e).unwrap_or_default().to_owned(),
-                position_length: 1,
-            });
+        for part in parts.iter() {
+            out.push(text, std::slice::from_ref(part), *position);
             *position += 1;
         }
         if parts.len() > 1 && parts.len() <= MAX_JOIN_PARTS {
-            let mut joined = String::new();
-            for &(s, e) in parts.iter() {
-                joined.push_str(text.get(s..e).unwrap_or_default());
-            }
-            let from = parts.first().map(|p| p.0).unwrap_or(0);
-            let to = parts.last().map(|p| p.1).unwrap_or(0);
-            out.push(Token {
-                offset_from: from,
-                offset_to: to,
-                position: first_pos,
-                text: joined,
-                position_length: parts.len(),
-            });
+            out.push(text, parts, first_pos);
         }
         parts.clear();
     };
