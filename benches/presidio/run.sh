@@ -14,6 +14,7 @@ ROOT=$(pwd)
 PII=${PII:-$ROOT/../shared/corpus-real/pii}
 VENV=${VENV:-$ROOT/target/presidio-venv}
 WORK=${WORK:-$(mktemp -d)}
+mkdir -p "$WORK"
 if [ ! -d "$PII" ]; then
   echo "no $PII: skipping" >&2
   exit 0
