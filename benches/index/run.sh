@@ -29,6 +29,7 @@ if ! need pdftotext || ! need pdfinfo; then
   apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null
 fi
 need jq || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
+need bc || { apt-get update -qq && apt-get install -y -qq bc >/dev/null; }
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 
 # SARX_BIN=path uses an existing binary (e.g. a dev build, for a quick look;
@@ -47,7 +48,6 @@ if [ -z "${CORPUS:-}" ]; then
   fi
 fi
 
-input_bytes=$(du -sb "$CORPUS" | cut -f1)
 input_files=$(find "$CORPUS" -type f | wc -l)
 
 # Peak RSS in KiB from `/usr/bin/time -v` output.
@@ -64,46 +64,71 @@ sync
 
 index_bytes=$(du -sb "$WORK/idx" | cut -f1)
 
-# 3. PDFs: the same files for both tools, one thread each.
-PDFDIR="$WORK/pdfs"
-rm -rf "$PDFDIR" && mkdir -p "$PDFDIR"
-i=0
-while IFS= read -r -d '' f; do
-  i=$((i + 1))
-  cp "$f" "$PDFDIR/$i.pdf"
-done < <(find "$CORPUS" -type f -iname '*.pdf' -print0)
-pdf_files=$i
-pages=0
-for f in "$PDFDIR"/*.pdf; do
-  [ -e "$f" ] || continue
-  n=$(pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ {print $2}')
-  pages=$((pages + ${n:-0}))
-done
-t0=$(date +%s.%N)
-for f in "$PDFDIR"/*.pdf; do
-  [ -e "$f" ] || continue
-  pdftotext -q "$f" /dev/null || true
-done
-t1=$(date +%s.%N)
-pdftotext_secs=$(echo "$t1 - $t0" | bc -l)
-rm -rf "$WORK/idx-pdf"
-"$SARX" index --quiet --json --threads 1 --shard pdf --index "$WORK/idx-pdf" "$PDFDIR" >"$WORK/pdf.json" || [ $? -eq 1 ]
+# 3. PDFs: the same files for both tools, one thread each. Done twice: on
+# the generated corpus's PDFs (many small letters, where pdftotext's process
+# start-up weighs) and on ../shared/corpus-real/pdf (real-world PDFs, larger
+# and more varied), when present.
+# pdf_compare NAME SRC_DIR -> $WORK/pdf-NAME.{json,txt}: files pages pdftotext_secs
+pdf_compare() {
+  local name=$1 src=$2 dir="$WORK/pdfs-$1" i=0 pages=0 n t0 t1
+  rm -rf "$dir" && mkdir -p "$dir"
+  while IFS= read -r -d '' f; do
+    # Only PDFs pdfinfo can open (not encrypted, not corrupt), so both
+    # tools get the same pages.
+    n=$(pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ {print $2}') || true
+    [ -n "$n" ] || continue
+    i=$((i + 1))
+    pages=$((pages + n))
+    cp "$f" "$dir/$i.pdf"
+  done < <(find "$src" -type f -iname '*.pdf' -print0 | sort -z)
+  t0=$(date +%s.%N)
+  for f in "$dir"/*.pdf; do
+    [ -e "$f" ] || continue
+    pdftotext -q "$f" /dev/null || true
+  done
+  t1=$(date +%s.%N)
+  rm -rf "$WORK/idx-pdf-$name"
+  "$SARX" index --quiet --json --threads 1 --shard pdf --index "$WORK/idx-pdf-$name" "$dir" \
+    >"$WORK/pdf-$name.json" || [ $? -eq 1 ]
+  echo "$i $pages $(echo "$t1 - $t0" | bc -l)" >"$WORK/pdf-$name.txt"
+}
+pdf_compare gen "$CORPUS"
+REAL_PDF=${REAL_PDF:-../shared/corpus-real/pdf}
+if [ -d "$REAL_PDF" ]; then
+  pdf_compare real "$REAL_PDF"
+fi
 
-python3 - "$WORK" "$input_bytes" "$input_files" "$index_bytes" "$(rss "$WORK/first.time")" \
-  "$(rss "$WORK/second.time")" "$pdf_files" "$pages" "$pdftotext_secs" "$THREADS" "$CORPUS" "$SARX" <<'EOF'
-import json, sys, platform, subprocess
-work, inb, infiles, idxb, rss1, rss2, pdfs, pages, ptt, threads, corpus, sarx_bin = sys.argv[1:]
-inb, infiles, idxb, rss1, rss2, pdfs, pages, ptt = int(inb), int(infiles), int(idxb), int(rss1), int(rss2), int(pdfs), int(pages), float(ptt)
+python3 - "$WORK" "$input_files" "$index_bytes" "$(rss "$WORK/first.time")" \
+  "$(rss "$WORK/second.time")" "$THREADS" "$CORPUS" "$SARX" <<'EOF'
+import json, os, sys, platform, subprocess
+work, infiles, idxb, rss1, rss2, threads, corpus, sarx_bin = sys.argv[1:]
+infiles, idxb, rss1, rss2 = int(infiles), int(idxb), int(rss1), int(rss2)
 first = json.load(open(f"{work}/first.json"))
 second = json.load(open(f"{work}/second.json"))
-pdf = json.load(open(f"{work}/pdf.json"))
+# Input size as sarx counted it (sum of file sizes; `du` would add directory blocks).
+inb = first["bytes_seen"]
 t = first["timing"]
 e1, e2 = first["elapsed_secs"], second["elapsed_secs"]
 mb = inb / 1e6
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 busy = t["read_secs"] + t["extract_secs"] + t["write_secs"] + t["commit_secs"] + t["merge_secs"]
-sarx_pdf_secs = pdf["timing"]["read_secs"] + pdf["timing"]["extract_secs"]
+
+def pdf_row(name, label):
+    if not os.path.exists(f"{work}/pdf-{name}.txt"):
+        return ""
+    files, pages, ptt = open(f"{work}/pdf-{name}.txt").read().split()
+    files, pages, ptt = int(files), int(pages), float(ptt)
+    pdf = json.load(open(f"{work}/pdf-{name}.json"))
+    busy = pdf["timing"]["read_secs"] + pdf["timing"]["extract_secs"]
+    wall = pdf["elapsed_secs"]
+    return (f"| {label} PDFs ({files} files, {pages} pages per pdfinfo): pdftotext, one process per file, 1 thread | "
+            f"{ptt:.1f} s = {pages / ptt if ptt else 0:.0f} pages/s |\n"
+            f"| Same PDFs, `sarx index --threads 1` | wall {wall:.1f} s = {pages / wall if wall else 0:.0f} pages/s "
+            f"(**{ptt / wall if wall else 0:.2f}× pdftotext**); read+extract busy {busy:.1f} s = "
+            f"{pages / busy if busy else 0:.0f} pages/s ({ptt / busy if busy else 0:.2f}×) |")
+
+pdf_rows = "\n".join(r for r in (pdf_row("gen", "Generated"), pdf_row("real", "corpus-real")) if r)
 print(f"""
 ### Run of {subprocess.run(['date', '-u', '+%Y-%m-%d %H:%M UTC'], capture_output=True, text=True).stdout.strip()}
 
@@ -122,7 +147,6 @@ Machine: {nproc} CPUs ({cpu}), shared with other jobs. Corpus: `{corpus}`,
 | Peak RSS, first run | {rss1 / 1024:.0f} MiB |
 | Index size / input size | {idxb / 1e6:.0f} MB / {mb:.0f} MB = {idxb / inb:.2f} |
 | Re-index unchanged corpus | {e2:.2f} s ({second['files_unchanged']} files unchanged, {second['bytes_read']} bytes read), **{e1 / e2:.0f}× faster**, peak RSS {rss2 / 1024:.0f} MiB |
-| PDFs ({pdfs} files, {pages} pages per pdfinfo), pdftotext, 1 thread | {ptt:.1f} s = {pages / ptt if ptt else 0:.0f} pages/s |
-| Same PDFs, sarx read+extract busy time, 1 thread | {sarx_pdf_secs:.1f} s = {pages / sarx_pdf_secs if sarx_pdf_secs else 0:.0f} pages/s (**{(ptt / sarx_pdf_secs) if sarx_pdf_secs else 0:.2f}× pdftotext**); whole `sarx index` wall {pdf['elapsed_secs']:.1f} s |
+{pdf_rows}
 """)
 EOF
