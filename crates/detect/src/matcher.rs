@@ -469,26 +469,30 @@ impl SubjectMatcher {
         let text = record.text.as_str();
         // First pass: without a name mention or a strong identifier the
         // record cannot be a hit (dates of birth and addresses only count
-        // next to a name), so most records stop here after one
-        // scan (ASCII text: surname anchors and strong identifiers in one
-        // regex, one DFA pass); the full pass runs on the rest. Without a
-        // first-pass regex (it could not be built) every record gets the
-        // full pass.
+        // next to a name), so most records stop here after one scan: surname
+        // anchors and strong identifiers in one ASCII case-insensitive
+        // regex, one DFA pass. A match sends the record to the full pass.
+        // No match is final only for ASCII text (the ASCII check runs after
+        // the scan, on bytes already in cache); other text may name the
+        // subject in forms the ASCII regex cannot see (diacritics, Unicode
+        // case), so it gets the name matcher. Without a first-pass regex (it
+        // could not be built) every record gets the full pass.
         let mut mentions = None;
         if first_pass {
-            let maybe = if text.is_ascii() {
-                self.first_ascii
-                    .as_ref()
-                    .is_none_or(|re| re.is_match(text.as_bytes()))
-            } else {
-                let m = self.names.find(text);
-                let maybe = !m.is_empty()
-                    || self
-                        .strong
-                        .as_ref()
-                        .is_some_and(|re| re.is_match(text.as_bytes()));
-                mentions = Some(m);
-                maybe
+            let maybe = match &self.first_ascii {
+                None => true,
+                Some(re) if re.is_match(text.as_bytes()) => true,
+                Some(_) if text.is_ascii() => false,
+                Some(_) => {
+                    let m = self.names.find(text);
+                    let maybe = !m.is_empty()
+                        || self
+                            .strong
+                            .as_ref()
+                            .is_some_and(|re| re.is_match(text.as_bytes()));
+                    mentions = Some(m);
+                    maybe
+                }
             };
             if !maybe {
                 return Verdict::NoMatch;
