@@ -7,8 +7,8 @@
 # FILE defaults to the largest store in ../shared/corpus-real/mail/pst
 # (aspose-SampleOstFile.ost). Each of RUNS rounds (default 20) runs sarx
 # once and readpst once, interleaved, so both see the same machine load;
-# each invocation is timed from outside (process start included) with
-# /usr/bin/time, wall and CPU (user+sys) seconds. items/s counts the
+# each invocation is timed from outside (process start included), wall
+# and CPU (user+sys) seconds. items/s counts the
 # store's items (messages, contacts, appointments), MB/s the file size.
 # readpst writes every item and attachment to a temporary directory
 # (-S -D -b -q -j 0, as in tests/pst_readpst_peer.rs); sarx extracts text
@@ -28,10 +28,28 @@ trap 'rm -rf "$tmp"' EXIT
 items=$("$BIN" "$FILE" 1 | sed -E 's/.*items=([0-9]+).*/\1/')
 : >"$tmp/sarx.t"
 : >"$tmp/readpst.t"
+# timed OUT CMD...: appends "wall user sys" in seconds to OUT. Wall from a
+# nanosecond clock, CPU from the shell's `times` in a subshell (millisecond
+# resolution; /usr/bin/time rounds each run to 10 ms, which hides a 4 ms run).
+# Needs bash >= 5 (EPOCHREALTIME).
+timed() {
+  local out=$1
+  shift
+  (
+    t0=$EPOCHREALTIME # no fork: only the command is a child of this subshell
+    "$@" >/dev/null 2>&1
+    t1=$EPOCHREALTIME
+    # `times` must run in this subshell itself (a pipe or substitution would
+    # fork, and a fork starts with no children's times).
+    times >"$tmp/times"
+    read -r cu cs < <(tail -n1 "$tmp/times" | tr 'ms' '  ' | awk '{print $1 * 60 + $2, $3 * 60 + $4}')
+    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f", b - a}') $cu $cs"
+  ) >>"$out"
+}
 for _ in $(seq "$RUNS"); do
-  /usr/bin/time -a -o "$tmp/sarx.t" -f "%e %U %S" "$BIN" "$FILE" 1 >/dev/null
+  timed "$tmp/sarx.t" "$BIN" "$FILE" 1
   rm -rf "$tmp/out" && mkdir "$tmp/out"
-  /usr/bin/time -a -o "$tmp/readpst.t" -f "%e %U %S" readpst -S -D -b -q -j 0 -o "$tmp/out" "$FILE" >/dev/null 2>&1
+  timed "$tmp/readpst.t" readpst -S -D -b -q -j 0 -o "$tmp/out" "$FILE"
 done
 rp_items=$(find "$tmp/out" -type f | awk -F/ '{print $NF}' | grep -cE '^[0-9]+$' || true)
 
