@@ -529,7 +529,11 @@ impl Engine {
                     .unwrap_or("")
                     .to_lowercase();
                 let titled = TITLE_WORDS.contains(&first_word.as_str());
-                if self.staff.is_staff_name(surface, titled) {
+                if self.staff.is_staff_name(surface, titled)
+                    || (!titled
+                        && greeting_or_sign_off(text, f.span)
+                        && self.staff.is_forename_of_member_in(surface, text))
+                {
                     return match self.staff_policy {
                         StaffPolicy::Keep => Some(KeepReason::Staff),
                         StaffPolicy::Redact => None,
@@ -700,4 +704,90 @@ pub fn identifiability_warnings(text: &str, redactions: &[Redaction]) -> Vec<War
         }
     }
     out
+}
+
+/// True when `span` is a whole greeting or sign-off line: alone on its line
+/// (`Priya`, `Helen,`) or after a greeting word (`Dear Helen`, `Hi Tom,`),
+/// trailing punctuation allowed.
+fn greeting_or_sign_off(text: &str, span: Span) -> bool {
+    let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else {
+        return false;
+    };
+    let line_start = before.rsplit('\n').next().unwrap_or("");
+    let line_end = after.split('\n').next().unwrap_or("");
+    let lead = line_start
+        .trim()
+        .trim_end_matches(',')
+        .trim()
+        .to_lowercase();
+    let lead_ok = lead.is_empty()
+        || [
+            "dear",
+            "hi",
+            "hello",
+            "morning",
+            "afternoon",
+            "thanks",
+            "thank you",
+            "cheers",
+        ]
+        .contains(&lead.as_str());
+    let tail_ok = line_end
+        .trim()
+        .chars()
+        .all(|c| matches!(c, ',' | '.' | '!' | ':' | '-'));
+    lead_ok && tail_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff() -> StaffDirectory {
+        StaffDirectory::from_reader(
+            "name,job_title,organisation,email,phone\n\
+             Helen Marsh,ASB Officer,NHA,h.marsh@example.org,\n\
+             Priya Chaudhry,Housing Officer,NHA,p.chaudhry@example.org,\n"
+                .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    /// The words of `text` the plan withholds.
+    fn redacted(engine: &Engine, text: &str) -> Vec<String> {
+        engine
+            .plan_text(&RecordId::new("s", "l"), text, None)
+            .redactions
+            .iter()
+            .map(|r| text[r.start..r.end].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn staff_forenames_in_greetings_and_sign_offs_of_their_own_mail_are_staff() {
+        let engine = Engine::builder().staff(staff()).build().unwrap();
+        let mail = "From: \"Priya Chaudhry\" <p.chaudhry@example.org>\n\
+                    To: \"Helen Marsh\" <h.marsh@example.org>\n\
+                    Subject: ASB 0012\n\n\
+                    Helen,\n\n\
+                    Mrs Okafor called again about the noise from next door.\n\n\
+                    Priya\n";
+        let r = redacted(&engine, mail);
+        assert!(
+            !r.iter().any(|s| s.contains("Helen") || s.contains("Priya")),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn a_lone_forename_is_not_staff_without_the_member_or_outside_a_greeting() {
+        let engine = Engine::builder().staff(staff()).build().unwrap();
+        // Nobody from the directory is named: a neighbour called Helen.
+        let note = "Dear Helen,\n\nThank you for your statement about the flat above.\n";
+        assert!(redacted(&engine, note).iter().any(|s| s == "Helen"));
+        // The member is named, but this Helen is mid-sentence.
+        let mixed =
+            "From: h.marsh@example.org\n\nThe witness, Helen, saw Mr Grant Wilson at the door.\n";
+        assert!(redacted(&engine, mixed).iter().any(|s| s == "Helen"));
+    }
 }

@@ -142,6 +142,28 @@ impl StaffDirectory {
         }
     }
 
+    /// True when `word` (one word as written, no title) is the forename of
+    /// a member of staff whom `text` also names in full or by work e-mail:
+    /// `Helen,` opening a reply to `h.marsh@…`, `Priya` signing off a
+    /// message from Priya Chaudhry. The caller decides where a lone
+    /// forename may be read this way (a greeting or a sign-off line).
+    pub fn is_forename_of_member_in(&self, word: &str, text: &str) -> bool {
+        let w = normalise_name(word);
+        if w.is_empty() || w.contains(' ') {
+            return false;
+        }
+        let mut lower: Option<String> = None;
+        self.members.iter().any(|m| {
+            let n = normalise_name(&m.name);
+            let mut parts = n.split(' ');
+            if parts.next() != Some(w.as_str()) || parts.next().is_none() {
+                return false;
+            }
+            let lower = lower.get_or_insert_with(|| text.to_lowercase());
+            lower.contains(&n) || (!m.email.is_empty() && lower.contains(&m.email.to_lowercase()))
+        })
+    }
+
     /// True when the e-mail address is a staff work address.
     pub fn is_staff_email(&self, email: &str) -> bool {
         self.emails.contains(&email.to_lowercase())
@@ -156,6 +178,22 @@ impl StaffDirectory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forename_of_a_member_named_in_the_text() {
+        let d = StaffDirectory::from_reader(
+            "name,job_title,organisation,email,phone\nHelen Marsh,ASB Officer,NHA,h.marsh@example.org,\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        let mail = "From: \"Priya Chaudhry\" <p.chaudhry@example.org>\nTo: h.marsh@example.org\n\nHelen,\n";
+        assert!(d.is_forename_of_member_in("Helen", mail));
+        assert!(d.is_forename_of_member_in("Helen", "Helen,\nthanks. Helen Marsh"));
+        // Not named in the text, another forename, or more than one word.
+        assert!(!d.is_forename_of_member_in("Helen", "Helen,\nthe neighbour called."));
+        assert!(!d.is_forename_of_member_in("Harry", mail));
+        assert!(!d.is_forename_of_member_in("Helen Smith", mail));
+    }
 
     #[test]
     fn reads_and_matches() {
