@@ -126,9 +126,25 @@ fn print_table(out: &mut impl Write, r: &SearchReport, secs: f64) -> std::io::Re
     )?;
     if !r.hits.is_empty() {
         writeln!(out, "\nHITS")?;
+        // Columns as wide as their longest entry, so paths never push the
+        // next column out of line.
+        let sw = r
+            .hits
+            .iter()
+            .map(|h| h.source.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(6);
+        let lw = r
+            .hits
+            .iter()
+            .map(|h| h.locator.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(7);
         writeln!(
             out,
-            "{:<6} {:<8} {:<50} {:<30} EVIDENCE",
+            "{:<6} {:<8} {:<sw$} {:<lw$} EVIDENCE",
             "CONF", "LEVEL", "SOURCE", "LOCATOR"
         )?;
         for h in &r.hits {
@@ -142,7 +158,7 @@ fn print_table(out: &mut impl Write, r: &SearchReport, secs: f64) -> std::io::Re
             };
             writeln!(
                 out,
-                "{:<6.2} {:<8} {:<50} {:<30} {}",
+                "{:<6.2} {:<8} {:<sw$} {:<lw$} {}",
                 h.confidence,
                 level,
                 h.source,
