@@ -64,6 +64,20 @@ sync
 
 index_bytes=$(du -sb "$WORK/idx" | cut -f1)
 
+# 2b. The same corpus without spreadsheets and CSV (documents, mail, text,
+# PDF, archives: the "office/mail/text formats" of the throughput goal, where
+# a file is a few records rather than thousands of rows). Hard links, so no
+# copy; a fresh index.
+SUB="$WORK/no-sheets"
+rm -rf "$SUB" "$WORK/idx-no-sheets"
+(cd "$CORPUS" && find . -type f ! -iname '*.xlsx' ! -iname '*.xlsm' ! -iname '*.xls' \
+  ! -iname '*.ods' ! -iname '*.csv' -print0) | while IFS= read -r -d '' f; do
+  mkdir -p "$SUB/$(dirname "$f")"
+  ln "$CORPUS/$f" "$SUB/$f" 2>/dev/null || cp -p "$CORPUS/$f" "$SUB/$f"
+done
+"$SARX" index --quiet --json --threads "$THREADS" --shard bench \
+  --index "$WORK/idx-no-sheets" "$SUB" >"$WORK/no-sheets.json" || [ $? -eq 1 ]
+
 # 3. PDFs: the same files for both tools, one thread each. Done twice: on
 # the generated corpus's PDFs (many small letters, where pdftotext's process
 # start-up weighs) and on ../shared/corpus-real/pdf (real-world PDFs, larger
@@ -105,6 +119,7 @@ work, infiles, idxb, rss1, rss2, threads, corpus, sarx_bin = sys.argv[1:]
 infiles, idxb, rss1, rss2 = int(infiles), int(idxb), int(rss1), int(rss2)
 first = json.load(open(f"{work}/first.json"))
 second = json.load(open(f"{work}/second.json"))
+ns = json.load(open(f"{work}/no-sheets.json"))
 # Input size as sarx counted it (sum of file sizes; `du` would add directory blocks).
 inb = first["bytes_seen"]
 t = first["timing"]
@@ -146,6 +161,7 @@ Machine: {nproc} CPUs ({cpu}), shared with other jobs. Corpus: `{corpus}`,
 | Share of busy time in extraction (read+extract) vs index writing | {100 * (t['read_secs'] + t['extract_secs']) / busy:.0f} % / {100 * (t['write_secs'] + t['commit_secs'] + t['merge_secs']) / busy:.0f} % |
 | Peak RSS, first run | {rss1 / 1024:.0f} MiB |
 | Index size / input size | {idxb / 1e6:.0f} MB / {mb:.0f} MB = {idxb / inb:.2f} |
+| Same corpus without spreadsheets/CSV ({ns['files_seen']} files, {ns['bytes_seen'] / 1e6:.0f} MB, {ns['totals']['records']} records) | {ns['elapsed_secs']:.1f} s = **{ns['bytes_seen'] / 1e6 / ns['elapsed_secs']:.1f} MB/s**, {ns['files_seen'] / ns['elapsed_secs']:.0f} files/s |
 | Re-index unchanged corpus | {e2:.2f} s ({second['files_unchanged']} files unchanged, {second['bytes_read']} bytes read), **{e1 / e2:.0f}× faster**, peak RSS {rss2 / 1024:.0f} MiB |
 {pdf_rows}
 """)
