@@ -383,15 +383,34 @@ fn run_format(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> 
         Format::Pst => pst::extract_bytes(ctx, node),
         Format::Zip | Format::Tar | Format::Gzip => archive::extract(ctx, node, format),
         Format::Image | Format::Audio | Format::Video => media::extract(ctx, node, format),
-        Format::SevenZ
-        | Format::Rar
-        | Format::LegacyDoc
-        | Format::LegacyPpt
-        | Format::Olm
-        | Format::Unknown => Err(Failure::unsupported(format!(
+        Format::Unknown => Err(unknown_content(node.name)),
+        Format::SevenZ | Format::Rar | Format::LegacyDoc | Format::LegacyPpt | Format::Olm => Err(
+            Failure::unsupported(format!("{} files are not supported", format.name())),
+        ),
+    }
+}
+
+/// Why content the sniffer does not recognise is unsearchable: a file named
+/// as a format sarx reads (`.pdf`, `.docx`, `.eml`…) whose bytes are not that
+/// format is damaged, not an unsupported kind of file.
+fn unknown_content(name: &str) -> Failure {
+    const READ: [&str; 24] = [
+        "pdf", "docx", "docm", "odt", "pptx", "odp", "xlsx", "xlsm", "xlsb", "xls", "ods", "eml",
+        "mbox", "emlx", "msg", "pst", "ost", "zip", "tar", "gz", "tgz", "rtf", "html", "htm",
+    ];
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if READ.contains(&ext.as_str()) {
+        Failure::corrupt(format!(
+            "named .{ext}, but the content is not in that format (no recognisable header)"
+        ))
+    } else {
+        Failure::unsupported(format!(
             "{} files are not supported",
-            format.name()
-        ))),
+            Format::Unknown.name()
+        ))
     }
 }
 

@@ -111,3 +111,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn content_that_is_not_its_named_format_is_corrupt_and_other_binaries_unsupported() {
+    let ex = Extractor::new(limits());
+    let junk: &[u8] = b"\x00\x01\x02\x03 not a document \xff\xfe\x00";
+    for (name, reason) in [
+        ("letter.pdf", Reason::Corrupt),
+        ("notes.docx", Reason::Corrupt),
+        ("mail.msg", Reason::Corrupt),
+        ("blob.bin", Reason::Unsupported),
+        ("noextension", Reason::Unsupported),
+    ] {
+        let mut out = Collected::default();
+        ex.extract_bytes(name, name, junk, &mut out);
+        assert!(out.records.is_empty(), "{name}");
+        assert_eq!(out.unsearchable.len(), 1, "{name}");
+        assert_eq!(out.unsearchable[0].reason, reason, "{name}");
+    }
+}
