@@ -383,7 +383,7 @@ fn run_format(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> 
         Format::Pst => pst::extract_bytes(ctx, node),
         Format::Zip | Format::Tar | Format::Gzip => archive::extract(ctx, node, format),
         Format::Image | Format::Audio | Format::Video => media::extract(ctx, node, format),
-        Format::Unknown => Err(unknown_content(node.name)),
+        Format::Unknown => Err(unknown_content(node.name, node.bytes)),
         Format::SevenZ | Format::Rar | Format::LegacyDoc | Format::LegacyPpt | Format::Olm => Err(
             Failure::unsupported(format!("{} files are not supported", format.name())),
         ),
@@ -393,7 +393,7 @@ fn run_format(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> 
 /// Why content the sniffer does not recognise is unsearchable: a file named
 /// as a format sarx reads (`.pdf`, `.docx`, `.eml`…) whose bytes are not that
 /// format is damaged, not an unsupported kind of file.
-fn unknown_content(name: &str) -> Failure {
+fn unknown_content(name: &str, bytes: &[u8]) -> Failure {
     const READ: [&str; 24] = [
         "pdf", "docx", "docm", "odt", "pptx", "odp", "xlsx", "xlsm", "xlsb", "xls", "ods", "eml",
         "mbox", "emlx", "msg", "pst", "ost", "zip", "tar", "gz", "tgz", "rtf", "html", "htm",
@@ -402,6 +402,11 @@ fn unknown_content(name: &str) -> Failure {
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
+    if ext == "xls" && matches!(bytes, [0x09, 0x00 | 0x02 | 0x04, ..]) {
+        // A BIFF2–4 BOF record: a real spreadsheet, in a format older than
+        // the Excel 97 compound file the reader handles.
+        return Failure::unsupported("Excel 2.x–4.0 (BIFF2–4) worksheets are not supported");
+    }
     if READ.contains(&ext.as_str()) {
         Failure::corrupt(format!(
             "named .{ext}, but the content is not in that format (no recognisable header)"

@@ -121,10 +121,17 @@ fn content_that_is_not_its_named_format_is_corrupt_and_other_binaries_unsupporte
         ("notes.docx", Reason::Corrupt),
         ("mail.msg", Reason::Corrupt),
         ("blob.bin", Reason::Unsupported),
+        // An Excel 4.0 worksheet (BIFF4 BOF record) is old, not damaged.
+        ("old.xls", Reason::Unsupported),
         ("noextension", Reason::Unsupported),
     ] {
         let mut out = Collected::default();
-        ex.extract_bytes(name, name, junk, &mut out);
+        let bytes: &[u8] = if name == "old.xls" {
+            b"\x09\x04\x06\x00\x00\x00\x10\x00"
+        } else {
+            junk
+        };
+        ex.extract_bytes(name, name, bytes, &mut out);
         assert!(out.records.is_empty(), "{name}");
         assert_eq!(out.unsearchable.len(), 1, "{name}");
         assert_eq!(out.unsearchable[0].reason, reason, "{name}");
