@@ -73,9 +73,10 @@ pub use text::fold;
 ///
 /// Key forms (stable contract with `sarx-index`):
 /// `email:<lowercase address>`, `phone:<E.164>`, `nino:<AB123456C>`,
-/// `nhs:<10 digits>`, `postcode:<SW1A1AA>`, `date:<YYYY-MM-DD>`,
-/// `ref:<UPPERCASE TOKEN>` (tokens of 5+ characters mixing letters and
-/// digits). Sorted, without duplicates.
+/// `nhs:<10 digits>`, `ref:<UPPERCASE TOKEN>` (tokens of 5+ characters
+/// mixing letters and digits). Sorted, without duplicates. Postcodes and
+/// dates are not keys: they only count next to a name, which the name
+/// phrases already find, so a search never looks them up.
 ///
 /// ```
 /// let keys = sarx_detect::index_keys("Call +44 (0)7700 900461 re TEN-0045127, JM 48 27 61 C");
@@ -84,7 +85,7 @@ pub use text::fold;
 /// assert!(keys.contains(&"nino:JM482761C".to_string()));
 /// ```
 pub fn index_keys(text: &str) -> Vec<String> {
-    let mut keys: Vec<String> = Recognisers::shared()
+    let mut keys: Vec<String> = Recognisers::query_keyed()
         .find(text)
         .iter()
         .filter_map(Entity::key)
