@@ -90,11 +90,9 @@ pub fn index_keys(text: &str) -> Vec<String> {
         .iter()
         .filter_map(Entity::key)
         .collect();
-    for (s, e) in recognisers::reference::tokens(text) {
+    for (s, e) in recognisers::reference::reference_tokens(text) {
         if let Some(tok) = text.get(s..e) {
-            if recognisers::reference::is_reference_like(tok) {
-                keys.push(format!("ref:{}", normalise_reference(tok)));
-            }
+            keys.push(format!("ref:{}", normalise_reference(tok)));
         }
     }
     keys.sort();

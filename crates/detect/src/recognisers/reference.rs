@@ -36,6 +36,25 @@ fn is_token_char(b: u8) -> bool {
 /// Byte ranges of every token of `text` made of letters, digits, `-` and
 /// `/` (trimmed of leading and trailing `-`/`/`).
 pub fn tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    tokens_where(text, |_| true)
+}
+
+/// The tokens of [`tokens`] that are [`is_reference_like`]: what the index
+/// stores as `ref:` keys. Cheaper than filtering [`tokens`]: a raw token
+/// without a digit, a letter or 5 bytes is skipped before the
+/// word-boundary check (trimming only shortens a token, so it could not
+/// pass after).
+pub fn reference_tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    tokens_where(text, is_reference_like_bytes)
+        .filter(|&(s, e)| text.get(s..e).is_some_and(is_reference_like))
+}
+
+fn is_reference_like_bytes(tok: &[u8]) -> bool {
+    tok.len() >= 5 && tok.iter().any(u8::is_ascii_digit) && tok.iter().any(u8::is_ascii_alphabetic)
+}
+
+/// [`tokens`], skipping raw tokens for which `keep` is false.
+fn tokens_where(text: &str, keep: fn(&[u8]) -> bool) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -46,6 +65,9 @@ pub fn tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
             let start = i;
             while bytes.get(i).is_some_and(|&b| is_token_char(b)) {
                 i += 1;
+            }
+            if !keep(bytes.get(start..i).unwrap_or_default()) {
+                continue;
             }
             // Glued to a non-ASCII letter: not a token of its own.
             if !crate::text::alnum_bounded(text, start, i) {
@@ -69,14 +91,26 @@ pub fn tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 /// True when the token looks like a reference: at least 5 characters,
 /// mixing letters and digits.
 pub fn is_reference_like(tok: &str) -> bool {
-    tok.len() >= 5
-        && tok.bytes().any(|b| b.is_ascii_digit())
-        && tok.bytes().any(|b| b.is_ascii_alphabetic())
+    is_reference_like_bytes(tok.as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// `reference_tokens` is `tokens` filtered by `is_reference_like`.
+        #[test]
+        fn reference_tokens_are_the_reference_like_tokens(
+            t in "([A-Za-z0-9]{0,7}[ /\\-.,é]{0,2}){0,12}",
+        ) {
+            let slow: Vec<(usize, usize)> = tokens(&t)
+                .filter(|&(s, e)| t.get(s..e).is_some_and(is_reference_like))
+                .collect();
+            let fast: Vec<(usize, usize)> = reference_tokens(&t).collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
 
     fn refs(text: &str) -> Vec<String> {
         tokens(text)
