@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use sarx_detect::search::{assemble, verify_parallel, SearchReport};
+use sarx_detect::search::{assemble, verify_parallel, Hit, SearchReport};
 use sarx_detect::{SubjectMatcher, SubjectProfile, HIGH};
 use sarx_index::IndexSet;
 use sarx_model::{Record, RecordId};
@@ -128,20 +128,16 @@ fn print_table(out: &mut impl Write, r: &SearchReport, secs: f64) -> std::io::Re
         writeln!(out, "\nHITS")?;
         // Columns as wide as their longest entry, so paths never push the
         // next column out of line.
-        let sw = r
-            .hits
-            .iter()
-            .map(|h| h.source.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(6);
-        let lw = r
-            .hits
-            .iter()
-            .map(|h| h.locator.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(7);
+        let widest = |field: fn(&Hit) -> &str, heading: &str| {
+            r.hits
+                .iter()
+                .map(|h| field(h).chars().count())
+                .chain([heading.len()])
+                .max()
+                .unwrap_or(0)
+        };
+        let sw = widest(|h| &h.source, "SOURCE");
+        let lw = widest(|h| &h.locator, "LOCATOR");
         writeln!(
             out,
             "{:<6} {:<8} {:<sw$} {:<lw$} EVIDENCE",
