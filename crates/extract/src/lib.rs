@@ -398,10 +398,7 @@ fn unknown_content(name: &str, bytes: &[u8]) -> Failure {
         "pdf", "docx", "docm", "odt", "pptx", "odp", "xlsx", "xlsm", "xlsb", "xls", "ods", "eml",
         "mbox", "emlx", "msg", "pst", "ost", "zip", "tar", "gz", "tgz", "rtf", "html", "htm",
     ];
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
+    let ext = sniff::ext_of(name);
     if ext == "xls" && matches!(bytes, [0x09, 0x00 | 0x02 | 0x04, ..]) {
         // A BIFF2–4 BOF record: a real spreadsheet, in a format older than
         // the Excel 97 compound file the reader handles.

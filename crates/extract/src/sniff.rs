@@ -109,7 +109,7 @@ impl Format {
     }
 }
 
-fn ext_of(name: &str) -> String {
+pub(crate) fn ext_of(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     match base.rsplit_once('.') {
         Some((_, e)) => e.to_ascii_lowercase(),
