@@ -1,4 +1,4 @@
-//! The text analyzer of the `text`, `title`, `parties` and `locator` fields.
+//! The text analyzer of the `text`, `title` and `parties` fields.
 //!
 //! Words are runs of alphanumeric characters; they are lowercased and folded
 //! to ASCII (`Zoë` → `zoe`, `Straße` → `strasse`).

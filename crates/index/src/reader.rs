@@ -6,13 +6,16 @@ use std::path::{Path, PathBuf};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use sarx_crawl::Fingerprint;
 use sarx_model::{Kind, Record, RecordId, Unsearchable, ALL_KINDS};
 
-use crate::analyzer::{query_variants, text_analyzer};
-use crate::schema::{open_index, Fields, DOC_FILE, DOC_RECORD, DOC_UNSEARCHABLE};
+use crate::analyzer::{query_variants, text_analyzer, PhraseTerms};
+use crate::schema::{
+    id_prefix, open_index, Fields, DOC_FILE, DOC_RECORD, DOC_ROWS, DOC_UNSEARCHABLE,
+};
 use crate::{dir_size, shards_dir, Error, Result, ShardStats, Stats};
 
 /// One opened shard.
@@ -110,13 +113,49 @@ impl Shard {
         Ok(out)
     }
 
+    /// The records of the documents matching `q`, with their extraction
+    /// order (a block of rows gives each row its own).
     fn records_for(&self, q: &dyn Query) -> Result<Vec<(u64, Record)>> {
         let mut out = Vec::new();
         for addr in self.addresses(q)? {
             let d = self.doc(addr)?;
-            out.push((self.fields.ord_of(&d), self.fields.record_of(&d)?));
+            let ord = self.fields.ord_of(&d);
+            for (i, r) in self.fields.records_of(&d)?.into_iter().enumerate() {
+                out.push((ord + i as u64, r));
+            }
         }
         Ok(out)
+    }
+
+    /// Records of `kind`: one per document, plus the extra rows of blocks.
+    fn count_kind(&self, kind: Kind) -> Result<u64> {
+        let f = &self.fields;
+        let of_kind = |doc_type: &str| {
+            BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(self.term_query(f.type_term(doc_type))) as Box<dyn Query>,
+                ),
+                (
+                    Occur::Must,
+                    Box::new(self.term_query(f.term(f.kind, kind.as_str()))),
+                ),
+            ])
+        };
+        let mut n = self.count(&of_kind(DOC_RECORD))?;
+        let blocks = of_kind(DOC_ROWS);
+        if self.count(&blocks)? > 0 {
+            for addr in self.addresses(&blocks)? {
+                let column = self
+                    .searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("nrec")
+                    .map_err(|e| self.engine(e))?;
+                n += column.first(addr.doc_id).unwrap_or(1).saturating_sub(1);
+            }
+        }
+        Ok(n)
     }
 
     fn payload(&self) -> Payload {
@@ -130,20 +169,9 @@ impl Shard {
     }
 
     pub(crate) fn stats(&self) -> Result<ShardStats> {
-        let f = &self.fields;
         let mut s = Stats::default();
         for kind in ALL_KINDS {
-            let q = BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    Box::new(self.term_query(f.type_term(DOC_RECORD))) as Box<dyn Query>,
-                ),
-                (
-                    Occur::Must,
-                    Box::new(self.term_query(f.term(f.kind, kind.as_str()))),
-                ),
-            ]);
-            let n = self.count(&q)?;
+            let n = self.count_kind(kind)?;
             if n > 0 {
                 s.records_by_kind.insert(kind.as_str().to_owned(), n);
                 s.records += n;
@@ -241,8 +269,18 @@ impl IndexSet {
         limit: usize,
     ) -> Result<Vec<Record>> {
         let mut scored: Vec<(f32, Record)> = Vec::new();
+        let mut analyzer = text_analyzer();
+        let variants: Vec<PhraseTerms> = phrases
+            .iter()
+            .flat_map(|p| query_variants(&mut analyzer, p))
+            .collect();
+        let mut row_filter = RowFilter {
+            analyzer,
+            variants: &variants,
+            keys,
+        };
         for shard in &self.shards {
-            let Some(q) = candidate_query(&shard.fields, phrases, keys) else {
+            let Some(q) = candidate_query(&shard.fields, &variants, keys) else {
                 return Ok(Vec::new());
             };
             let n = shard.count(&q)?;
@@ -255,7 +293,21 @@ impl IndexSet {
                 .search(&q, &TopDocs::with_limit(want).order_by_score())
                 .map_err(|e| shard.engine(e))?;
             for (score, addr) in top {
-                scored.push((score, shard.fields.record_of(&shard.doc(addr)?)?));
+                let records = shard.fields.records_of(&shard.doc(addr)?)?;
+                if records.len() == 1 {
+                    scored.extend(records.into_iter().map(|r| (score, r)));
+                } else {
+                    // A block of rows matched: keep the rows that match on
+                    // their own, as they would as separate documents.
+                    let header = records
+                        .first()
+                        .is_some_and(|r| row_filter.header_matches(r));
+                    for r in records {
+                        if header || row_filter.text_matches(&r.text) {
+                            scored.push((score, r));
+                        }
+                    }
+                }
             }
         }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
@@ -267,18 +319,33 @@ impl IndexSet {
     pub fn get(&self, id: &RecordId) -> Result<Option<Record>> {
         for shard in &self.shards {
             let f = &shard.fields;
-            let q = BooleanQuery::new(vec![
+            // A record document with this id, or a block of rows holding a
+            // row whose id has this prefix.
+            let block = BooleanQuery::new(vec![
                 (
                     Occur::Must,
-                    Box::new(shard.term_query(f.type_term(DOC_RECORD))) as Box<dyn Query>,
+                    Box::new(shard.term_query(f.type_term(DOC_ROWS))) as Box<dyn Query>,
                 ),
                 (
                     Occur::Must,
-                    Box::new(shard.term_query(f.term(f.id, id.as_str()))),
+                    Box::new(shard.term_query(f.term(f.id_prefix, id_prefix(id)))),
                 ),
             ]);
-            if let Some(addr) = shard.addresses(&q)?.into_iter().next() {
-                return Ok(Some(f.record_of(&shard.doc(addr)?)?));
+            let q = BooleanQuery::new(vec![
+                (
+                    Occur::Should,
+                    Box::new(shard.term_query(f.term(f.id, id.as_str()))) as Box<dyn Query>,
+                ),
+                (Occur::Should, Box::new(block)),
+            ]);
+            for addr in shard.addresses(&q)? {
+                let found = f
+                    .records_of(&shard.doc(addr)?)?
+                    .into_iter()
+                    .find(|r| &r.id == id);
+                if found.is_some() {
+                    return Ok(found);
+                }
             }
         }
         Ok(None)
@@ -345,9 +412,10 @@ impl IndexSet {
         for shard in &self.shards {
             let q = shard.term_query(shard.fields.type_term(DOC_RECORD));
             for addr in shard.addresses(&q)? {
-                let r = shard.fields.record_of(&shard.doc(addr)?)?;
-                if let Err(e) = visit(r) {
-                    return Ok(Err(e));
+                for r in shard.fields.records_of(&shard.doc(addr)?)? {
+                    if let Err(e) = visit(r) {
+                        return Ok(Err(e));
+                    }
                 }
             }
         }
@@ -355,18 +423,14 @@ impl IndexSet {
     }
 
     /// The ids of every record (with repeats, if a bug ever stored one
-    /// twice), without decoding the records.
+    /// twice).
     pub fn record_ids(&self) -> Result<Vec<RecordId>> {
         let mut out = Vec::new();
-        for shard in &self.shards {
-            let q = shard.term_query(shard.fields.type_term(DOC_RECORD));
-            for addr in shard.addresses(&q)? {
-                let d = shard.doc(addr)?;
-                if let Some(id) = crate::schema::str_of(&d, shard.fields.id) {
-                    out.push(RecordId(id));
-                }
-            }
-        }
+        self.for_each_record(|r| -> std::result::Result<(), ()> {
+            out.push(r.id);
+            Ok(())
+        })?
+        .ok();
         Ok(out)
     }
 
@@ -374,29 +438,72 @@ impl IndexSet {
     pub fn count_kind(&self, kind: Kind) -> Result<u64> {
         let mut n = 0;
         for shard in &self.shards {
-            let f = &shard.fields;
-            let q = BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    Box::new(shard.term_query(f.type_term(DOC_RECORD))) as Box<dyn Query>,
-                ),
-                (
-                    Occur::Must,
-                    Box::new(shard.term_query(f.term(f.kind, kind.as_str()))),
-                ),
-            ]);
-            n += shard.count(&q)?;
+            n += shard.count_kind(kind)?;
         }
         Ok(n)
     }
 }
 
+/// Which rows of a matching block match the candidate query on their own:
+/// the same phrase semantics as tantivy's (terms at the given offsets) and
+/// the same identifier keys, applied to one row.
+struct RowFilter<'a> {
+    analyzer: TextAnalyzer,
+    variants: &'a [PhraseTerms],
+    keys: &'a [String],
+}
+
+impl RowFilter<'_> {
+    /// The parts every row of a block shares: title and parties.
+    fn header_matches(&mut self, r: &Record) -> bool {
+        let p = &r.parties;
+        std::iter::once(&r.title)
+            .chain(&p.author)
+            .chain(&p.from)
+            .chain(&p.to)
+            .chain(&p.cc)
+            .chain(&p.bcc)
+            .any(|t| self.text_matches(t))
+    }
+
+    fn text_matches(&mut self, text: &str) -> bool {
+        if !self.variants.is_empty() {
+            let mut at: HashMap<String, Vec<usize>> = HashMap::new();
+            let mut stream = self.analyzer.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                at.entry(t.text.clone()).or_default().push(t.position);
+            }
+            let has = |term: &str, pos: usize| at.get(term).is_some_and(|v| v.contains(&pos));
+            for variant in self.variants {
+                let Some((off0, t0)) = variant.first() else {
+                    continue;
+                };
+                let Some(starts) = at.get(t0) else {
+                    continue;
+                };
+                let hit = starts.iter().any(|&p0| {
+                    variant.iter().all(|(off, t)| {
+                        (p0 + off).checked_sub(*off0).is_some_and(|pos| has(t, pos))
+                    })
+                });
+                if hit {
+                    return true;
+                }
+            }
+        }
+        !self.keys.is_empty()
+            && sarx_detect::index_keys(text)
+                .iter()
+                .any(|k| self.keys.contains(k))
+    }
+}
+
 /// `doc_type:record AND (phrase in text/title/parties OR ident:key ...)`.
-fn candidate_query(f: &Fields, phrases: &[String], keys: &[String]) -> Option<BooleanQuery> {
-    let mut analyzer = text_analyzer();
+fn candidate_query(f: &Fields, variants: &[PhraseTerms], keys: &[String]) -> Option<BooleanQuery> {
     let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for phrase in phrases {
-        for variant in query_variants(&mut analyzer, phrase) {
+    {
+        for variant in variants {
             for field in [f.text, f.title, f.parties] {
                 let terms: Vec<(usize, Term)> = variant
                     .iter()

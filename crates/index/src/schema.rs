@@ -2,6 +2,14 @@
 //!
 //! Three document types share one schema (`doc_type`):
 //! * `record`: one [`Record`]; the whole record is stored as JSON in `record`.
+//!   A run of sheet rows (consecutive rows of one sheet or CSV file, see
+//!   [`RowBlock`]) is one `record` document holding several records: every
+//!   row's id is a term of `id`, their texts are values of `text`, the
+//!   records are stored as a JSON array in `rows`, their number in `nrec`,
+//!   and the document also carries `doc_type:rows`. A spreadsheet's million
+//!   rows then cost tantivy thousands of documents, not a million; the reader
+//!   gives every row back as its own record (the unit of disclosure stays
+//!   the row).
 //! * `file`: one crawled file's fingerprint (`file_key` = source, size,
 //!   mtime, content hash, record count, extractor configuration tag).
 //! * `unsearchable`: one [`Unsearchable`] entry.
@@ -18,7 +26,7 @@ use tantivy::schema::{
 use tantivy::{Index, IndexSettings, TantivyDocument, Term};
 
 use sarx_crawl::Fingerprint;
-use sarx_model::{Reason, Record, Unsearchable};
+use sarx_model::{Reason, Record, RecordId, Unsearchable};
 
 use crate::analyzer::{text_analyzer, TEXT_ANALYZER};
 use crate::{Error, Result};
@@ -26,23 +34,32 @@ use crate::{Error, Result};
 pub(crate) const DOC_RECORD: &str = "record";
 pub(crate) const DOC_FILE: &str = "file";
 pub(crate) const DOC_UNSEARCHABLE: &str = "unsearchable";
+/// Second `doc_type` of a document that holds a block of sheet rows.
+pub(crate) const DOC_ROWS: &str = "rows";
+
+/// Most rows in one block document.
+pub(crate) const ROW_BLOCK_ROWS: usize = 128;
+/// A block is closed once its rows' texts reach this many bytes.
+pub(crate) const ROW_BLOCK_BYTES: usize = 32 << 10;
 
 /// Field handles of the shard schema.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields {
     pub doc_type: Field,
     pub id: Field,
+    pub id_prefix: Field,
     pub parent: Field,
     pub source: Field,
     pub file_key: Field,
     pub locator: Field,
     pub kind: Field,
     pub title: Field,
-    pub dates: Field,
     pub parties: Field,
     pub text: Field,
     pub ident: Field,
     pub record: Field,
+    pub rows: Field,
+    pub nrec: Field,
     pub ord: Field,
     pub size: Field,
     pub mtime: Field,
@@ -58,24 +75,26 @@ pub(crate) fn build_schema() -> Schema {
     let analyzed = TextFieldIndexing::default()
         .set_tokenizer(TEXT_ANALYZER)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-    let text_stored = TextOptions::default()
-        .set_indexing_options(analyzed.clone())
-        .set_stored();
+    // Records are stored whole as JSON (`record`, `rows`); the other fields
+    // are stored only where a document type has no JSON (files and
+    // unsearchable entries), so nothing is stored twice.
     let text_only = TextOptions::default().set_indexing_options(analyzed);
     let stored_only = TextOptions::default().set_stored();
-    b.add_text_field("doc_type", STRING | STORED);
-    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("doc_type", STRING);
+    b.add_text_field("id", STRING);
+    b.add_text_field("id_prefix", STRING);
     b.add_text_field("parent", STRING);
     b.add_text_field("source", STRING | STORED);
     b.add_text_field("file_key", STRING);
-    b.add_text_field("locator", text_stored.clone());
-    b.add_text_field("kind", STRING | STORED);
-    b.add_text_field("title", text_stored.clone());
-    b.add_text_field("dates", text_stored.clone());
-    b.add_text_field("parties", text_stored);
+    b.add_text_field("locator", stored_only.clone());
+    b.add_text_field("kind", STRING);
+    b.add_text_field("title", text_only.clone());
+    b.add_text_field("parties", text_only.clone());
     b.add_text_field("text", text_only);
     b.add_text_field("ident", STRING);
     b.add_bytes_field("record", STORED);
+    b.add_bytes_field("rows", STORED);
+    b.add_u64_field("nrec", FAST);
     b.add_u64_field("ord", STORED);
     b.add_u64_field("size", STORED | FAST);
     b.add_i64_field("mtime", STORED);
@@ -90,24 +109,29 @@ pub(crate) fn build_schema() -> Schema {
 impl Fields {
     pub(crate) fn new(schema: &Schema) -> Result<Fields> {
         let f = |name: &str| {
-            schema
-                .get_field(name)
-                .map_err(|_| Error::Schema(format!("field `{name}` is missing")))
+            schema.get_field(name).map_err(|_| {
+                Error::Schema(format!(
+                    "field `{name}` is missing (a shard written by an older sarx: \
+                         delete the shard folder and index again)"
+                ))
+            })
         };
         Ok(Fields {
             doc_type: f("doc_type")?,
             id: f("id")?,
+            id_prefix: f("id_prefix")?,
             parent: f("parent")?,
             source: f("source")?,
             file_key: f("file_key")?,
             locator: f("locator")?,
             kind: f("kind")?,
             title: f("title")?,
-            dates: f("dates")?,
             parties: f("parties")?,
             text: f("text")?,
             ident: f("ident")?,
             record: f("record")?,
+            rows: f("rows")?,
+            nrec: f("nrec")?,
             ord: f("ord")?,
             size: f("size")?,
             mtime: f("mtime")?,
@@ -132,52 +156,61 @@ impl Fields {
         let mut d = TantivyDocument::new();
         d.add_text(self.doc_type, DOC_RECORD);
         d.add_text(self.id, r.id.as_str());
+        self.add_common(&mut d, r);
+        d.add_text(self.text, &r.text);
+        let mut keys = Vec::new();
+        record_keys(r, true, &mut keys);
+        self.add_keys(&mut d, keys);
+        let json = serde_json::to_vec(r).map_err(|e| Error::Json(e.to_string()))?;
+        d.add_bytes(self.record, &json);
+        d.add_u64(self.ord, ord);
+        Ok(d)
+    }
+
+    /// A block of sheet rows (see [`RowBlock`]) as one document. `ord` is
+    /// the first row's; row `i` has `ord + i`.
+    pub(crate) fn rows_doc(&self, rows: &[Record], ord: u64) -> Result<TantivyDocument> {
+        let Some(first) = rows.first() else {
+            return Err(Error::Schema("an empty block of rows".into()));
+        };
+        let mut d = TantivyDocument::new();
+        d.add_text(self.doc_type, DOC_RECORD);
+        d.add_text(self.doc_type, DOC_ROWS);
+        self.add_common(&mut d, first);
+        let mut keys = Vec::new();
+        record_keys(first, true, &mut keys);
+        for r in rows {
+            d.add_text(self.id_prefix, id_prefix(&r.id));
+            d.add_text(self.text, &r.text);
+            record_keys(r, false, &mut keys);
+        }
+        self.add_keys(&mut d, keys);
+        let json = serde_json::to_vec(rows).map_err(|e| Error::Json(e.to_string()))?;
+        d.add_bytes(self.rows, &json);
+        d.add_u64(self.nrec, rows.len() as u64);
+        d.add_u64(self.ord, ord);
+        Ok(d)
+    }
+
+    /// The terms every record document has, whatever its text.
+    fn add_common(&self, d: &mut TantivyDocument, r: &Record) {
         if let Some(p) = &r.parent {
             d.add_text(self.parent, p.as_str());
         }
         d.add_text(self.source, &r.source);
-        d.add_text(self.locator, &r.locator);
         d.add_text(self.kind, r.kind.as_str());
         d.add_text(self.title, &r.title);
-        for date in [&r.dates.created, &r.dates.modified, &r.dates.sent]
-            .into_iter()
-            .flatten()
-        {
-            d.add_text(self.dates, date);
-        }
-        let p = &r.parties;
-        for party in p
-            .author
-            .iter()
-            .chain(&p.from)
-            .chain(&p.to)
-            .chain(&p.cc)
-            .chain(&p.bcc)
-        {
+        for party in parties(r) {
             d.add_text(self.parties, party);
         }
-        d.add_text(self.text, &r.text);
-        let mut keys = sarx_detect::index_keys(&r.text);
-        keys.extend(sarx_detect::index_keys(&r.title));
-        for party in p
-            .author
-            .iter()
-            .chain(&p.from)
-            .chain(&p.to)
-            .chain(&p.cc)
-            .chain(&p.bcc)
-        {
-            keys.extend(sarx_detect::index_keys(party));
-        }
+    }
+
+    fn add_keys(&self, d: &mut TantivyDocument, mut keys: Vec<String>) {
         keys.sort_unstable();
         keys.dedup();
         for k in &keys {
             d.add_text(self.ident, k);
         }
-        let json = serde_json::to_vec(r).map_err(|e| Error::Json(e.to_string()))?;
-        d.add_bytes(self.record, &json);
-        d.add_u64(self.ord, ord);
-        Ok(d)
     }
 
     pub(crate) fn file_doc(&self, source: &str, fp: &Fingerprint, records: u64) -> TantivyDocument {
@@ -205,12 +238,17 @@ impl Fields {
         d
     }
 
-    pub(crate) fn record_of(&self, d: &TantivyDocument) -> Result<Record> {
+    /// The records a record document holds: one, or a block of rows.
+    pub(crate) fn records_of(&self, d: &TantivyDocument) -> Result<Vec<Record>> {
+        if let Some(bytes) = d.get_first(self.rows).and_then(|v| v.as_bytes()) {
+            return serde_json::from_slice(bytes).map_err(|e| Error::Json(e.to_string()));
+        }
         let bytes = d
             .get_first(self.record)
             .and_then(|v| v.as_bytes())
             .ok_or_else(|| Error::Schema("a record document has no stored record".into()))?;
-        serde_json::from_slice(bytes).map_err(|e| Error::Json(e.to_string()))
+        let r = serde_json::from_slice(bytes).map_err(|e| Error::Json(e.to_string()))?;
+        Ok(vec![r])
     }
 
     pub(crate) fn fingerprint_of(&self, d: &TantivyDocument) -> Option<(String, Fingerprint, u64)> {
@@ -239,6 +277,79 @@ impl Fields {
 
     pub(crate) fn ord_of(&self, d: &TantivyDocument) -> u64 {
         d.get_first(self.ord).and_then(|v| v.as_u64()).unwrap_or(0)
+    }
+}
+
+/// The `id_prefix` term of a row in a block: 16 bits of its id, so at most
+/// 65,536 terms whatever the number of rows.
+pub(crate) fn id_prefix(id: &RecordId) -> &str {
+    id.as_str().get(..4).unwrap_or(id.as_str())
+}
+
+/// Author, sender and recipients of `r`.
+fn parties(r: &Record) -> impl Iterator<Item = &String> {
+    let p = &r.parties;
+    p.author
+        .iter()
+        .chain(&p.from)
+        .chain(&p.to)
+        .chain(&p.cc)
+        .chain(&p.bcc)
+}
+
+/// Adds the identifier keys of `r`'s text and, with `header`, of its title
+/// and parties.
+fn record_keys(r: &Record, header: bool, keys: &mut Vec<String>) {
+    keys.extend(sarx_detect::index_keys(&r.text));
+    if header {
+        keys.extend(sarx_detect::index_keys(&r.title));
+        for party in parties(r) {
+            keys.extend(sarx_detect::index_keys(party));
+        }
+    }
+}
+
+/// Groups a file's sheet rows into blocks for [`Fields::rows_doc`]: rows of
+/// the same parent, title and parties, consecutive in extraction order, at
+/// most [`ROW_BLOCK_ROWS`] rows and about [`ROW_BLOCK_BYTES`] of text.
+#[derive(Default)]
+pub(crate) struct RowBlock {
+    rows: Vec<Record>,
+    first_ord: u64,
+    bytes: usize,
+}
+
+impl RowBlock {
+    /// True when `r` (at `ord`) may join the current block.
+    pub(crate) fn fits(&self, r: &Record, ord: u64) -> bool {
+        let Some(first) = self.rows.first() else {
+            return true;
+        };
+        ord == self.first_ord + self.rows.len() as u64
+            && self.rows.len() < ROW_BLOCK_ROWS
+            && self.bytes < ROW_BLOCK_BYTES
+            && r.kind == first.kind
+            && r.parent == first.parent
+            && r.title == first.title
+            && r.parties == first.parties
+    }
+
+    /// Adds `r`; call [`RowBlock::fits`] first.
+    pub(crate) fn push(&mut self, r: Record, ord: u64) {
+        if self.rows.is_empty() {
+            self.first_ord = ord;
+        }
+        self.bytes += r.text.len();
+        self.rows.push(r);
+    }
+
+    /// The block's rows and first ord, leaving it empty.
+    pub(crate) fn take(&mut self) -> Option<(Vec<Record>, u64)> {
+        if self.rows.is_empty() {
+            return None;
+        }
+        self.bytes = 0;
+        Some((std::mem::take(&mut self.rows), self.first_ord))
     }
 }
 

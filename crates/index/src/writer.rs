@@ -12,10 +12,10 @@ use tantivy::{IndexWriter, TantivyDocument};
 
 use sarx_crawl::{slash_path, CrawlerBuilder, Event, FileResult, Fingerprint, Outcome};
 use sarx_extract::Limits;
-use sarx_model::{RecordId, Unsearchable};
+use sarx_model::{Kind, RecordId, Unsearchable};
 
 use crate::reader::{kind_counts, Payload, Shard};
-use crate::schema::{open_index, Fields};
+use crate::schema::{open_index, Fields, RowBlock};
 use crate::{shards_dir, Error, Result, ShardStats};
 
 /// Live progress, passed to the progress callback.
@@ -119,6 +119,7 @@ pub struct IndexerBuilder {
     stop: Arc<AtomicBool>,
     force: bool,
     writer_memory: usize,
+    row_blocks: bool,
 }
 
 impl std::fmt::Debug for IndexerBuilder {
@@ -152,6 +153,7 @@ impl IndexerBuilder {
             stop: Arc::new(AtomicBool::new(false)),
             force: false,
             writer_memory: 256 << 20,
+            row_blocks: true,
         }
     }
     /// Extraction threads (at least 1).
@@ -190,6 +192,13 @@ impl IndexerBuilder {
     /// Memory for tantivy's indexing buffers (bytes, at least 32 MiB).
     pub fn writer_memory(mut self, bytes: usize) -> Self {
         self.writer_memory = bytes.max(32 << 20);
+        self
+    }
+    /// Store consecutive sheet rows as blocks of rows, one tantivy document
+    /// each (the default). Off, every row is its own document; searches
+    /// return the same records either way (tests compare the two).
+    pub fn row_blocks(mut self, yes: bool) -> Self {
+        self.row_blocks = yes;
         self
     }
     /// The indexer.
@@ -265,6 +274,7 @@ struct Run<'a> {
     last_commit: Instant,
     last_progress: Instant,
     roots: Vec<String>,
+    row_blocks: bool,
 }
 
 impl Indexer {
@@ -333,6 +343,7 @@ impl Indexer {
                 .checked_sub(Duration::from_secs(1))
                 .unwrap_or_else(Instant::now),
             roots: root_strings,
+            row_blocks: self.b.row_blocks,
         };
         run.summary.timing.load_secs = load_secs;
 
@@ -494,9 +505,14 @@ impl Run<'_> {
                     self.writer
                         .delete_term(fields.term(fields.source, &f.source));
                 }
+                let mut kinds = std::mem::take(&mut self.summary.records_added_by_kind);
+                kind_counts(&records, &mut kinds);
+                self.summary.records_added_by_kind = kinds;
                 let mut ids: HashSet<RecordId> = HashSet::with_capacity(records.len());
                 let mut written = 0u64;
-                for (ord, r) in records.iter().enumerate() {
+                let mut block = RowBlock::default();
+                for (ord, r) in records.into_iter().enumerate() {
+                    let ord = ord as u64;
                     if r.source != f.source {
                         // Every record of a file carries the file's source;
                         // anything else could not be deleted with it.
@@ -506,12 +522,18 @@ impl Run<'_> {
                     if !ids.insert(r.id.clone()) {
                         continue;
                     }
-                    self.add(fields.record_doc(r, ord as u64)?)?;
                     written += 1;
+                    if !block.fits(&r, ord) {
+                        self.flush_rows(&mut block)?;
+                    }
+                    if r.kind == Kind::SheetRow && self.row_blocks {
+                        block.push(r, ord);
+                    } else {
+                        self.flush_rows(&mut block)?;
+                        self.add(fields.record_doc(&r, ord)?)?;
+                    }
                 }
-                let mut kinds = std::mem::take(&mut self.summary.records_added_by_kind);
-                kind_counts(&records, &mut kinds);
-                self.summary.records_added_by_kind = kinds;
+                self.flush_rows(&mut block)?;
                 for u in &unsearchable {
                     self.add(fields.unsearchable_doc(&Unsearchable {
                         source: f.source.clone(),
@@ -525,6 +547,15 @@ impl Run<'_> {
                 self.progress.unsearchable += unsearchable.len() as u64;
                 self.since_commit += 1;
             }
+        }
+        Ok(())
+    }
+
+    /// Writes the rows gathered in `block`, if any.
+    fn flush_rows(&mut self, block: &mut RowBlock) -> Result<()> {
+        if let Some((rows, ord)) = block.take() {
+            let doc = self.fields.rows_doc(&rows, ord)?;
+            self.add(doc)?;
         }
         Ok(())
     }
