@@ -7,6 +7,15 @@
 //! needs an `@`, every other one an ASCII digit. (One `RegexSet` pass to
 //! pick the patterns first was measured slower: its overlapping search
 //! cannot use a prefilter.)
+//!
+//! **Digit windows.** An NI, phone or NHS number is at least 6 ASCII digits
+//! with at most [`MAX_DIGIT_GAP`] separator bytes between neighbours, at most
+//! [`WINDOW_BEFORE`] bytes before its first digit (`JM `, `+ `, `(`) and
+//! [`WINDOW_AFTER`] after its last (` C`). Those patterns therefore run only
+//! over windows around *digit clusters* (digits no more than
+//! `MAX_DIGIT_GAP` apart) with enough digits, not over the whole text: in
+//! prose, a small fraction of the bytes. A property test holds the findings
+//! equal to scanning the whole text.
 
 pub mod date;
 pub mod email;
@@ -33,6 +42,70 @@ struct Pattern {
     confidence: f32,
     pattern: String,
     check: Check,
+    /// Every match has at least this many ASCII digits, in one digit
+    /// cluster (see the module doc): search only windows around such
+    /// clusters. `None`: search the whole text.
+    min_digits: Option<usize>,
+}
+
+/// Most bytes between two neighbouring digits of one NI, phone or NHS
+/// number (`(0) 7` in `+44 (0) 7700`, `) ` in `(0113) 496`).
+const MAX_DIGIT_GAP: usize = 2;
+/// Most bytes of such a number before its first digit (`JM-`, `+ `).
+const WINDOW_BEFORE: usize = 3;
+/// Most bytes of such a number after its last digit (`-C` of an NI number).
+const WINDOW_AFTER: usize = 2;
+
+/// Runs of ASCII digits whose neighbours are at most [`MAX_DIGIT_GAP`]
+/// bytes apart: (first digit, end of last digit, number of digits).
+fn digit_clusters(bytes: &[u8]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, usize, usize)> = None;
+    for (i, b) in bytes.iter().enumerate() {
+        if !b.is_ascii_digit() {
+            continue;
+        }
+        current = match current {
+            Some((s, e, n)) if i - e <= MAX_DIGIT_GAP => Some((s, i + 1, n + 1)),
+            Some(done) => {
+                out.push(done);
+                Some((i, i + 1, 1))
+            }
+            None => Some((i, i + 1, 1)),
+        };
+    }
+    out.extend(current);
+    out
+}
+
+/// The byte ranges of `text` to search for a pattern whose matches have at
+/// least `min` digits in one cluster: each cluster widened by the bytes a
+/// match may have around its digits, on char boundaries, merged where they
+/// touch.
+fn digit_windows(
+    text: &str,
+    clusters: &[(usize, usize, usize)],
+    min: usize,
+) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for &(s, e, n) in clusters {
+        if n < min {
+            continue;
+        }
+        let mut ws = s.saturating_sub(WINDOW_BEFORE);
+        while !text.is_char_boundary(ws) {
+            ws -= 1;
+        }
+        let mut we = (e + WINDOW_AFTER).min(text.len());
+        while !text.is_char_boundary(we) {
+            we += 1;
+        }
+        match out.last_mut() {
+            Some(last) if ws <= last.1 => last.1 = last.1.max(we),
+            _ => out.push((ws, we)),
+        }
+    }
+    out
 }
 
 fn all_patterns() -> Vec<Pattern> {
@@ -43,6 +116,7 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.99,
             pattern: email::PATTERN.to_owned(),
             check: email::check,
+            min_digits: None,
         },
         Pattern {
             kind: EntityKind::NiNumber,
@@ -50,6 +124,7 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.95,
             pattern: nino::PATTERN.to_owned(),
             check: nino::check,
+            min_digits: Some(6),
         },
         Pattern {
             kind: EntityKind::Phone,
@@ -57,6 +132,7 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.9,
             pattern: phone::PATTERN.to_owned(),
             check: phone::check,
+            min_digits: Some(9),
         },
         Pattern {
             kind: EntityKind::NhsNumber,
@@ -64,6 +140,7 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.9,
             pattern: nhs::PATTERN.to_owned(),
             check: nhs::check,
+            min_digits: Some(10),
         },
         Pattern {
             kind: EntityKind::Postcode,
@@ -71,6 +148,7 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.9,
             pattern: postcode::PATTERN.to_owned(),
             check: postcode::check,
+            min_digits: None,
         },
         Pattern {
             kind: EntityKind::Date,
@@ -78,6 +156,7 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.85,
             pattern: date::pattern(),
             check: date::check,
+            min_digits: None,
         },
     ]
 }
@@ -172,6 +251,12 @@ impl Recognisers {
     /// NI number, phone, NHS number, postcode, date, in that order; a phone
     /// number with a 9-digit national number yields to an NHS number).
     pub fn find(&self, text: &str) -> Vec<Entity> {
+        self.find_with(text, true)
+    }
+
+    /// [`Recognisers::find`]; `windowed` false scans the whole text with
+    /// every pattern (the reference the digit windows are tested against).
+    fn find_with(&self, text: &str, windowed: bool) -> Vec<Entity> {
         // Every pattern but the e-mail one needs an ASCII digit, and that
         // one needs an `@` (property-tested below): most prose lines stop
         // here, and the rest run only the patterns that can match.
@@ -182,6 +267,7 @@ impl Recognisers {
             return Vec::new();
         }
         let mut found: Vec<(usize, Entity)> = Vec::new();
+        let mut clusters: Option<Vec<(usize, usize, usize)>> = None;
         for (i, (re, p)) in self.regexes.iter().zip(&self.patterns).enumerate() {
             if !(if p.kind == EntityKind::Email {
                 has_at
@@ -190,29 +276,14 @@ impl Recognisers {
             }) {
                 continue;
             }
-            let mut pos = 0;
-            while pos <= text.len() {
-                let Some(m) = re.find_at(text, pos) else {
-                    break;
-                };
-                if let Some((s, e, normalised)) = (p.check)(text, m.start(), m.end()) {
-                    found.push((
-                        i,
-                        Entity {
-                            kind: p.kind,
-                            span: Span::new(s, e),
-                            normalised,
-                            confidence: p.confidence,
-                            recogniser: p.recogniser,
-                        },
-                    ));
-                    pos = e.max(m.start() + 1);
-                } else {
-                    pos = m.start() + 1;
+            match p.min_digits {
+                Some(min) if windowed => {
+                    let clusters = clusters.get_or_insert_with(|| digit_clusters(bytes));
+                    for (ws, we) in digit_windows(text, clusters, min) {
+                        scan(re, p, i, text, ws, we, &mut found);
+                    }
                 }
-                while pos < text.len() && !text.is_char_boundary(pos) {
-                    pos += 1;
-                }
+                _ => scan(re, p, i, text, 0, text.len(), &mut found),
             }
         }
         if found.len() > 1 {
@@ -236,6 +307,44 @@ impl Recognisers {
             kept
         } else {
             found.into_iter().map(|(_, e)| e).collect()
+        }
+    }
+}
+
+/// Every match of `re` starting in `text[start..end]`, checked, into
+/// `found` (tagged with the pattern's rank `i`).
+fn scan(
+    re: &Regex,
+    p: &Pattern,
+    i: usize,
+    text: &str,
+    start: usize,
+    end: usize,
+    found: &mut Vec<(usize, Entity)>,
+) {
+    let hay = text.get(..end).unwrap_or(text);
+    let mut pos = start;
+    while pos <= hay.len() {
+        let Some(m) = re.find_at(hay, pos) else {
+            break;
+        };
+        if let Some((s, e, normalised)) = (p.check)(text, m.start(), m.end()) {
+            found.push((
+                i,
+                Entity {
+                    kind: p.kind,
+                    span: Span::new(s, e),
+                    normalised,
+                    confidence: p.confidence,
+                    recogniser: p.recogniser,
+                },
+            ));
+            pos = e.max(m.start() + 1);
+        } else {
+            pos = m.start() + 1;
+        }
+        while pos < hay.len() && !hay.is_char_boundary(pos) {
+            pos += 1;
         }
     }
 }
@@ -309,6 +418,45 @@ mod tests {
             "[ /.,()+-]{1,3}",
             "[a-z]{1,6}",
         ]
+    }
+
+    proptest::proptest! {
+        /// Searching only the digit windows finds exactly what scanning the
+        /// whole text finds, in every engine.
+        #[test]
+        fn digit_windows_find_what_the_whole_text_scan_finds(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![piece(), "[ é–\t(0)+-]{1,4}", "[0-9 ()+-]{1,16}"],
+                0..24,
+            ),
+        ) {
+            let t = parts.concat();
+            for engine in [Recognisers::shared(), Recognisers::query_keyed()] {
+                proptest::prop_assert_eq!(
+                    engine.find_with(&t, true),
+                    engine.find_with(&t, false),
+                    "{:?}",
+                    t
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn digit_clusters_and_windows() {
+        let t = "tel (0113) 496 0000, ref 12 and 1-2-3-4-5-6";
+        let c = digit_clusters(t.as_bytes());
+        assert_eq!(c.len(), 3);
+        assert_eq!(c[0].2, 11);
+        assert_eq!(c[1].2, 2);
+        assert_eq!(c[2].2, 6);
+        let w = digit_windows(t, &c, 6);
+        assert_eq!(w.len(), 2);
+        assert_eq!(&t[w[0].0..w[0].1], "l (0113) 496 0000, ");
+        // Non-ASCII next to a window: boundaries stay on char boundaries.
+        let t = "é9876543210é";
+        let w = digit_windows(t, &digit_clusters(t.as_bytes()), 6);
+        assert_eq!(w, vec![(0, t.len())]);
     }
 
     proptest::proptest! {
