@@ -119,6 +119,47 @@ fn blocks_read_back_like_one_document_per_row() {
     }
 }
 
+/// Pieces of rows: identifiers in several written forms, their parts,
+/// digits and separators, so that rows end and begin with half a number.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("JM482761C".to_owned()),
+        Just("jm 48 27 61 c".to_owned()),
+        Just("07700 900461".to_owned()),
+        Just("+44 (0)7700 900461".to_owned()),
+        Just("485 777 3457".to_owned()),
+        Just("m.okafor79@example.net".to_owned()),
+        Just("TEN-0045127".to_owned()),
+        Just("asb/2024/0012".to_owned()),
+        Just("07700".to_owned()),
+        Just("900461".to_owned()),
+        Just("JM4827".to_owned()),
+        Just("61C".to_owned()),
+        Just("m.okafor79".to_owned()),
+        Just("@example.net".to_owned()),
+        "[0-9]{1,10}",
+        "[A-Za-z]{1,4}[0-9]{1,4}",
+        "[ \t/.,()+@-]{1,3}",
+        "[a-zé]{1,6}",
+    ]
+}
+
+proptest! {
+    /// A block's identifier keys come from its rows joined by line breaks:
+    /// exactly the union of each row's keys.
+    #[test]
+    fn joined_rows_have_the_union_of_row_keys(
+        rows in prop::collection::vec(prop::collection::vec(piece(), 0..6), 1..8),
+    ) {
+        let rows: Vec<String> = rows.iter().map(|r| r.concat()).collect();
+        let mut union: Vec<String> = rows.iter().flat_map(|r| sarx_detect::index_keys(r)).collect();
+        union.sort();
+        union.dedup();
+        let joined: String = rows.iter().map(|r| format!("{r}\n")).collect();
+        prop_assert_eq!(sarx_detect::index_keys(&joined), union, "{:?}", rows);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(12))]
 

@@ -39,7 +39,8 @@ impl RecordId {
         h.update(&[0]);
         h.update(locator.as_bytes());
         let hex = h.finalize().to_hex();
-        RecordId(hex.as_str().chars().take(32).collect())
+        let hex = hex.as_str();
+        RecordId(hex.get(..32).unwrap_or(hex).to_owned())
     }
 
     /// The id as a string slice.
