@@ -11,6 +11,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc: indexing allocates and frees millions of small strings (tokens,
+/// records, keys); glibc's allocator spent a tenth of the CPU time on them.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod commands;
 
 /// Answers UK GDPR subject access requests: index, find, redact, review, bundle.
