@@ -8,14 +8,16 @@
 //! pick the patterns first was measured slower: its overlapping search
 //! cannot use a prefilter.)
 //!
-//! **Digit windows.** An NI, phone or NHS number is at least 6 ASCII digits
-//! with at most [`MAX_DIGIT_GAP`] separator bytes between neighbours, at most
+//! **Digit windows.** An NI, phone or NHS number is a run of ASCII digits
+//! whose neighbours are separated by at most one or two bytes of a few
+//! separators (a [`DigitRule`]: `-` or a space for NI and NHS numbers; also
+//! a tab and brackets, up to two, for phones), with at most
 //! [`WINDOW_BEFORE`] bytes before its first digit (`JM `, `+ `, `(`) and
 //! [`WINDOW_AFTER`] after its last (` C`). Those patterns therefore run only
-//! over windows around *digit clusters* (digits no more than
-//! `MAX_DIGIT_GAP` apart) with enough digits, not over the whole text: in
-//! prose, a small fraction of the bytes. A property test holds the findings
-//! equal to scanning the whole text.
+//! over windows around *digit clusters* that follow their rule and have
+//! enough digits, not over the whole text: in prose, or in a rent row full
+//! of dates and amounts, a small fraction of the bytes. A property test
+//! holds the findings equal to scanning the whole text.
 
 pub mod date;
 pub mod email;
@@ -42,37 +44,60 @@ struct Pattern {
     confidence: f32,
     pattern: String,
     check: Check,
-    /// Every match has at least this many ASCII digits, in one digit
-    /// cluster (see the module doc): search only windows around such
-    /// clusters. `None`: search the whole text.
-    min_digits: Option<usize>,
+    /// Every match is a digit cluster of this rule (see the module doc):
+    /// search only windows around such clusters. `None`: search the whole
+    /// text.
+    digits: Option<DigitRule>,
 }
 
-/// Most bytes between two neighbouring digits of one NI, phone or NHS
-/// number (`(0) 7` in `+44 (0) 7700`, `) ` in `(0113) 496`).
-const MAX_DIGIT_GAP: usize = 2;
+/// What every match of a pattern holds: at least `min` ASCII digits, each
+/// separated from the next by at most `max_gap` bytes for which `gap` is
+/// true.
+#[derive(Clone, Copy)]
+struct DigitRule {
+    min: usize,
+    max_gap: usize,
+    gap: fn(u8) -> bool,
+}
+
+/// NI and NHS numbers: `[ \-]?` between digit groups.
+const SPACE_OR_HYPHEN: DigitRule = DigitRule {
+    min: 6,
+    max_gap: 1,
+    gap: |b| b == b' ' || b == b'-',
+};
+/// Phones: `[ \t\-\(\)]{0,2}` between digits, and `+44 (0) 7…`.
+const PHONE_GAPS: DigitRule = DigitRule {
+    min: 9,
+    max_gap: 2,
+    gap: |b| matches!(b, b' ' | b'\t' | b'-' | b'(' | b')'),
+};
+
 /// Most bytes of such a number before its first digit (`JM-`, `+ `).
 const WINDOW_BEFORE: usize = 3;
 /// Most bytes of such a number after its last digit (`-C` of an NI number).
 const WINDOW_AFTER: usize = 2;
 
-/// Runs of ASCII digits whose neighbours are at most [`MAX_DIGIT_GAP`]
-/// bytes apart: (first digit, end of last digit, number of digits).
-fn digit_clusters(bytes: &[u8]) -> Vec<(usize, usize, usize)> {
+/// Runs of ASCII digits joined by `rule`'s gaps: (first digit, end of last
+/// digit, number of digits).
+fn digit_clusters(bytes: &[u8], rule: DigitRule) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     let mut current: Option<(usize, usize, usize)> = None;
-    for (i, b) in bytes.iter().enumerate() {
+    let mut gap_ok = true;
+    for (i, &b) in bytes.iter().enumerate() {
         if !b.is_ascii_digit() {
+            gap_ok = gap_ok && (rule.gap)(b);
             continue;
         }
         current = match current {
-            Some((s, e, n)) if i - e <= MAX_DIGIT_GAP => Some((s, i + 1, n + 1)),
+            Some((s, e, n)) if gap_ok && i - e <= rule.max_gap => Some((s, i + 1, n + 1)),
             Some(done) => {
                 out.push(done);
                 Some((i, i + 1, 1))
             }
             None => Some((i, i + 1, 1)),
         };
+        gap_ok = true;
     }
     out.extend(current);
     out
@@ -116,7 +141,7 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.99,
             pattern: email::PATTERN.to_owned(),
             check: email::check,
-            min_digits: None,
+            digits: None,
         },
         Pattern {
             kind: EntityKind::NiNumber,
@@ -124,7 +149,7 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.95,
             pattern: nino::PATTERN.to_owned(),
             check: nino::check,
-            min_digits: Some(6),
+            digits: Some(SPACE_OR_HYPHEN),
         },
         Pattern {
             kind: EntityKind::Phone,
@@ -132,7 +157,7 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.9,
             pattern: phone::PATTERN.to_owned(),
             check: phone::check,
-            min_digits: Some(9),
+            digits: Some(PHONE_GAPS),
         },
         Pattern {
             kind: EntityKind::NhsNumber,
@@ -140,7 +165,10 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.9,
             pattern: nhs::PATTERN.to_owned(),
             check: nhs::check,
-            min_digits: Some(10),
+            digits: Some(DigitRule {
+                min: 10,
+                ..SPACE_OR_HYPHEN
+            }),
         },
         Pattern {
             kind: EntityKind::Postcode,
@@ -148,7 +176,7 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.9,
             pattern: postcode::PATTERN.to_owned(),
             check: postcode::check,
-            min_digits: None,
+            digits: None,
         },
         Pattern {
             kind: EntityKind::Date,
@@ -156,7 +184,7 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.85,
             pattern: date::pattern(),
             check: date::check,
-            min_digits: None,
+            digits: None,
         },
     ]
 }
@@ -267,7 +295,6 @@ impl Recognisers {
             return Vec::new();
         }
         let mut found: Vec<(usize, Entity)> = Vec::new();
-        let mut clusters: Option<Vec<(usize, usize, usize)>> = None;
         for (i, (re, p)) in self.regexes.iter().zip(&self.patterns).enumerate() {
             if !(if p.kind == EntityKind::Email {
                 has_at
@@ -276,10 +303,10 @@ impl Recognisers {
             }) {
                 continue;
             }
-            match p.min_digits {
-                Some(min) if windowed => {
-                    let clusters = clusters.get_or_insert_with(|| digit_clusters(bytes));
-                    for (ws, we) in digit_windows(text, clusters, min) {
+            match p.digits {
+                Some(rule) if windowed => {
+                    let clusters = digit_clusters(bytes, rule);
+                    for (ws, we) in digit_windows(text, &clusters, rule.min) {
                         scan(re, p, i, text, ws, we, &mut found);
                     }
                 }
@@ -408,6 +435,10 @@ mod tests {
             Just("+44 (0)7700 900461".to_owned()),
             Just("485 777 3457".to_owned()),
             Just("4857773457".to_owned()),
+            Just("485-777-3457".to_owned()),
+            Just("JM-48-27-61-C".to_owned()),
+            Just("07700\t900461".to_owned()),
+            Just("0044-(0)113 496 0000".to_owned()),
             Just("14/06/1979".to_owned()),
             Just("1979-06-14".to_owned()),
             Just("14 June 1979".to_owned()),
@@ -426,7 +457,7 @@ mod tests {
         #[test]
         fn digit_windows_find_what_the_whole_text_scan_finds(
             parts in proptest::collection::vec(
-                proptest::prop_oneof![piece(), "[ é–\t(0)+-]{1,4}", "[0-9 ()+-]{1,16}"],
+                proptest::prop_oneof![piece(), "[ é–\t(0)+/,.-]{1,4}", "[0-9 ()+/\t-]{1,16}"],
                 0..24,
             ),
         ) {
@@ -444,18 +475,19 @@ mod tests {
 
     #[test]
     fn digit_clusters_and_windows() {
-        let t = "tel (0113) 496 0000, ref 12 and 1-2-3-4-5-6";
-        let c = digit_clusters(t.as_bytes());
-        assert_eq!(c.len(), 3);
-        assert_eq!(c[0].2, 11);
-        assert_eq!(c[1].2, 2);
-        assert_eq!(c[2].2, 6);
+        let t = "tel (0113) 496 0000, ref 12 and 1-2-3-4-5-6 on 13/04/2025";
+        let c = digit_clusters(t.as_bytes(), PHONE_GAPS);
+        let counts: Vec<usize> = c.iter().map(|x| x.2).collect();
+        assert_eq!(counts, vec![11, 2, 6, 2, 2, 4]);
         let w = digit_windows(t, &c, 6);
         assert_eq!(w.len(), 2);
         assert_eq!(&t[w[0].0..w[0].1], "l (0113) 496 0000, ");
+        // Brackets are not NI/NHS separators.
+        let c = digit_clusters(t.as_bytes(), SPACE_OR_HYPHEN);
+        assert_eq!(c.first().map(|x| x.2), Some(4));
         // Non-ASCII next to a window: boundaries stay on char boundaries.
         let t = "é9876543210é";
-        let w = digit_windows(t, &digit_clusters(t.as_bytes()), 6);
+        let w = digit_windows(t, &digit_clusters(t.as_bytes(), SPACE_OR_HYPHEN), 6);
         assert_eq!(w, vec![(0, t.len())]);
     }
 
