@@ -50,27 +50,52 @@ struct Pattern {
     digits: Option<DigitRule>,
 }
 
-/// What every match of a pattern holds: at least `min` ASCII digits, each
-/// separated from the next by at most `max_gap` bytes for which `gap` is
-/// true.
+/// What every match of a pattern holds: at least `min` ASCII digits in one
+/// cluster of `gaps`.
 #[derive(Clone, Copy)]
 struct DigitRule {
     min: usize,
-    max_gap: usize,
-    gap: fn(u8) -> bool,
+    gaps: Gaps,
 }
 
-/// NI and NHS numbers: `[ \-]?` between digit groups.
+/// Which bytes may separate neighbouring digits of a number, and how many.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gaps {
+    /// NI and NHS numbers: `[ \-]?` between digit groups.
+    SpaceOrHyphen,
+    /// Phones: `[ \t\-\(\)]{0,2}` between digits, and `+44 (0) 7…`.
+    Phone,
+}
+
+impl Gaps {
+    const ALL: [Gaps; 2] = [Gaps::SpaceOrHyphen, Gaps::Phone];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    fn max(self) -> usize {
+        match self {
+            Gaps::SpaceOrHyphen => 1,
+            Gaps::Phone => 2,
+        }
+    }
+
+    fn allows(self, b: u8) -> bool {
+        match self {
+            Gaps::SpaceOrHyphen => b == b' ' || b == b'-',
+            Gaps::Phone => matches!(b, b' ' | b'\t' | b'-' | b'(' | b')'),
+        }
+    }
+}
+
 const SPACE_OR_HYPHEN: DigitRule = DigitRule {
     min: 6,
-    max_gap: 1,
-    gap: |b| b == b' ' || b == b'-',
+    gaps: Gaps::SpaceOrHyphen,
 };
-/// Phones: `[ \t\-\(\)]{0,2}` between digits, and `+44 (0) 7…`.
 const PHONE_GAPS: DigitRule = DigitRule {
     min: 9,
-    max_gap: 2,
-    gap: |b| matches!(b, b' ' | b'\t' | b'-' | b'(' | b')'),
+    gaps: Gaps::Phone,
 };
 
 /// Most bytes of such a number before its first digit (`JM-`, `+ `).
@@ -78,28 +103,43 @@ const WINDOW_BEFORE: usize = 3;
 /// Most bytes of such a number after its last digit (`-C` of an NI number).
 const WINDOW_AFTER: usize = 2;
 
-/// Runs of ASCII digits joined by `rule`'s gaps: (first digit, end of last
-/// digit, number of digits).
-fn digit_clusters(bytes: &[u8], rule: DigitRule) -> Vec<(usize, usize, usize)> {
-    let mut out = Vec::new();
-    let mut current: Option<(usize, usize, usize)> = None;
-    let mut gap_ok = true;
+/// A digit cluster: (first digit, end of last digit, number of digits).
+type Cluster = (usize, usize, usize);
+
+/// Runs of ASCII digits joined by each kind of [`Gaps`], in one pass:
+/// `out[g.index()]` for `g` in [`Gaps::ALL`].
+fn digit_clusters(bytes: &[u8]) -> [Vec<Cluster>; 2] {
+    let mut out: [Vec<Cluster>; 2] = [Vec::new(), Vec::new()];
+    let mut current: [Option<Cluster>; 2] = [None, None];
     for (i, &b) in bytes.iter().enumerate() {
         if !b.is_ascii_digit() {
-            gap_ok = gap_ok && (rule.gap)(b);
             continue;
         }
-        current = match current {
-            Some((s, e, n)) if gap_ok && i - e <= rule.max_gap => Some((s, i + 1, n + 1)),
-            Some(done) => {
-                out.push(done);
-                Some((i, i + 1, 1))
-            }
-            None => Some((i, i + 1, 1)),
-        };
-        gap_ok = true;
+        for g in Gaps::ALL {
+            let k = g.index();
+            let (Some(cur), Some(list)) = (current.get_mut(k), out.get_mut(k)) else {
+                continue;
+            };
+            *cur = match *cur {
+                Some((s, e, n))
+                    if i - e <= g.max()
+                        && bytes
+                            .get(e..i)
+                            .is_some_and(|gap| gap.iter().all(|&c| g.allows(c))) =>
+                {
+                    Some((s, i + 1, n + 1))
+                }
+                Some(done) => {
+                    list.push(done);
+                    Some((i, i + 1, 1))
+                }
+                None => Some((i, i + 1, 1)),
+            };
+        }
     }
-    out.extend(current);
+    for (list, cur) in out.iter_mut().zip(current) {
+        list.extend(cur);
+    }
     out
 }
 
@@ -107,11 +147,7 @@ fn digit_clusters(bytes: &[u8], rule: DigitRule) -> Vec<(usize, usize, usize)> {
 /// least `min` digits in one cluster: each cluster widened by the bytes a
 /// match may have around its digits, on char boundaries, merged where they
 /// touch.
-fn digit_windows(
-    text: &str,
-    clusters: &[(usize, usize, usize)],
-    min: usize,
-) -> Vec<(usize, usize)> {
+fn digit_windows(text: &str, clusters: &[Cluster], min: usize) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     for &(s, e, n) in clusters {
         if n < min {
@@ -291,6 +327,7 @@ impl Recognisers {
         let bytes = text.as_bytes();
         let has_at = bytes.contains(&b'@');
         let has_digit = bytes.iter().any(u8::is_ascii_digit);
+        let mut clusters: Option<[Vec<Cluster>; 2]> = None;
         if !has_at && !has_digit {
             return Vec::new();
         }
@@ -305,8 +342,11 @@ impl Recognisers {
             }
             match p.digits {
                 Some(rule) if windowed => {
-                    let clusters = digit_clusters(bytes, rule);
-                    for (ws, we) in digit_windows(text, &clusters, rule.min) {
+                    let clusters = clusters.get_or_insert_with(|| digit_clusters(bytes));
+                    let of_rule = clusters
+                        .get(rule.gaps.index())
+                        .map_or(&[][..], Vec::as_slice);
+                    for (ws, we) in digit_windows(text, of_rule, rule.min) {
                         scan(re, p, i, text, ws, we, &mut found);
                     }
                 }
@@ -476,19 +516,18 @@ mod tests {
     #[test]
     fn digit_clusters_and_windows() {
         let t = "tel (0113) 496 0000, ref 12 and 1-2-3-4-5-6 on 13/04/2025";
-        let c = digit_clusters(t.as_bytes(), PHONE_GAPS);
-        let counts: Vec<usize> = c.iter().map(|x| x.2).collect();
+        let [nhs, phone] = digit_clusters(t.as_bytes());
+        let counts: Vec<usize> = phone.iter().map(|x| x.2).collect();
         assert_eq!(counts, vec![11, 2, 6, 2, 2, 4]);
-        let w = digit_windows(t, &c, 6);
+        let w = digit_windows(t, &phone, 6);
         assert_eq!(w.len(), 2);
         assert_eq!(&t[w[0].0..w[0].1], "l (0113) 496 0000, ");
         // Brackets are not NI/NHS separators.
-        let c = digit_clusters(t.as_bytes(), SPACE_OR_HYPHEN);
-        assert_eq!(c.first().map(|x| x.2), Some(4));
+        assert_eq!(nhs.first().map(|x| x.2), Some(4));
         // Non-ASCII next to a window: boundaries stay on char boundaries.
         let t = "é9876543210é";
-        let w = digit_windows(t, &digit_clusters(t.as_bytes(), SPACE_OR_HYPHEN), 6);
-        assert_eq!(w, vec![(0, t.len())]);
+        let [nhs, _] = digit_clusters(t.as_bytes());
+        assert_eq!(digit_windows(t, &nhs, 6), vec![(0, t.len())]);
     }
 
     proptest::proptest! {
