@@ -183,7 +183,8 @@ fn main() {
     let corpus = dir.join("corpus");
     let idx = dir.join("idx");
     let ready = dir.join("READY");
-    if !ready.exists() {
+    // Rebuilt when missing, or when this version cannot open it (schema).
+    if !ready.exists() || IndexSet::open(&idx).is_err() {
         let _ = std::fs::remove_dir_all(&dir);
         let t = Instant::now();
         write_corpus(&corpus, records);
