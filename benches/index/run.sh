@@ -80,17 +80,29 @@ index_bytes=$(du -sb "$WORK/idx-first" | cut -f1)
 # 2b. The same corpus without spreadsheets and CSV (documents, mail, text,
 # PDF, archives: a file is a few records rather than thousands of rows), and
 # the spreadsheets and CSV alone. Hard links, so no copy; fresh indexes.
-subset() { # subset NAME FIND-ARGS...: hard-link the matching files into $WORK/NAME
-  local name=$1 sub="$WORK/$1"
-  shift
-  rm -rf "$sub"
-  (cd "$CORPUS" && find . -type f "$@" -print0) | while IFS= read -r -d '' f; do
-    mkdir -p "$sub/$(dirname "$f")"
-    ln "$CORPUS/$f" "$sub/$f" 2>/dev/null || cp -p "$CORPUS/$f" "$sub/$f"
-  done
+# subset NAME SHEETS: hard-link into $WORK/NAME the corpus's spreadsheet and
+# CSV files (SHEETS=1) or every other file (SHEETS=0).
+subset() {
+  rm -rf "${WORK:?}/$1"
+  python3 - "$CORPUS" "$WORK/$1" "$2" <<'PY'
+import os, shutil, sys
+src, dst, sheets = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+exts = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+for root, _, files in os.walk(src):
+    for f in files:
+        if f.lower().endswith(exts) != sheets:
+            continue
+        p = os.path.join(root, f)
+        q = os.path.join(dst, os.path.relpath(p, src))
+        os.makedirs(os.path.dirname(q), exist_ok=True)
+        try:
+            os.link(p, q)
+        except OSError:
+            shutil.copy2(p, q)
+PY
 }
-subset no-sheets ! -iname '*.xlsx' ! -iname '*.xlsm' ! -iname '*.xls' ! -iname '*.ods' ! -iname '*.csv'
-subset sheets \( -iname '*.xlsx' -o -iname '*.xlsm' -o -iname '*.xls' -o -iname '*.ods' -o -iname '*.csv' \)
+subset no-sheets 0
+subset sheets 1
 index_runs no-sheets "$WORK/no-sheets"
 index_runs sheets "$WORK/sheets"
 

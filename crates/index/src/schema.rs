@@ -85,7 +85,7 @@ pub(crate) fn build_schema() -> Schema {
     b.add_text_field("id_prefix", STRING);
     b.add_text_field("parent", STRING);
     b.add_text_field("source", STRING | STORED);
-    b.add_text_field("file_key", STRING);
+    b.add_text_field("file_key", STRING | FAST);
     b.add_text_field("locator", stored_only.clone());
     b.add_text_field("kind", STRING);
     b.add_text_field("title", text_only.clone());
@@ -96,11 +96,13 @@ pub(crate) fn build_schema() -> Schema {
     b.add_bytes_field("rows", STORED);
     b.add_u64_field("nrec", FAST);
     b.add_u64_field("ord", STORED);
-    b.add_u64_field("size", STORED | FAST);
-    b.add_i64_field("mtime", STORED);
-    b.add_text_field("hash", stored_only.clone());
-    b.add_u64_field("records", STORED | INDEXED);
-    b.add_text_field("config", stored_only.clone());
+    // A file's fingerprint lives in fast columns only (see
+    // `Shard::fingerprints`).
+    b.add_u64_field("size", FAST);
+    b.add_i64_field("mtime", FAST);
+    b.add_text_field("hash", TextOptions::default().set_fast("raw"));
+    b.add_u64_field("records", INDEXED | FAST);
+    b.add_text_field("config", TextOptions::default().set_fast("raw"));
     b.add_text_field("reason", STRING | STORED);
     b.add_text_field("detail", stored_only);
     b.build()
@@ -116,6 +118,15 @@ impl Fields {
                 ))
             })
         };
+        // An unchanged re-index reads the fingerprints from these columns.
+        for name in ["file_key", "size", "mtime", "hash", "records", "config"] {
+            if !schema.get_field_entry(f(name)?).is_fast() {
+                return Err(Error::Schema(format!(
+                    "field `{name}` has no fast column (a shard written by an older sarx: \
+                         delete the shard folder and index again)"
+                )));
+            }
+        }
         Ok(Fields {
             doc_type: f("doc_type")?,
             id: f("id")?,
@@ -257,19 +268,51 @@ impl Fields {
         Ok(vec![r])
     }
 
-    pub(crate) fn fingerprint_of(&self, d: &TantivyDocument) -> Option<(String, Fingerprint, u64)> {
-        let source = str_of(d, self.source)?;
-        let fp = Fingerprint {
-            size: d.get_first(self.size).and_then(|v| v.as_u64())?,
-            mtime_ns: d.get_first(self.mtime).and_then(|v| v.as_i64())?,
-            hash: str_of(d, self.hash),
-            config: str_of(d, self.config).unwrap_or_default(),
+    /// The records of a document that a candidate query matched: a single
+    /// record as it is; of a block of rows, every row when `header` accepts
+    /// the rows' shared title and parties, else the rows whose text `text`
+    /// accepts. Rows are decoded in full only when kept (a block is mostly
+    /// rows that do not match).
+    pub(crate) fn matching_records(
+        &self,
+        d: &TantivyDocument,
+        mut header: impl FnMut(&Record) -> bool,
+        mut text: impl FnMut(&str) -> bool,
+    ) -> Result<Vec<Record>> {
+        let Some(bytes) = d.get_first(self.rows).and_then(|v| v.as_bytes()) else {
+            return self.records_of(d);
         };
-        let records = d
-            .get_first(self.records)
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0);
-        Some((source, fp, records))
+        let json = |e: serde_json::Error| Error::Json(e.to_string());
+        let raws: Vec<&serde_json::value::RawValue> =
+            serde_json::from_slice(bytes).map_err(json)?;
+        let Some(first) = raws.first() else {
+            return Ok(Vec::new());
+        };
+        let first: Record = serde_json::from_str(first.get()).map_err(json)?;
+        if header(&first) {
+            return raws
+                .iter()
+                .map(|r| serde_json::from_str(r.get()).map_err(json))
+                .collect();
+        }
+        #[derive(serde::Deserialize)]
+        struct RowText<'a> {
+            #[serde(borrow, default)]
+            text: std::borrow::Cow<'a, str>,
+        }
+        let mut out = Vec::new();
+        let mut first = Some(first);
+        for raw in &raws {
+            let row: RowText<'_> = serde_json::from_str(raw.get()).map_err(json)?;
+            let keep = text(&row.text);
+            match first.take() {
+                Some(r) if keep => out.push(r),
+                Some(_) => {}
+                None if keep => out.push(serde_json::from_str(raw.get()).map_err(json)?),
+                None => {}
+            }
+        }
+        Ok(out)
     }
 
     pub(crate) fn unsearchable_of(&self, d: &TantivyDocument) -> Option<Unsearchable> {
