@@ -44,11 +44,17 @@ pub struct Args {
     #[arg(long, value_name = "MIB")]
     pub max_file_mib: Option<u64>,
     /// Commit after this many files (tuning and tests).
-    #[arg(long, hide = true, default_value_t = 20_000)]
+    #[arg(long, hide = true, default_value_t = 100_000)]
     pub commit_files: u64,
     /// Commit after this many seconds (tuning and tests).
     #[arg(long, hide = true, default_value_t = 30.0)]
     pub commit_secs: f64,
+    /// tantivy indexing memory in MiB (tuning).
+    #[arg(long, hide = true, default_value_t = 256)]
+    pub writer_mib: usize,
+    /// tantivy indexing threads (tuning) [default: 2, 1 with --threads 1].
+    #[arg(long, hide = true)]
+    pub writer_threads: Option<usize>,
     /// Folders or files to crawl.
     #[arg(required = true, value_name = "ROOT")]
     pub roots: Vec<PathBuf>,
@@ -102,6 +108,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
     if let Some(n) = args.threads {
         builder = builder.threads(n);
     }
+    if let Some(n) = args.writer_threads {
+        builder = builder.writer_threads(n);
+    }
+    builder = builder.writer_memory(args.writer_mib.saturating_mul(1 << 20));
     let summary = builder
         .build()
         .run(&args.index, &shard, &args.roots)
