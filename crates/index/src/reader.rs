@@ -295,11 +295,7 @@ impl IndexSet {
             .iter()
             .flat_map(|p| query_variants(&mut analyzer, p))
             .collect();
-        let mut row_filter = RowFilter {
-            analyzer,
-            variants: &variants,
-            keys,
-        };
+        let mut row_filter = RowFilter::new(analyzer, &variants, keys);
         for shard in &self.shards {
             let Some(q) = candidate_query(&shard.fields, &variants, keys) else {
                 return Ok(Vec::new());
@@ -466,9 +462,27 @@ struct RowFilter<'a> {
     analyzer: TextAnalyzer,
     variants: &'a [PhraseTerms],
     keys: &'a [String],
+    /// Every term of every variant, sorted: a row's other tokens are not
+    /// looked at further.
+    terms: Vec<&'a str>,
 }
 
-impl RowFilter<'_> {
+impl<'a> RowFilter<'a> {
+    fn new(analyzer: TextAnalyzer, variants: &'a [PhraseTerms], keys: &'a [String]) -> Self {
+        let mut terms: Vec<&str> = variants
+            .iter()
+            .flat_map(|v| v.iter().map(|(_, t)| t.as_str()))
+            .collect();
+        terms.sort_unstable();
+        terms.dedup();
+        RowFilter {
+            analyzer,
+            variants,
+            keys,
+            terms,
+        }
+    }
+
     /// The parts every row of a block shares: title and parties.
     fn header_matches(&mut self, r: &Record) -> bool {
         let p = &r.parties;
@@ -483,18 +497,21 @@ impl RowFilter<'_> {
 
     fn text_matches(&mut self, text: &str) -> bool {
         if !self.variants.is_empty() {
-            let mut at: HashMap<String, Vec<usize>> = HashMap::new();
+            // Positions of the tokens that are some variant's terms.
+            let mut at: HashMap<&str, Vec<usize>> = HashMap::new();
             let mut stream = self.analyzer.token_stream(text);
             while stream.advance() {
                 let t = stream.token();
-                at.entry(t.text.clone()).or_default().push(t.position);
+                if let Ok(i) = self.terms.binary_search(&t.text.as_str()) {
+                    at.entry(self.terms[i]).or_default().push(t.position);
+                }
             }
             let has = |term: &str, pos: usize| at.get(term).is_some_and(|v| v.contains(&pos));
             for variant in self.variants {
                 let Some((off0, t0)) = variant.first() else {
                     continue;
                 };
-                let Some(starts) = at.get(t0) else {
+                let Some(starts) = at.get(t0.as_str()) else {
                     continue;
                 };
                 let hit = starts.iter().any(|&p0| {
