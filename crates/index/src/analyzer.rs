@@ -18,7 +18,7 @@
 //! (`Leeds – Bradford` is two words).
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 
 /// The name under which the analyzer is registered on every shard.
@@ -44,20 +44,43 @@ fn is_joiner(c: char) -> bool {
     )
 }
 
-/// The analyzer: [`JoiningTokenizer`] + lowercasing + ASCII folding.
+/// The analyzer: [`JoiningTokenizer`], which also drops tokens of
+/// [`MAX_TOKEN_LEN`] bytes or more, lowercases and folds to ASCII — what
+/// tantivy's `RemoveLongFilter`, `LowerCaser` and `AsciiFoldingFilter` do, in
+/// the tokenizer's own pass (property-tested against that chain below).
 pub(crate) fn text_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(JoiningTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    TextAnalyzer::from(JoiningTokenizer::default())
 }
 
 /// Splits on non-alphanumeric characters and adds joined forms of
-/// apostrophe/hyphen compounds (`position_length` = number of parts > 1).
+/// apostrophe/hyphen compounds (`position_length` = number of parts > 1);
+/// drops tokens of [`MAX_TOKEN_LEN`] bytes or more (positions still count
+/// them); lowercases and folds to ASCII.
 #[derive(Clone, Default)]
 pub(crate) struct JoiningTokenizer {
     tokens: Tokens,
+}
+
+/// Lowercases and folds `text` to ASCII in place: what tantivy's
+/// `LowerCaser` then `AsciiFoldingFilter` make of a token. ASCII text (most
+/// tokens) is lowercased directly; other text goes through those filters.
+fn normalise(text: &mut String, folder: &mut Option<TextAnalyzer>) {
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+        return;
+    }
+    let folder = folder.get_or_insert_with(|| {
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build()
+    });
+    let mut stream = folder.token_stream(text);
+    if stream.advance() {
+        let folded = std::mem::take(&mut stream.token_mut().text);
+        drop(stream);
+        *text = folded;
+    }
 }
 
 /// A reusable token buffer: the first `len` tokens are the current
@@ -68,6 +91,8 @@ pub(crate) struct Tokens {
     buf: Vec<Token>,
     len: usize,
     scratch: Token,
+    /// Lowercase + ASCII folding for non-ASCII tokens, made on first use.
+    folder: Option<TextAnalyzer>,
 }
 
 impl Tokens {
@@ -83,8 +108,13 @@ impl Tokens {
         self.buf.get(..self.len).and_then(|b| b.get(i))
     }
 
-    /// Appends a token whose text is the concatenation of `parts` of `text`.
+    /// Appends a token whose text is the concatenation of `parts` of
+    /// `text`, lowercased and folded; nothing when the parts come to
+    /// [`MAX_TOKEN_LEN`] bytes or more.
     fn push(&mut self, text: &str, parts: &[(usize, usize)], position: usize) {
+        if parts.iter().map(|&(s, e)| e - s).sum::<usize>() >= MAX_TOKEN_LEN {
+            return;
+        }
         if self.len == self.buf.len() {
             self.buf.push(Token::default());
         }
@@ -100,6 +130,7 @@ impl Tokens {
         t.offset_to = parts.last().map_or(0, |p| p.1);
         t.position = position;
         t.position_length = parts.len().max(1);
+        normalise(&mut t.text, &mut self.folder);
     }
 }
 
@@ -159,13 +190,35 @@ static EMPTY_TOKEN: Token = Token {
     position_length: 1,
 };
 
-/// Words and joined compounds of `text`, before lowercasing and folding.
+/// The character at byte `i` of `text` and its length in bytes (ASCII
+/// without decoding).
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
+    match text.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => Some((b as char, 1)),
+        Some(_) => text
+            .get(i..)
+            .and_then(|t| t.chars().next())
+            .map(|c| (c, c.len_utf8())),
+        None => None,
+    }
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// Words and joined compounds of `text`.
 fn tokenize_into(text: &str, out: &mut Tokens) {
     let mut position = 0usize;
     // Parts of the current compound: (start, end) byte ranges.
     let mut parts: Vec<(usize, usize)> = Vec::new();
     let mut word_start: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
     let flush = |parts: &mut Vec<(usize, usize)>, out: &mut Tokens, position: &mut usize| {
         if parts.is_empty() {
             return;
@@ -180,17 +233,20 @@ fn tokenize_into(text: &str, out: &mut Tokens) {
         }
         parts.clear();
     };
-    while let Some((i, c)) = chars.next() {
-        if c.is_alphanumeric() {
+    let mut i = 0usize;
+    while let Some((c, w)) = char_at(text, i) {
+        let at = i;
+        i += w;
+        if is_word_char(c) {
             if word_start.is_none() {
-                word_start = Some(i);
+                word_start = Some(at);
             }
             continue;
         }
         // End of a word run.
         if let Some(s) = word_start.take() {
-            parts.push((s, i));
-            let next_is_word = chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+            parts.push((s, at));
+            let next_is_word = char_at(text, i).is_some_and(|(n, _)| is_word_char(n));
             if is_joiner(c) && next_is_word {
                 continue;
             }
@@ -319,5 +375,108 @@ mod tests {
         assert_eq!(variants("oneill"), vec![vec!["oneill"]]);
         assert_eq!(variants("Zoë Smith"), vec![vec!["zoe", "smith"]]);
         assert!(variants(" -- ").is_empty());
+    }
+
+    /// The tokenizer as it was before lowercasing, folding and the length
+    /// limit moved into it: `char_indices`, then tantivy's filters.
+    #[derive(Clone, Default)]
+    struct Reference {
+        tokens: Vec<Token>,
+    }
+
+    struct RefStream<'a> {
+        tokens: &'a mut [Token],
+        next: usize,
+    }
+
+    impl TokenStream for RefStream<'_> {
+        fn advance(&mut self) -> bool {
+            self.next += 1;
+            self.next <= self.tokens.len()
+        }
+        fn token(&self) -> &Token {
+            &self.tokens[self.next - 1]
+        }
+        fn token_mut(&mut self) -> &mut Token {
+            &mut self.tokens[self.next - 1]
+        }
+    }
+
+    impl Tokenizer for Reference {
+        type TokenStream<'a> = RefStream<'a>;
+        fn token_stream<'a>(&'a mut self, text: &'a str) -> RefStream<'a> {
+            self.tokens.clear();
+            let mut position = 0usize;
+            let mut parts: Vec<(usize, usize)> = Vec::new();
+            let mut word_start: Option<usize> = None;
+            let mut chars = text.char_indices().peekable();
+            let mut flush = |parts: &mut Vec<(usize, usize)>, out: &mut Vec<Token>| {
+                if parts.is_empty() {
+                    return;
+                }
+                let first_pos = position;
+                let tok = |ps: &[(usize, usize)], position: usize| Token {
+                    offset_from: ps[0].0,
+                    offset_to: ps[ps.len() - 1].1,
+                    position,
+                    text: ps.iter().map(|&(s, e)| &text[s..e]).collect(),
+                    position_length: ps.len(),
+                };
+                for part in parts.iter() {
+                    out.push(tok(std::slice::from_ref(part), position));
+                    position += 1;
+                }
+                if parts.len() > 1 && parts.len() <= MAX_JOIN_PARTS {
+                    out.push(tok(parts, first_pos));
+                }
+                parts.clear();
+            };
+            while let Some((i, c)) = chars.next() {
+                if c.is_alphanumeric() {
+                    word_start.get_or_insert(i);
+                    continue;
+                }
+                if let Some(s) = word_start.take() {
+                    parts.push((s, i));
+                    let next_is_word = chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+                    if is_joiner(c) && next_is_word {
+                        continue;
+                    }
+                }
+                flush(&mut parts, &mut self.tokens);
+            }
+            if let Some(s) = word_start.take() {
+                parts.push((s, text.len()));
+            }
+            flush(&mut parts, &mut self.tokens);
+            RefStream {
+                tokens: &mut self.tokens,
+                next: 0,
+            }
+        }
+    }
+
+    fn all_tokens(a: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push(s.token().clone());
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fused_analyzer_equals_tantivy_filter_chain(
+            text in "([a-zA-Z0-9 '\\-’‐.,]|[ÀÉÎÕÜßæØœﬁİẞΣσ日本ǅ\u{300}\u{2013}]|[A-Z]{60,70}|\\PC){0,40}",
+        ) {
+            let mut reference = TextAnalyzer::builder(Reference::default())
+                .filter(tantivy::tokenizer::RemoveLongFilter::limit(MAX_TOKEN_LEN))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build();
+            let mut fused = text_analyzer();
+            proptest::prop_assert_eq!(all_tokens(&mut fused, &text), all_tokens(&mut reference, &text));
+        }
     }
 }
