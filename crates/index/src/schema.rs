@@ -1,15 +1,18 @@
 //! The shard schema and the conversion of records to documents and back.
 //!
 //! Three document types share one schema (`doc_type`):
-//! * `record`: one [`Record`]; the whole record is stored as JSON in `record`.
-//!   A run of sheet rows (consecutive rows of one sheet or CSV file, see
-//!   [`RowBlock`]) is one `record` document holding several records: every
-//!   row's id is a term of `id`, their texts are values of `text`, the
-//!   records are stored as a JSON array in `rows`, their number in `nrec`,
-//!   and the document also carries `doc_type:rows`. A spreadsheet's million
-//!   rows then cost tantivy thousands of documents, not a million; the reader
-//!   gives every row back as its own record (the unit of disclosure stays
-//!   the row).
+//! * `record`: one [`Record`]; its text is the stored value of `text` and
+//!   the rest of it is stored as JSON in `record_json` (so the text, most of
+//!   a record, is neither escaped into JSON when written nor parsed out of it
+//!   when read). A run of sheet rows (consecutive rows of one sheet or CSV
+//!   file, see [`RowBlock`]) is one `record` document holding several
+//!   records: a prefix of every row's id is a term of `id_prefix`, their
+//!   texts are the values of `text` in row order, the rest of the rows is
+//!   stored in `block_json` (the first row whole, each later row as what
+//!   differs from it: see [`StoredBlock`]), their number in `nrec`, and the
+//!   document also carries `doc_type:rows`. A spreadsheet's million rows then cost tantivy
+//!   thousands of documents, not a million; the reader gives every row back
+//!   as its own record (the unit of disclosure stays the row).
 //! * `file`: one crawled file's fingerprint (`file_key` = source, size,
 //!   mtime, content hash, record count, extractor configuration tag).
 //! * `unsearchable`: one [`Unsearchable`] entry.
@@ -17,6 +20,8 @@
 //! Every document carries `source`, so `delete_term(source)` removes all a
 //! file left in the shard.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use tantivy::schema::{
@@ -58,7 +63,7 @@ pub(crate) struct Fields {
     pub text: Field,
     pub ident: Field,
     pub record: Field,
-    pub rows: Field,
+    pub block: Field,
     pub nrec: Field,
     pub ord: Field,
     pub size: Field,
@@ -75,10 +80,13 @@ pub(crate) fn build_schema() -> Schema {
     let analyzed = TextFieldIndexing::default()
         .set_tokenizer(TEXT_ANALYZER)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-    // Records are stored whole as JSON (`record`, `rows`); the other fields
-    // are stored only where a document type has no JSON (files and
-    // unsearchable entries), so nothing is stored twice.
+    // Records are stored whole as JSON (`record_json`, `block_json`); the
+    // other fields are stored only where a document type has no JSON (files
+    // and unsearchable entries), so nothing is stored twice. The JSON is a
+    // stored text field: tantivy writes and reads a text value in one copy,
+    // a bytes value byte by byte.
     let text_only = TextOptions::default().set_indexing_options(analyzed);
+    let text_stored = text_only.clone().set_stored();
     let stored_only = TextOptions::default().set_stored();
     b.add_text_field("doc_type", STRING);
     b.add_text_field("id", STRING);
@@ -90,10 +98,10 @@ pub(crate) fn build_schema() -> Schema {
     b.add_text_field("kind", STRING);
     b.add_text_field("title", text_only.clone());
     b.add_text_field("parties", text_only.clone());
-    b.add_text_field("text", text_only);
+    b.add_text_field("text", text_stored);
     b.add_text_field("ident", STRING);
-    b.add_bytes_field("record", STORED);
-    b.add_bytes_field("rows", STORED);
+    b.add_text_field("record_json", stored_only.clone());
+    b.add_text_field("block_json", stored_only.clone());
     b.add_u64_field("nrec", FAST);
     b.add_u64_field("ord", STORED);
     // A file's fingerprint lives in fast columns only (see
@@ -118,6 +126,14 @@ impl Fields {
                 ))
             })
         };
+        // Records' texts are the stored values of `text`.
+        if !schema.get_field_entry(f("text")?).is_stored() {
+            return Err(Error::Schema(
+                "field `text` is not stored (a shard written by an older sarx: \
+                     delete the shard folder and index again)"
+                    .into(),
+            ));
+        }
         // An unchanged re-index reads the fingerprints from these columns.
         for name in ["file_key", "size", "mtime", "hash", "records", "config"] {
             if !schema.get_field_entry(f(name)?).is_fast() {
@@ -140,8 +156,8 @@ impl Fields {
             parties: f("parties")?,
             text: f("text")?,
             ident: f("ident")?,
-            record: f("record")?,
-            rows: f("rows")?,
+            record: f("record_json")?,
+            block: f("block_json")?,
             nrec: f("nrec")?,
             ord: f("ord")?,
             size: f("size")?,
@@ -163,24 +179,24 @@ impl Fields {
     }
 
     /// A record as a document. `ord` keeps the extraction order.
-    pub(crate) fn record_doc(&self, r: &Record, ord: u64) -> Result<TantivyDocument> {
+    pub(crate) fn record_doc(&self, mut r: Record, ord: u64) -> Result<TantivyDocument> {
         let mut d = TantivyDocument::new();
         d.add_text(self.doc_type, DOC_RECORD);
         d.add_text(self.id, r.id.as_str());
-        self.add_common(&mut d, r);
-        d.add_text(self.text, &r.text);
+        self.add_common(&mut d, &r);
         let mut keys = Vec::new();
-        record_keys(r, true, &mut keys);
+        record_keys(&r, true, &mut keys);
         self.add_keys(&mut d, keys);
-        let json = serde_json::to_vec(r).map_err(|e| Error::Json(e.to_string()))?;
-        d.add_bytes(self.record, &json);
+        d.add_text(self.text, std::mem::take(&mut r.text));
+        let json = serde_json::to_string(&r).map_err(json_err)?;
+        d.add_text(self.record, json);
         d.add_u64(self.ord, ord);
         Ok(d)
     }
 
     /// A block of sheet rows (see [`RowBlock`]) as one document. `ord` is
     /// the first row's; row `i` has `ord + i`.
-    pub(crate) fn rows_doc(&self, rows: &[Record], ord: u64) -> Result<TantivyDocument> {
+    pub(crate) fn rows_doc(&self, mut rows: Vec<Record>, ord: u64) -> Result<TantivyDocument> {
         let Some(first) = rows.first() else {
             return Err(Error::Schema("an empty block of rows".into()));
         };
@@ -194,16 +210,19 @@ impl Fields {
         // pattern crosses a line break, so this finds each row's keys
         // (property-tested in tests/row_blocks.rs) without a call per row.
         let mut joined = String::with_capacity(rows.iter().map(|r| r.text.len() + 1).sum());
-        for r in rows {
+        for r in &mut rows {
             d.add_text(self.id_prefix, id_prefix(&r.id));
-            d.add_text(self.text, &r.text);
             joined.push_str(&r.text);
             joined.push('\n');
+            d.add_text(self.text, std::mem::take(&mut r.text));
         }
         keys.extend(sarx_detect::index_keys(&joined));
         self.add_keys(&mut d, keys);
-        let json = serde_json::to_vec(rows).map_err(|e| Error::Json(e.to_string()))?;
-        d.add_bytes(self.rows, &json);
+        let (first, rest) = rows
+            .split_first()
+            .ok_or_else(|| Error::Schema("an empty block of rows".into()))?;
+        let json = serde_json::to_string(&StoredBlock::of(first, rest)).map_err(json_err)?;
+        d.add_text(self.block, json);
         d.add_u64(self.nrec, rows.len() as u64);
         d.add_u64(self.ord, ord);
         Ok(d)
@@ -257,15 +276,12 @@ impl Fields {
 
     /// The records a record document holds: one, or a block of rows.
     pub(crate) fn records_of(&self, d: &TantivyDocument) -> Result<Vec<Record>> {
-        if let Some(bytes) = d.get_first(self.rows).and_then(|v| v.as_bytes()) {
-            return serde_json::from_slice(bytes).map_err(|e| Error::Json(e.to_string()));
-        }
-        let bytes = d
-            .get_first(self.record)
-            .and_then(|v| v.as_bytes())
-            .ok_or_else(|| Error::Schema("a record document has no stored record".into()))?;
-        let r = serde_json::from_slice(bytes).map_err(|e| Error::Json(e.to_string()))?;
-        Ok(vec![r])
+        self.matching_records(d, |_| true, |_| true)
+    }
+
+    /// The stored texts of a document, in order.
+    fn texts<'d>(&self, d: &'d TantivyDocument) -> Vec<&'d str> {
+        d.get_all(self.text).filter_map(|v| v.as_str()).collect()
     }
 
     /// The records of a document that a candidate query matched: a single
@@ -279,38 +295,36 @@ impl Fields {
         mut header: impl FnMut(&Record) -> bool,
         mut text: impl FnMut(&str) -> bool,
     ) -> Result<Vec<Record>> {
-        let Some(bytes) = d.get_first(self.rows).and_then(|v| v.as_bytes()) else {
-            return self.records_of(d);
+        let texts = self.texts(d);
+        let Some(json) = d.get_first(self.block).and_then(|v| v.as_str()) else {
+            let json = d
+                .get_first(self.record)
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| Error::Schema("a record document has no stored record".into()))?;
+            let mut r: Record = serde_json::from_str(json).map_err(json_err)?;
+            r.text = texts.first().map(|t| (*t).to_owned()).unwrap_or_default();
+            return Ok(vec![r]);
         };
-        let json = |e: serde_json::Error| Error::Json(e.to_string());
-        let raws: Vec<&serde_json::value::RawValue> =
-            serde_json::from_slice(bytes).map_err(json)?;
-        let Some(first) = raws.first() else {
-            return Ok(Vec::new());
-        };
-        let first: Record = serde_json::from_str(first.get()).map_err(json)?;
-        if header(&first) {
-            return raws
-                .iter()
-                .map(|r| serde_json::from_str(r.get()).map_err(json))
-                .collect();
+        let block: StoredBlock<'_> = serde_json::from_str(json).map_err(json_err)?;
+        if texts.len() != block.rest.len() + 1 {
+            return Err(Error::Schema(
+                "a block of rows does not hold one text per row".into(),
+            ));
         }
-        #[derive(serde::Deserialize)]
-        struct RowText<'a> {
-            #[serde(borrow, default)]
-            text: std::borrow::Cow<'a, str>,
-        }
+        let all = header(&block.first);
+        // Later rows are deltas borrowed from the stored JSON: only the
+        // kept ones become records.
         let mut out = Vec::new();
-        let mut first = Some(first);
-        for raw in &raws {
-            let row: RowText<'_> = serde_json::from_str(raw.get()).map_err(json)?;
-            let keep = text(&row.text);
-            match first.take() {
-                Some(r) if keep => out.push(r),
-                Some(_) => {}
-                None if keep => out.push(serde_json::from_str(raw.get()).map_err(json)?),
-                None => {}
+        for (i, t) in texts.into_iter().enumerate() {
+            if !(all || text(t)) {
+                continue;
             }
+            let mut r = match i.checked_sub(1).and_then(|j| block.rest.get(j)) {
+                Some(delta) => delta.apply(&block.first),
+                None => block.first.clone().into_owned(),
+            };
+            r.text = t.to_owned();
+            out.push(r);
         }
         Ok(out)
     }
@@ -368,7 +382,9 @@ pub(crate) struct RowBlock {
 }
 
 impl RowBlock {
-    /// True when `r` (at `ord`) may join the current block.
+    /// True when `r` (at `ord`) may join the current block: it follows the
+    /// block's last row, the block has room, and `r` shares every field
+    /// with the first row that a [`RowDelta`] does not carry.
     pub(crate) fn fits(&self, r: &Record, ord: u64) -> bool {
         let Some(first) = self.rows.first() else {
             return true;
@@ -378,8 +394,10 @@ impl RowBlock {
             && self.bytes < ROW_BLOCK_BYTES
             && r.kind == first.kind
             && r.parent == first.parent
+            && r.source == first.source
             && r.title == first.title
             && r.parties == first.parties
+            && r.dates == first.dates
     }
 
     /// Adds `r`; call [`RowBlock::fits`] first.
@@ -398,6 +416,105 @@ impl RowBlock {
         }
         self.bytes = 0;
         Some((std::mem::take(&mut self.rows), self.first_ord))
+    }
+}
+
+fn json_err(e: serde_json::Error) -> Error {
+    Error::Json(e.to_string())
+}
+
+/// A block of rows as stored (their texts apart, as the values of `text`):
+/// the first row whole and, for each later row, what differs from it. Rows of a block share kind, parent, source, title,
+/// parties and dates ([`RowBlock::fits`]), and mostly their `meta` (sheet,
+/// header, format): stored once instead of per row, the block's JSON is
+/// about half the size.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct StoredBlock<'a> {
+    first: Cow<'a, Record>,
+    #[serde(borrow)]
+    rest: Vec<RowDelta<'a>>,
+}
+
+/// What a row of a block does not share with the block's first row.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct RowDelta<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    locator: Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pages: Vec<usize>,
+    #[serde(borrow, default)]
+    content_hash: Cow<'a, str>,
+    #[serde(default)]
+    size: u64,
+    /// Entries of `meta` the first row lacks or holds with another value.
+    #[serde(borrow, default, skip_serializing_if = "BTreeMap::is_empty")]
+    meta: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
+    /// Keys of the first row's `meta` this row lacks.
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    unset: Vec<Cow<'a, str>>,
+}
+
+impl<'a> StoredBlock<'a> {
+    /// The stored form of the block `first`, `rest` (see [`RowBlock::fits`]).
+    fn of(first: &'a Record, rest: &'a [Record]) -> StoredBlock<'a> {
+        StoredBlock {
+            first: Cow::Borrowed(first),
+            rest: rest.iter().map(|r| RowDelta::of(r, first)).collect(),
+        }
+    }
+}
+
+impl<'a> RowDelta<'a> {
+    fn of(r: &'a Record, first: &'a Record) -> RowDelta<'a> {
+        let meta = r
+            .meta
+            .iter()
+            .filter(|(k, v)| first.meta.get(*k) != Some(*v))
+            .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str())))
+            .collect();
+        let unset = first
+            .meta
+            .keys()
+            .filter(|k| !r.meta.contains_key(*k))
+            .map(|k| Cow::Borrowed(k.as_str()))
+            .collect();
+        RowDelta {
+            id: Cow::Borrowed(r.id.as_str()),
+            locator: Cow::Borrowed(&r.locator),
+            pages: r.pages.clone(),
+            content_hash: Cow::Borrowed(&r.content_hash),
+            size: r.size,
+            meta,
+            unset,
+        }
+    }
+
+    /// The row: `first` with this delta applied.
+    fn apply(&self, first: &Record) -> Record {
+        let mut meta = first.meta.clone();
+        for k in &self.unset {
+            meta.remove(k.as_ref());
+        }
+        for (k, v) in &self.meta {
+            meta.insert(k.to_string(), v.to_string());
+        }
+        Record {
+            id: RecordId(self.id.to_string()),
+            parent: first.parent.clone(),
+            source: first.source.clone(),
+            locator: self.locator.to_string(),
+            kind: first.kind,
+            title: first.title.clone(),
+            dates: first.dates.clone(),
+            parties: first.parties.clone(),
+            text: String::new(),
+            pages: self.pages.clone(),
+            content_hash: self.content_hash.to_string(),
+            size: self.size,
+            meta,
+        }
     }
 }
 

@@ -544,7 +544,7 @@ impl Run<'_> {
                         block.push(r, ord);
                     } else {
                         self.flush_rows(&mut block)?;
-                        self.add(fields.record_doc(&r, ord)?)?;
+                        self.add(fields.record_doc(r, ord)?)?;
                     }
                 }
                 self.flush_rows(&mut block)?;
@@ -568,7 +568,7 @@ impl Run<'_> {
     /// Writes the rows gathered in `block`, if any.
     fn flush_rows(&mut self, block: &mut RowBlock) -> Result<()> {
         if let Some((rows, ord)) = block.take() {
-            let doc = self.fields.rows_doc(&rows, ord)?;
+            let doc = self.fields.rows_doc(rows, ord)?;
             self.add(doc)?;
         }
         Ok(())
