@@ -156,7 +156,9 @@ fn emit_row(
 
 /// Cells from column A to `last`, joined by TAB (empty cells stay empty).
 fn join_cells(cells: &[(u32, String)], last: u32) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(
+        cells.iter().map(|(_, v)| v.len()).sum::<usize>() + last as usize + 1,
+    );
     let mut next = 0u32;
     for (col, value) in cells {
         while next < *col {
