@@ -44,9 +44,36 @@ pub fn digit_bounded(text: &str, start: usize, end: usize) -> bool {
         && !char_at(text, end).is_some_and(|c| c.is_ascii_digit())
 }
 
+/// Offset of the first ASCII digit of `b`: 32 bytes at a time, for text
+/// that has few digits.
+pub(crate) fn next_digit(b: &[u8]) -> Option<usize> {
+    let mut offset = 0;
+    for chunk in b.chunks(32) {
+        // No early exit inside a chunk, so this compiles to vector code.
+        let any = chunk
+            .iter()
+            .fold(false, |acc, &x| acc | (x.wrapping_sub(b'0') < 10));
+        if any {
+            return chunk
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|p| offset + p);
+        }
+        offset += chunk.len();
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn next_digit_is_the_first_digit(b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            proptest::prop_assert_eq!(next_digit(&b), b.iter().position(u8::is_ascii_digit));
+        }
+    }
 
     #[test]
     fn folds_case_diacritics_and_apostrophes() {

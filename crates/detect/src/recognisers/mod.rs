@@ -111,10 +111,13 @@ type Cluster = (usize, usize, usize);
 fn digit_clusters(bytes: &[u8]) -> [Vec<Cluster>; 2] {
     let mut out: [Vec<Cluster>; 2] = [Vec::new(), Vec::new()];
     let mut current: [Option<Cluster>; 2] = [None, None];
-    for (i, &b) in bytes.iter().enumerate() {
-        if !b.is_ascii_digit() {
-            continue;
-        }
+    let mut from = 0;
+    while let Some(i) = bytes
+        .get(from..)
+        .and_then(crate::text::next_digit)
+        .map(|d| from + d)
+    {
+        from = i + 1;
         for g in Gaps::ALL {
             let k = g.index();
             let (Some(cur), Some(list)) = (current.get_mut(k), out.get_mut(k)) else {
@@ -326,7 +329,7 @@ impl Recognisers {
         // here, and the rest run only the patterns that can match.
         let bytes = text.as_bytes();
         let has_at = bytes.contains(&b'@');
-        let has_digit = bytes.iter().any(u8::is_ascii_digit);
+        let has_digit = crate::text::next_digit(bytes).is_some();
         let mut clusters: Option<[Vec<Cluster>; 2]> = None;
         if !has_at && !has_digit {
             return Vec::new();

@@ -44,9 +44,44 @@ pub fn tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 /// without a digit, a letter or 5 bytes is skipped before the
 /// word-boundary check (trimming only shortens a token, so it could not
 /// pass after).
+///
+/// Driven by digits: a reference has one, so only the raw tokens around a
+/// digit are looked at, and the digits are found 32 bytes at a time (most
+/// text has few).
 pub fn reference_tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    tokens_where(text, is_reference_like_bytes)
-        .filter(|&(s, e)| text.get(s..e).is_some_and(is_reference_like))
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || loop {
+        let d = i + crate::text::next_digit(bytes.get(i..)?)?;
+        // The raw token holding that digit; the previous one ended before
+        // a byte that is not a token byte, so this one starts after it.
+        let mut start = d;
+        while start > i && bytes.get(start - 1).is_some_and(|&b| is_token_char(b)) {
+            start -= 1;
+        }
+        let mut end = d + 1;
+        while bytes.get(end).is_some_and(|&b| is_token_char(b)) {
+            end += 1;
+        }
+        i = end;
+        let tok = bytes.get(start..end).unwrap_or_default();
+        if !is_reference_like_bytes(tok) || !crate::text::alnum_bounded(text, start, end) {
+            continue;
+        }
+        let lead = tok.iter().take_while(|&&b| b == b'-' || b == b'/').count();
+        let trail = tok
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'-' || b == b'/')
+            .count();
+        if lead + trail < tok.len()
+            && text
+                .get(start + lead..end - trail)
+                .is_some_and(is_reference_like)
+        {
+            return Some((start + lead, end - trail));
+        }
+    })
 }
 
 fn is_reference_like_bytes(tok: &[u8]) -> bool {
