@@ -93,17 +93,21 @@ pub(crate) fn thread_key(
 /// spacing, a trailing signature blank line), while two different messages
 /// that reuse a Message-ID (some mailers do) keep different keys.
 pub(crate) fn dedup_key(message_id: Option<&str>, subject: &str, body: &str) -> String {
-    let mut h = blake3::Hasher::new();
-    let mut buf = [0u8; 4];
-    for c in normalise_subject(subject)
-        .chars()
-        .chain(std::iter::once('\u{0}'))
-        .chain(body.chars().flat_map(char::to_lowercase))
-        .filter(|c| c.is_alphanumeric() || *c == '\u{0}')
-    {
-        h.update(c.encode_utf8(&mut buf).as_bytes());
+    let keep = |c: char| c.is_alphanumeric() || c == '\u{0}';
+    // Hashed in one update (the same hash as a character at a time).
+    let mut reduced = String::with_capacity(subject.len() + body.len() + 1);
+    reduced.extend(normalise_subject(subject).chars().filter(|&c| keep(c)));
+    reduced.push('\u{0}');
+    for c in body.chars() {
+        if c.is_ascii() {
+            if keep(c) {
+                reduced.push(c.to_ascii_lowercase());
+            }
+        } else {
+            reduced.extend(c.to_lowercase().filter(|&c| keep(c)));
+        }
     }
-    let hash = h.finalize().to_hex();
+    let hash = blake3::hash(reduced.as_bytes()).to_hex();
     let short: String = hash.as_str().chars().take(32).collect();
     match message_id.and_then(|m| msg_ids(m).into_iter().next()) {
         Some(id) => format!("mid:{id}#{short}"),
@@ -497,6 +501,38 @@ mod tests {
         assert_eq!(root, reply2);
         let other = thread_key(Some("<o@x>"), None, None, None, Some("Boiler"));
         assert_ne!(root, other);
+    }
+
+    /// The key as first written: one hasher update per character.
+    fn dedup_key_reference(message_id: Option<&str>, subject: &str, body: &str) -> String {
+        let mut h = blake3::Hasher::new();
+        let mut buf = [0u8; 4];
+        for c in normalise_subject(subject)
+            .chars()
+            .chain(std::iter::once('\u{0}'))
+            .chain(body.chars().flat_map(char::to_lowercase))
+            .filter(|c| c.is_alphanumeric() || *c == '\u{0}')
+        {
+            h.update(c.encode_utf8(&mut buf).as_bytes());
+        }
+        let short: String = h.finalize().to_hex().as_str().chars().take(32).collect();
+        match message_id.and_then(|m| msg_ids(m).into_iter().next()) {
+            Some(id) => format!("mid:{id}#{short}"),
+            None => format!("content:{short}"),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn dedup_key_equals_the_per_character_hash(
+            subject in "(Re: |FW: )?[A-Za-zİßÉé0-9 \u{0}]{0,20}",
+            body in "[A-Za-zİßÉéΣ0-9 \r\n\t.,\u{0}]{0,80}",
+        ) {
+            proptest::prop_assert_eq!(
+                dedup_key(Some("<a@b>"), &subject, &body),
+                dedup_key_reference(Some("<a@b>"), &subject, &body)
+            );
+        }
     }
 
     #[test]
