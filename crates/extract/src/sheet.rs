@@ -15,6 +15,7 @@
 //! [`crate::Limits::max_cells`]; XLSX and XLSB cells are streamed and counted.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, SheetType, SheetVisible};
@@ -129,11 +130,14 @@ fn emit_row(
         *header = Some(text);
         return;
     };
-    let range = format!("A{row}:{}{row}", column_name(last));
-    let part = match sink.sheet {
-        Some(sheet) => format!("{sheet}!{range}"),
-        None => range,
-    };
+    let mut part = String::with_capacity(sink.sheet.map_or(0, str::len) + 24);
+    if let Some(sheet) = sink.sheet {
+        part.push_str(sheet);
+        part.push('!');
+    }
+    let _ = write!(part, "A{row}:");
+    push_column_name(&mut part, last);
+    let _ = write!(part, "{row}");
     let locator = ctx.child_locator(node.locator, &part);
     let mut r = Record::new(ctx.source(), &locator, Kind::SheetRow);
     r.parent = Some(sink.parent.clone());
@@ -178,7 +182,12 @@ fn join_cells(cells: &[(u32, String)], last: u32) -> String {
 /// break the row layout) and Excel's `_x000D_` escapes removed.
 fn push_clean_cell(out: &mut String, v: &str) {
     let trimmed = v.trim();
-    let plain = !trimmed.contains(['\t', '\r', '\n']) && !trimmed.contains("_x000D_");
+    // One pass over the bytes for the common case (no tab, line break or
+    // `_`); the exact test only when one is there.
+    let plain = !trimmed
+        .bytes()
+        .any(|b| matches!(b, b'\t' | b'\r' | b'\n' | b'_'))
+        || (!trimmed.contains(['\t', '\r', '\n']) && !trimmed.contains("_x000D_"));
     if plain {
         out.push_str(trimmed);
     } else {
@@ -203,15 +212,28 @@ fn clean_cell(v: &str) -> String {
 }
 
 /// Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.
-pub(crate) fn column_name(col: u32) -> String {
+#[cfg(test)]
+fn column_name(col: u32) -> String {
+    let mut out = String::new();
+    push_column_name(&mut out, col);
+    out
+}
+
+/// Appends the letters of column `col` (0-based: `A`, ..., `Z`, `AA`, ...).
+fn push_column_name(out: &mut String, col: u32) {
     let mut n = u64::from(col) + 1;
-    let mut out = Vec::new();
-    while n > 0 {
-        let rem = ((n - 1) % 26) as u8;
-        out.push(char::from(b'A' + rem));
+    let mut letters = [0u8; 16];
+    let mut len = 0;
+    while n > 0 && len < letters.len() {
+        if let Some(l) = letters.get_mut(len) {
+            *l = b'A' + ((n - 1) % 26) as u8;
+        }
+        len += 1;
         n = (n - 1) / 26;
     }
-    out.iter().rev().collect()
+    for &l in letters.get(..len).unwrap_or_default().iter().rev() {
+        out.push(char::from(l));
+    }
 }
 
 fn cell_limit(ctx: &Ctx<'_>) -> Failure {
