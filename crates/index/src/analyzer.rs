@@ -241,6 +241,14 @@ fn tokenize_into(text: &str, out: &mut Tokens) {
             if word_start.is_none() {
                 word_start = Some(at);
             }
+            // The rest of an ASCII word at once.
+            while text
+                .as_bytes()
+                .get(i)
+                .is_some_and(u8::is_ascii_alphanumeric)
+            {
+                i += 1;
+            }
             continue;
         }
         // End of a word run.
@@ -252,6 +260,14 @@ fn tokenize_into(text: &str, out: &mut Tokens) {
             }
         }
         flush(&mut parts, out, &mut position);
+        // ASCII separators up to the next word at once (no word is open).
+        while text
+            .as_bytes()
+            .get(i)
+            .is_some_and(|b| b.is_ascii() && !b.is_ascii_alphanumeric())
+        {
+            i += 1;
+        }
     }
     if let Some(s) = word_start.take() {
         parts.push((s, text.len()));
