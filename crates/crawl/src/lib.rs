@@ -3,7 +3,7 @@
 //!
 //! ```text
 //!  walker threads ──jobs (bounded)──▶ N extraction workers ──results (bounded)──▶ consumer
-//!        └──────────── unchanged files (no read) ───────────────────────────────▶
+//!        └──────────── unchanged files (no read; a channel of their own) ──────▶
 //! ```
 //!
 //! * Every regular file under a root counts: hidden files too, no
@@ -18,7 +18,10 @@
 //! * Files over the extractor's size limit are reported as
 //!   `LimitExceeded(FileSize)` without being read.
 //! * Channels are bounded, so memory stays flat whatever the corpus size: at
-//!   most `2 × threads` extracted files wait for the consumer.
+//!   most `2 × threads` extracted files wait for the consumer. Unchanged
+//!   files (a path and a fingerprint each) have a channel of their own with
+//!   room for [`UNCHANGED_QUEUE`], so an unchanged re-index does not hand
+//!   each file from thread to thread.
 //! * `source` = the root as given joined with the path below it, with `/`
 //!   separators.
 //!
@@ -53,6 +56,10 @@ use serde::{Deserialize, Serialize};
 
 use sarx_extract::{Collected, Extractor, Limits};
 use sarx_model::{Reason, Record, Unsearchable};
+
+/// Unchanged files that may wait for the consumer (a path and a fingerprint
+/// each: about 200 bytes).
+pub const UNCHANGED_QUEUE: usize = 4096;
 
 /// What identifies a file's state without reading it (size, mtime), plus
 /// its content hash once it has been read.
@@ -252,11 +259,12 @@ impl Crawler {
     {
         let (job_tx, job_rx) = bounded::<Job>(self.threads * 4);
         let (res_tx, res_rx) = bounded::<Event>(self.threads * 2);
+        let (same_tx, same_rx) = bounded::<Event>(UNCHANGED_QUEUE);
         std::thread::scope(|scope| {
             {
                 let res_tx = res_tx.clone();
                 let known = Arc::clone(&known);
-                scope.spawn(move || self.walk(roots, &known, job_tx, res_tx));
+                scope.spawn(move || self.walk(roots, &known, job_tx, res_tx, same_tx));
             }
             for _ in 0..self.threads {
                 let job_rx = job_rx.clone();
@@ -266,10 +274,24 @@ impl Crawler {
             drop(job_rx);
             drop(res_tx);
             let mut consuming = true;
-            for event in res_rx.iter() {
-                if consuming && !consume(event) {
-                    consuming = false;
-                    self.stop.store(true, Ordering::Relaxed);
+            let (mut res_rx, mut same_rx) = (res_rx, same_rx);
+            let (mut res_open, mut same_open) = (true, true);
+            while res_open || same_open {
+                let event = crossbeam_channel::select! {
+                    recv(res_rx) -> e => e.map_err(|_| {
+                        res_open = false;
+                        res_rx = crossbeam_channel::never();
+                    }),
+                    recv(same_rx) -> e => e.map_err(|_| {
+                        same_open = false;
+                        same_rx = crossbeam_channel::never();
+                    }),
+                };
+                if let Ok(event) = event {
+                    if consuming && !consume(event) {
+                        consuming = false;
+                        self.stop.store(true, Ordering::Relaxed);
+                    }
                 }
             }
         });
@@ -281,6 +303,7 @@ impl Crawler {
         known: &HashMap<String, Fingerprint>,
         job_tx: Sender<Job>,
         res_tx: Sender<Event>,
+        same_tx: Sender<Event>,
     ) {
         let Some((first, rest)) = roots.split_first() else {
             self.counters.walk_done.store(true, Ordering::Relaxed);
@@ -307,6 +330,7 @@ impl Crawler {
         builder.build_parallel().run(|| {
             let job_tx = job_tx.clone();
             let res_tx = res_tx.clone();
+            let same_tx = same_tx.clone();
             Box::new(move |entry| {
                 if self.stopped() {
                     return WalkState::Quit;
@@ -370,7 +394,7 @@ impl Crawler {
                             read_time: Duration::ZERO,
                             extract_time: Duration::ZERO,
                         });
-                        return if res_tx.send(event).is_ok() {
+                        return if same_tx.send(event).is_ok() {
                             WalkState::Continue
                         } else {
                             WalkState::Quit
