@@ -11,6 +11,8 @@
 #      extract, write, commit, merge), peak RSS (/usr/bin/time -v), index
 #      size / input size;
 #   2. re-index of the unchanged corpus: time and the speed-up over run 1;
+#   2b. the same corpus without spreadsheets, spreadsheets alone, and without
+#      PDFs (the office, mail and text formats of the throughput goal);
 #   3. PDF extraction: pdftotext (poppler-utils) over the corpus's PDFs vs
 #      sarx on the same PDFs, pages/s, both on one thread.
 # Prints a Markdown block to paste into BENCHMARKS.md and keeps the raw
@@ -80,17 +82,26 @@ index_bytes=$(du -sb "$WORK/idx-first" | cut -f1)
 # 2b. The same corpus without spreadsheets and CSV (documents, mail, text,
 # PDF, archives: a file is a few records rather than thousands of rows), and
 # the spreadsheets and CSV alone. Hard links, so no copy; fresh indexes.
-# subset NAME SHEETS: hard-link into $WORK/NAME the corpus's spreadsheet and
-# CSV files (SHEETS=1) or every other file (SHEETS=0).
+# And the corpus without its PDFs: the office, mail and text formats the
+# issue's throughput goal names (PDF extraction has its own goal, against
+# pdftotext, below).
+# subset NAME WHAT: hard-link into $WORK/NAME the corpus's spreadsheet and
+# CSV files (WHAT=sheets), every other file (WHAT=no-sheets), or every file
+# but the PDFs (WHAT=no-pdf).
 subset() {
   rm -rf "${WORK:?}/$1"
   python3 - "$CORPUS" "$WORK/$1" "$2" <<'PY'
 import os, shutil, sys
-src, dst, sheets = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
-exts = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+src, dst, what = sys.argv[1], sys.argv[2], sys.argv[3]
+sheets = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+keep = {
+    "sheets": lambda f: f.endswith(sheets),
+    "no-sheets": lambda f: not f.endswith(sheets),
+    "no-pdf": lambda f: not f.endswith(".pdf"),
+}[what]
 for root, _, files in os.walk(src):
     for f in files:
-        if f.lower().endswith(exts) != sheets:
+        if not keep(f.lower()):
             continue
         p = os.path.join(root, f)
         q = os.path.join(dst, os.path.relpath(p, src))
@@ -101,10 +112,12 @@ for root, _, files in os.walk(src):
             shutil.copy2(p, q)
 PY
 }
-subset no-sheets 0
-subset sheets 1
+subset no-sheets no-sheets
+subset sheets sheets
+subset no-pdf no-pdf
 index_runs no-sheets "$WORK/no-sheets"
 index_runs sheets "$WORK/sheets"
+index_runs no-pdf "$WORK/no-pdf"
 
 # 3. PDFs: the same files for both tools, one thread each. Done twice: on
 # the generated corpus's PDFs (many small letters, where pdftotext's process
@@ -161,6 +174,7 @@ first, first_times, rss1 = median_run("first")
 second = json.load(open(f"{work}/second.json"))
 ns, ns_times, _ = median_run("no-sheets")
 sh, sh_times, _ = median_run("sheets")
+np_, np_times, _ = median_run("no-pdf")
 times = lambda ts: ", ".join(f"{t:.1f}" for t in ts)
 # Input size as sarx counted it (sum of file sizes; `du` would add directory blocks).
 inb = first["bytes_seen"]
@@ -203,6 +217,7 @@ Machine: {nproc} CPUs ({cpu}). Corpus: `{corpus}`,
 | Share of busy time in extraction (read+extract) vs index writing | {100 * (t['read_secs'] + t['extract_secs']) / busy:.0f} % / {100 * (t['write_secs'] + t['commit_secs'] + t['merge_secs']) / busy:.0f} % |
 | Peak RSS, first runs (highest) | {rss1 / 1024:.0f} MiB |
 | Index size / input size | {idxb / 1e6:.0f} MB / {mb:.0f} MB = {idxb / inb:.2f} |
+| Same corpus without PDFs — office, mail and text formats ({np_['files_seen']} files, {np_['bytes_seen'] / 1e6:.0f} MB, {np_['totals']['records']} records), median of {times(np_times)} s | {np_['elapsed_secs']:.1f} s = **{np_['bytes_seen'] / 1e6 / np_['elapsed_secs']:.1f} MB/s**, {np_['files_seen'] / np_['elapsed_secs']:.0f} files/s |
 | Same corpus without spreadsheets/CSV ({ns['files_seen']} files, {ns['bytes_seen'] / 1e6:.0f} MB, {ns['totals']['records']} records), median of {times(ns_times)} s | {ns['elapsed_secs']:.1f} s = **{ns['bytes_seen'] / 1e6 / ns['elapsed_secs']:.1f} MB/s**, {ns['files_seen'] / ns['elapsed_secs']:.0f} files/s |
 | Its spreadsheets and CSV alone ({sh['files_seen']} files, {sh['bytes_seen'] / 1e6:.0f} MB, {sh['totals']['records']} records), median of {times(sh_times)} s | {sh['elapsed_secs']:.1f} s = **{sh['bytes_seen'] / 1e6 / sh['elapsed_secs']:.1f} MB/s**, {sh['totals']['records'] / sh['elapsed_secs']:.0f} records/s |
 | Re-index unchanged corpus | {e2:.2f} s ({second['files_unchanged']} files unchanged, {second['bytes_read']} bytes read), **{e1 / e2:.0f}× faster**, peak RSS {rss2 / 1024:.0f} MiB |
