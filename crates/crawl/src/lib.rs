@@ -540,10 +540,10 @@ impl Crawler {
             fingerprint.hash = Some(hash);
             return same(job.source, fingerprint, n, read_time);
         }
-        fingerprint.hash = Some(hash);
         let t = Instant::now();
         self.extractor
-            .extract_bytes(&job.source, &name, &bytes, &mut out);
+            .extract_bytes_hashed(&job.source, &name, &bytes, &hash, &mut out);
+        fingerprint.hash = Some(hash);
         drop(bytes);
         extracted(job.source, fingerprint, out, n, read_time, t.elapsed())
     }

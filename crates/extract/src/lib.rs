@@ -173,6 +173,8 @@ pub struct Ctx<'a> {
     expanded: u64,
     locators: HashSet<String>,
     started: Instant,
+    /// blake3 (hex) of the top-level file's bytes, when the caller has it.
+    root_hash: Option<&'a str>,
 }
 
 impl<'a> Ctx<'a> {
@@ -184,6 +186,7 @@ impl<'a> Ctx<'a> {
             expanded: 0,
             locators: HashSet::new(),
             started: Instant::now(),
+            root_hash: None,
         }
     }
 
@@ -220,7 +223,11 @@ impl<'a> Ctx<'a> {
         let mut r = Record::new(self.source, node.locator, kind);
         r.parent = node.parent.cloned();
         r.size = node.bytes.len() as u64;
-        r.content_hash = blake3::hash(node.bytes).to_hex().to_string();
+        r.content_hash = match self.root_hash {
+            // The top-level file, hashed already by the caller.
+            Some(h) if node.depth == 0 && node.locator.is_empty() => h.to_owned(),
+            _ => blake3::hash(node.bytes).to_hex().to_string(),
+        };
         if r.title.is_empty() {
             r.title = node
                 .name
@@ -436,7 +443,33 @@ impl Extractor {
     /// Extracts one top-level file held in memory. `source` is the path as
     /// crawled (it becomes every record's `source`); `name` is the file name.
     pub fn extract_bytes(&self, source: &str, name: &str, bytes: &[u8], sink: &mut dyn Sink) {
+        self.extract_bytes_inner(source, name, bytes, None, sink);
+    }
+
+    /// [`Extractor::extract_bytes`] for bytes whose blake3 hash (hex) the
+    /// caller has computed already (the crawler fingerprints every file it
+    /// reads): the file's record takes it instead of hashing the bytes again.
+    pub fn extract_bytes_hashed(
+        &self,
+        source: &str,
+        name: &str,
+        bytes: &[u8],
+        hash: &str,
+        sink: &mut dyn Sink,
+    ) {
+        self.extract_bytes_inner(source, name, bytes, Some(hash), sink);
+    }
+
+    fn extract_bytes_inner(
+        &self,
+        source: &str,
+        name: &str,
+        bytes: &[u8],
+        hash: Option<&str>,
+        sink: &mut dyn Sink,
+    ) {
         let mut ctx = Ctx::new(&self.limits, source, sink);
+        ctx.root_hash = hash;
         let node = Node {
             locator: "",
             name,
@@ -516,5 +549,26 @@ fn unreadable(source: &str, e: &std::io::Error) -> Unsearchable {
         locator: String::new(),
         reason: Reason::Unreadable,
         detail: format!("could not read the file: {}", e.kind()),
+    }
+}
+
+#[cfg(test)]
+mod hashed_tests {
+    use super::*;
+
+    #[test]
+    fn a_given_hash_gives_the_same_records() {
+        let bytes = b"Case note: tenant called about the boiler.\n".as_slice();
+        let ex = Extractor::default();
+        let mut plain = Collected::default();
+        ex.extract_bytes("share/note.txt", "note.txt", bytes, &mut plain);
+        let hash = blake3::hash(bytes).to_hex().to_string();
+        let mut hashed = Collected::default();
+        ex.extract_bytes_hashed("share/note.txt", "note.txt", bytes, &hash, &mut hashed);
+        assert_eq!(plain.records, hashed.records);
+        assert_eq!(
+            plain.records.first().map(|r| r.content_hash.as_str()),
+            Some(hash.as_str())
+        );
     }
 }
