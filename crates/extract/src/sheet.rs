@@ -14,7 +14,6 @@
 //! repeat attributes) and refused when their declared size exceeds
 //! [`crate::Limits::max_cells`]; XLSX and XLSB cells are streamed and counted.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{Cursor, Read};
 
@@ -594,22 +593,28 @@ fn emit_sheet(
         format: format.name(),
     };
     let mut header = None;
-    let mut rows: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
-    for (r, c, t) in cells {
-        rows.entry(r).or_default().push((c, t));
-    }
     // A sheet with a single row has no data rows: that row is emitted (as
     // its own header) so its text stays searchable.
-    if rows.len() == 1 {
-        if let Some(row) = rows.values().next() {
-            header = row.last().map(|(last, _)| join_cells(row, *last));
+    let single_row = matches!((cells.first(), cells.last()), (Some(a), Some(b)) if a.0 == b.0);
+    // The cells are sorted by row: each row's cells are gathered in one
+    // buffer, emitted when the next cell is on another row.
+    let mut row: Vec<(u32, String)> = Vec::new();
+    let mut cells = cells.into_iter().peekable();
+    let mut n = 0usize;
+    while let Some((r, c, t)) = cells.next() {
+        row.push((c, t));
+        if cells.peek().is_some_and(|next| next.0 == r) {
+            continue;
         }
-    }
-    for (n, (r, row)) in rows.into_iter().enumerate() {
+        if single_row {
+            header = row.last().map(|(last, _)| join_cells(&row, *last));
+        }
         if n % 10_000 == 9_999 {
             ctx.check_time()?;
         }
+        n += 1;
         emit_row(ctx, node, &sink, &mut header, r.saturating_add(1), &row);
+        row.clear();
     }
     Ok(())
 }
@@ -958,6 +963,45 @@ mod tests {
             .unwrap();
         assert_eq!(hidden.meta["sheet_state"], "hidden");
         assert_eq!(hidden.text, "Hidden tenant");
+    }
+
+    #[test]
+    fn xlsx_rows_grouped_and_a_single_row_sheet_kept() {
+        use rust_xlsxwriter::Workbook;
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Ledger").unwrap();
+        ws.write_string(0, 0, "Tenant").unwrap();
+        ws.write_string(0, 2, "Balance").unwrap();
+        ws.write_string(1, 0, "Ann Lee").unwrap();
+        ws.write_string(1, 2, "12").unwrap();
+        ws.write_string(3, 1, "Bo Yu").unwrap();
+        let one = wb.add_worksheet();
+        one.set_name("Note").unwrap();
+        one.write_string(4, 1, "Only row").unwrap();
+        one.write_string(4, 3, "here").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let out = run("ledger.xlsx", &bytes);
+        let rows: Vec<(&str, &str)> = out
+            .records
+            .iter()
+            .filter(|r| r.kind == Kind::SheetRow)
+            .map(|r| (r.locator.as_str(), r.text.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("Ledger!A2:C2", "Ann Lee\t\t12"),
+                ("Ledger!A4:B4", "\tBo Yu"),
+                ("Note!A5:D5", "\tOnly row\t\there"),
+            ]
+        );
+        let note = out
+            .records
+            .iter()
+            .find(|r| r.locator == "Note!A5:D5")
+            .unwrap();
+        assert_eq!(note.meta["header"], "\tOnly row\t\there");
     }
 
     #[test]
