@@ -545,3 +545,56 @@ pub(crate) fn open_index(dir: &Path, create: bool) -> Result<Index> {
     index.tokenizers().register(TEXT_ANALYZER, text_analyzer());
     Ok(index)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use sarx_model::Kind;
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::AllQuery;
+
+    fn row(n: usize, text: &str) -> Record {
+        let mut r = Record::new("share/rent.csv", &format!("A{n}:B{n}"), Kind::SheetRow);
+        r.text = text.to_owned();
+        r.content_hash = blake3::hash(text.as_bytes()).to_hex().to_string();
+        r.meta.insert("header".into(), "name\tnote".into());
+        r.meta.insert("row".into(), n.to_string());
+        if n == 3 {
+            r.meta.remove("header");
+            r.meta.insert("hidden_text".into(), "true".into());
+        }
+        r
+    }
+
+    /// A block (rows with an empty text and meta that differs from the first
+    /// row's among them) and a single record come back exactly as written.
+    #[test]
+    fn stored_documents_read_back_whole() {
+        let index = Index::create_in_ram(build_schema());
+        index
+            .tokenizers()
+            .register(TEXT_ANALYZER, crate::analyzer::text_analyzer());
+        let fields = Fields::new(&index.schema()).unwrap();
+        let rows = vec![row(2, "Ann Lee\tpaid"), row(3, ""), row(4, "Bo Yu\tlate")];
+        let mut single = Record::new("share/note.txt", "", Kind::Text);
+        single.text = "Case note \"quoted\"\n\ttabbed".into();
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        w.add_document(fields.rows_doc(rows.clone(), 0).unwrap())
+            .unwrap();
+        w.add_document(fields.record_doc(single.clone(), 3).unwrap())
+            .unwrap();
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let mut got = Vec::new();
+        for addr in searcher.search(&AllQuery, &DocSetCollector).unwrap() {
+            let d: TantivyDocument = searcher.doc(addr).unwrap();
+            got.extend(fields.records_of(&d).unwrap());
+        }
+        got.sort_by(|a, b| a.locator.cmp(&b.locator));
+        let mut want = rows;
+        want.push(single);
+        want.sort_by(|a, b| a.locator.cmp(&b.locator));
+        assert_eq!(got, want);
+    }
+}
