@@ -10,9 +10,10 @@
 //!   texts are the values of `text` in row order, the rest of the rows is
 //!   stored in `block_json` (the first row whole, each later row as what
 //!   differs from it: see [`StoredBlock`]), their number in `nrec`, and the
-//!   document also carries `doc_type:rows`. A spreadsheet's million rows then cost tantivy
-//!   thousands of documents, not a million; the reader gives every row back
-//!   as its own record (the unit of disclosure stays the row).
+//!   document also carries `doc_type:rows`. A spreadsheet's million rows
+//!   then cost tantivy thousands of documents, not a million; the reader
+//!   gives every row back as its own record (the unit of disclosure stays
+//!   the row).
 //! * `file`: one crawled file's fingerprint (`file_key` = source, size,
 //!   mtime, content hash, record count, extractor configuration tag).
 //! * `unsearchable`: one [`Unsearchable`] entry.
@@ -80,11 +81,12 @@ pub(crate) fn build_schema() -> Schema {
     let analyzed = TextFieldIndexing::default()
         .set_tokenizer(TEXT_ANALYZER)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-    // Records are stored whole as JSON (`record_json`, `block_json`); the
-    // other fields are stored only where a document type has no JSON (files
-    // and unsearchable entries), so nothing is stored twice. The JSON is a
-    // stored text field: tantivy writes and reads a text value in one copy,
-    // a bytes value byte by byte.
+    // Records are stored as JSON (`record_json`, `block_json`) with their
+    // texts apart, as the stored values of `text`; the other fields are
+    // stored only where a document type has no JSON (files and unsearchable
+    // entries), so nothing is stored twice. The JSON is a stored text field:
+    // tantivy writes and reads a text value in one copy, a bytes value byte
+    // by byte.
     let text_only = TextOptions::default().set_indexing_options(analyzed);
     let text_stored = text_only.clone().set_stored();
     let stored_only = TextOptions::default().set_stored();
