@@ -33,12 +33,6 @@ fn is_token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'/'
 }
 
-/// Byte ranges of every token of `text` made of letters, digits, `-` and
-/// `/` (trimmed of leading and trailing `-`/`/`).
-pub fn tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    tokens_where(text, |_| true)
-}
-
 /// The tokens of [`tokens`] that are [`is_reference_like`]: what the index
 /// stores as `ref:` keys. Cheaper than filtering [`tokens`]: a raw token
 /// without a digit, a letter or 5 bytes is skipped before the
@@ -64,22 +58,13 @@ pub fn reference_tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_
             end += 1;
         }
         i = end;
-        let tok = bytes.get(start..end).unwrap_or_default();
-        if !is_reference_like_bytes(tok) || !crate::text::alnum_bounded(text, start, end) {
+        if !is_reference_like_bytes(bytes.get(start..end).unwrap_or_default()) {
             continue;
         }
-        let lead = tok.iter().take_while(|&&b| b == b'-' || b == b'/').count();
-        let trail = tok
-            .iter()
-            .rev()
-            .take_while(|&&b| b == b'-' || b == b'/')
-            .count();
-        if lead + trail < tok.len()
-            && text
-                .get(start + lead..end - trail)
-                .is_some_and(is_reference_like)
-        {
-            return Some((start + lead, end - trail));
+        if let Some((s, e)) = trim_token(text, start, end) {
+            if text.get(s..e).is_some_and(is_reference_like) {
+                return Some((s, e));
+            }
         }
     })
 }
@@ -88,8 +73,26 @@ fn is_reference_like_bytes(tok: &[u8]) -> bool {
     tok.len() >= 5 && tok.iter().any(u8::is_ascii_digit) && tok.iter().any(u8::is_ascii_alphabetic)
 }
 
-/// [`tokens`], skipping raw tokens for which `keep` is false.
-fn tokens_where(text: &str, keep: fn(&[u8]) -> bool) -> impl Iterator<Item = (usize, usize)> + '_ {
+/// The raw token `[start, end)` of `text` trimmed of leading and trailing
+/// `-`/`/`; `None` when it is glued to a non-ASCII letter (not a token of
+/// its own) or nothing is left.
+fn trim_token(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    if !crate::text::alnum_bounded(text, start, end) {
+        return None;
+    }
+    let tok = text.as_bytes().get(start..end)?;
+    let lead = tok.iter().take_while(|&&b| b == b'-' || b == b'/').count();
+    let trail = tok
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'-' || b == b'/')
+        .count();
+    (lead + trail < tok.len()).then_some((start + lead, end - trail))
+}
+
+/// Byte ranges of every token of `text` made of letters, digits, `-` and
+/// `/` (trimmed of leading and trailing `-`/`/`).
+pub fn tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -101,22 +104,8 @@ fn tokens_where(text: &str, keep: fn(&[u8]) -> bool) -> impl Iterator<Item = (us
             while bytes.get(i).is_some_and(|&b| is_token_char(b)) {
                 i += 1;
             }
-            if !keep(bytes.get(start..i).unwrap_or_default()) {
-                continue;
-            }
-            // Glued to a non-ASCII letter: not a token of its own.
-            if !crate::text::alnum_bounded(text, start, i) {
-                continue;
-            }
-            let tok = bytes.get(start..i).unwrap_or_default();
-            let lead = tok.iter().take_while(|&&b| b == b'-' || b == b'/').count();
-            let trail = tok
-                .iter()
-                .rev()
-                .take_while(|&&b| b == b'-' || b == b'/')
-                .count();
-            if lead + trail < tok.len() {
-                return Some((start + lead, i - trail));
+            if let Some(range) = trim_token(text, start, i) {
+                return Some(range);
             }
         }
         None
