@@ -173,8 +173,9 @@ pub struct Ctx<'a> {
     expanded: u64,
     locators: HashSet<String>,
     started: Instant,
-    /// blake3 (hex) of the top-level file's bytes, when the caller has it.
-    root_hash: Option<&'a str>,
+    /// The top-level file's bytes and their blake3 (hex), when the caller
+    /// has hashed them.
+    root_hash: Option<(&'a [u8], &'a str)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -224,8 +225,8 @@ impl<'a> Ctx<'a> {
         r.parent = node.parent.cloned();
         r.size = node.bytes.len() as u64;
         r.content_hash = match self.root_hash {
-            // The top-level file, hashed already by the caller.
-            Some(h) if node.depth == 0 && node.locator.is_empty() => h.to_owned(),
+            // The very bytes the caller hashed (same address and length).
+            Some((bytes, h)) if std::ptr::eq(node.bytes, bytes) => h.to_owned(),
             _ => blake3::hash(node.bytes).to_hex().to_string(),
         };
         if r.title.is_empty() {
@@ -469,7 +470,7 @@ impl Extractor {
         sink: &mut dyn Sink,
     ) {
         let mut ctx = Ctx::new(&self.limits, source, sink);
-        ctx.root_hash = hash;
+        ctx.root_hash = hash.map(|h| (bytes, h));
         let node = Node {
             locator: "",
             name,
@@ -570,5 +571,25 @@ mod hashed_tests {
             plain.records.first().map(|r| r.content_hash.as_str()),
             Some(hash.as_str())
         );
+    }
+
+    /// Only the top-level file takes the given hash; a member keeps its own.
+    #[test]
+    fn a_given_hash_is_the_top_level_files_only() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file("note.txt", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(b"Case note inside an archive.\n").unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        let ex = Extractor::default();
+        let mut plain = Collected::default();
+        ex.extract_bytes("share/a.zip", "a.zip", &bytes, &mut plain);
+        let hash = blake3::hash(&bytes).to_hex().to_string();
+        let mut hashed = Collected::default();
+        ex.extract_bytes_hashed("share/a.zip", "a.zip", &bytes, &hash, &mut hashed);
+        assert_eq!(plain.records.len(), 2);
+        assert_eq!(plain.records, hashed.records);
+        assert_ne!(plain.records[1].content_hash, hash);
     }
 }
