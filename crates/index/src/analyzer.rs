@@ -83,6 +83,17 @@ fn normalise(text: &mut String, folder: &mut Option<TextAnalyzer>) {
     }
 }
 
+/// What a word needs to become a term.
+#[derive(Clone, Copy)]
+enum Case {
+    /// ASCII lowercase letters and digits: nothing.
+    AsIs,
+    /// ASCII with an uppercase letter: lowercasing.
+    Lower,
+    /// Not only ASCII: lowercasing and folding ([`normalise`]).
+    Fold,
+}
+
 /// A reusable token buffer: the first `len` tokens are the current
 /// stream; the rest keep their string buffers for the next text, so that
 /// indexing a million small records does not allocate a string per token.
@@ -93,6 +104,8 @@ pub(crate) struct Tokens {
     scratch: Token,
     /// Lowercase + ASCII folding for non-ASCII tokens, made on first use.
     folder: Option<TextAnalyzer>,
+    /// The parts of the compound being read (reused).
+    parts: Vec<(usize, usize)>,
 }
 
 impl Tokens {
@@ -108,6 +121,31 @@ impl Tokens {
         self.buf.get(..self.len).and_then(|b| b.get(i))
     }
 
+    /// Appends the word `text[start..end]`, lowercased and folded as
+    /// `case` says; nothing when it has [`MAX_TOKEN_LEN`] bytes or more.
+    fn push_word(&mut self, text: &str, start: usize, end: usize, case: Case, position: usize) {
+        if end - start >= MAX_TOKEN_LEN {
+            return;
+        }
+        let Some(word) = text.get(start..end) else {
+            return;
+        };
+        let Some(t) = next_slot(&mut self.buf, &mut self.len) else {
+            return;
+        };
+        t.text.clear();
+        t.text.push_str(word);
+        t.offset_from = start;
+        t.offset_to = end;
+        t.position = position;
+        t.position_length = 1;
+        match case {
+            Case::AsIs => {}
+            Case::Lower => t.text.make_ascii_lowercase(),
+            Case::Fold => normalise(&mut t.text, &mut self.folder),
+        }
+    }
+
     /// Appends a token whose text is the concatenation of `parts` of
     /// `text`, lowercased and folded; nothing when the parts come to
     /// [`MAX_TOKEN_LEN`] bytes or more.
@@ -115,13 +153,9 @@ impl Tokens {
         if parts.iter().map(|&(s, e)| e - s).sum::<usize>() >= MAX_TOKEN_LEN {
             return;
         }
-        if self.len == self.buf.len() {
-            self.buf.push(Token::default());
-        }
-        let Some(t) = self.buf.get_mut(self.len) else {
+        let Some(t) = next_slot(&mut self.buf, &mut self.len) else {
             return;
         };
-        self.len += 1;
         t.text.clear();
         for &(s, e) in parts {
             t.text.push_str(text.get(s..e).unwrap_or_default());
@@ -132,6 +166,17 @@ impl Tokens {
         t.position_length = parts.len().max(1);
         normalise(&mut t.text, &mut self.folder);
     }
+}
+
+/// The next free token of a buffer whose first `len` tokens are in use
+/// (made when the buffer is full), counted in.
+fn next_slot<'a>(buf: &'a mut Vec<Token>, len: &mut usize) -> Option<&'a mut Token> {
+    if *len == buf.len() {
+        buf.push(Token::default());
+    }
+    let t = buf.get_mut(*len)?;
+    *len += 1;
+    Some(t)
 }
 
 impl Tokenizer for JoiningTokenizer {
@@ -213,66 +258,123 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
-/// Words and joined compounds of `text`.
+/// [`CLASS`] of an ASCII lowercase letter or digit.
+const LOWER: u8 = 1;
+/// [`CLASS`] of an ASCII uppercase letter.
+const UPPER: u8 = 2;
+/// [`CLASS`] of a byte of a non-ASCII character.
+const NON_ASCII: u8 = 4;
+/// [`CLASS`]es of the ASCII word bytes.
+const WORD: u8 = LOWER | UPPER;
+
+/// The class of each byte: [`LOWER`], [`UPPER`], [`NON_ASCII`], or 0 for
+/// the ASCII bytes that are not letters or digits (separators).
+static CLASS: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if !c.is_ascii() {
+            NON_ASCII
+        } else if c.is_ascii_uppercase() {
+            UPPER
+        } else if c.is_ascii_alphanumeric() {
+            LOWER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+#[inline]
+fn class(b: u8) -> u8 {
+    CLASS[usize::from(b)]
+}
+
+/// Words and joined compounds of `text`. Bytes are classified by a table
+/// ([`CLASS`]), ASCII ones without decoding; other characters are decoded.
+/// A word that is not part of a compound (most words) goes to
+/// [`Tokens::push_word`] without a list of parts.
 fn tokenize_into(text: &str, out: &mut Tokens) {
+    let bytes = text.as_bytes();
+    let mut parts = std::mem::take(&mut out.parts);
     let mut position = 0usize;
-    // Parts of the current compound: (start, end) byte ranges.
-    let mut parts: Vec<(usize, usize)> = Vec::new();
-    let mut word_start: Option<usize> = None;
-    let flush = |parts: &mut Vec<(usize, usize)>, out: &mut Tokens, position: &mut usize| {
-        if parts.is_empty() {
-            return;
-        }
-        let first_pos = *position;
-        for part in parts.iter() {
-            out.push(text, std::slice::from_ref(part), *position);
-            *position += 1;
-        }
-        if parts.len() > 1 && parts.len() <= MAX_JOIN_PARTS {
-            out.push(text, parts, first_pos);
-        }
-        parts.clear();
-    };
     let mut i = 0usize;
-    while let Some((c, w)) = char_at(text, i) {
-        let at = i;
-        i += w;
-        if is_word_char(c) {
-            if word_start.is_none() {
-                word_start = Some(at);
-            }
-            // The rest of an ASCII word at once.
-            while text
-                .as_bytes()
-                .get(i)
-                .is_some_and(u8::is_ascii_alphanumeric)
-            {
-                i += 1;
-            }
-            continue;
-        }
-        // End of a word run.
-        if let Some(s) = word_start.take() {
-            parts.push((s, at));
-            let next_is_word = char_at(text, i).is_some_and(|(n, _)| is_word_char(n));
-            if is_joiner(c) && next_is_word {
-                continue;
+    'text: loop {
+        // Skip to the next word character.
+        loop {
+            let Some(&b) = bytes.get(i) else {
+                break 'text;
+            };
+            match class(b) {
+                0 => i += 1,
+                NON_ASCII => match char_at(text, i) {
+                    Some((c, _)) if c.is_alphanumeric() => break,
+                    Some((_, w)) => i += w,
+                    None => break 'text,
+                },
+                _ => break,
             }
         }
-        flush(&mut parts, out, &mut position);
-        // ASCII separators up to the next word at once (no word is open).
-        while text
-            .as_bytes()
-            .get(i)
-            .is_some_and(|b| b.is_ascii() && !b.is_ascii_alphanumeric())
-        {
-            i += 1;
+        // A word, or a compound of words joined by apostrophes or hyphens.
+        parts.clear();
+        // The classes of the word's bytes, or-ed: is there an uppercase
+        // letter to lowercase, or a non-ASCII character to fold?
+        let mut classes = 0;
+        let mut start = i;
+        loop {
+            let mut end = start;
+            while let Some(&b) = bytes.get(end) {
+                let c = class(b);
+                if c & WORD != 0 {
+                    classes |= c;
+                    end += 1;
+                    continue;
+                }
+                match char_at(text, end) {
+                    Some((ch, w)) if c == NON_ASCII && ch.is_alphanumeric() => {
+                        classes |= NON_ASCII;
+                        end += w;
+                    }
+                    _ => break,
+                }
+            }
+            if let Some((c, w)) = char_at(text, end) {
+                if is_joiner(c) && char_at(text, end + w).is_some_and(|(n, _)| is_word_char(n)) {
+                    parts.push((start, end));
+                    start = end + w;
+                    continue;
+                }
+            }
+            if parts.is_empty() {
+                let case = if classes & NON_ASCII != 0 {
+                    Case::Fold
+                } else if classes & UPPER != 0 {
+                    Case::Lower
+                } else {
+                    Case::AsIs
+                };
+                out.push_word(text, start, end, case, position);
+                position += 1;
+            } else {
+                parts.push((start, end));
+                let first_pos = position;
+                for part in &parts {
+                    out.push(text, std::slice::from_ref(part), position);
+                    position += 1;
+                }
+                if parts.len() <= MAX_JOIN_PARTS {
+                    out.push(text, &parts, first_pos);
+                }
+            }
+            // The character at `end` is not a word character.
+            i = end;
+            break;
         }
     }
-    if let Some(s) = word_start.take() {
-        parts.push((s, text.len()));
-    }
-    flush(&mut parts, out, &mut position);
+    out.parts = parts;
 }
 
 /// One term of a query phrase and its offset in the phrase.
