@@ -56,6 +56,31 @@ struct Pattern {
 struct DigitRule {
     min: usize,
     gaps: Gaps,
+    /// Every match has two ASCII letters, then at most one gap byte, just
+    /// before its first digit (NI numbers). Such a digit starts a cluster
+    /// (a letter is no gap), so a cluster without a letter there holds
+    /// no match.
+    letters_before: bool,
+}
+
+impl DigitRule {
+    /// True when the cluster `(s, _, n)` of `bytes` may hold a match.
+    fn admits(self, bytes: &[u8], (s, _, n): Cluster) -> bool {
+        if n < self.min {
+            return false;
+        }
+        if !self.letters_before {
+            return true;
+        }
+        let at = |i: Option<usize>| i.and_then(|i| bytes.get(i)).copied();
+        match at(s.checked_sub(1)) {
+            Some(b) if b.is_ascii_alphabetic() => true,
+            Some(b) if self.gaps.allows(b) => {
+                at(s.checked_sub(2)).is_some_and(|b| b.is_ascii_alphabetic())
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Which bytes may separate neighbouring digits of a number, and how many.
@@ -92,10 +117,12 @@ impl Gaps {
 const SPACE_OR_HYPHEN: DigitRule = DigitRule {
     min: 6,
     gaps: Gaps::SpaceOrHyphen,
+    letters_before: false,
 };
 const PHONE_GAPS: DigitRule = DigitRule {
     min: 9,
     gaps: Gaps::Phone,
+    letters_before: false,
 };
 
 /// Most bytes of such a number before its first digit (`JM-`, `+ `).
@@ -107,7 +134,8 @@ const WINDOW_AFTER: usize = 2;
 type Cluster = (usize, usize, usize);
 
 /// Runs of ASCII digits joined by each kind of [`Gaps`], in one pass:
-/// `out[g.index()]` for `g` in [`Gaps::ALL`].
+/// `out[g.index()]` for `g` in [`Gaps::ALL`]. Consecutive digits are taken
+/// a run at a time (a run joins a cluster as its first digit would).
 fn digit_clusters(bytes: &[u8]) -> [Vec<Cluster>; 2] {
     let mut out: [Vec<Cluster>; 2] = [Vec::new(), Vec::new()];
     let mut current: [Option<Cluster>; 2] = [None, None];
@@ -117,7 +145,11 @@ fn digit_clusters(bytes: &[u8]) -> [Vec<Cluster>; 2] {
         .and_then(crate::text::next_digit)
         .map(|d| from + d)
     {
-        from = i + 1;
+        let run = bytes
+            .get(i..)
+            .map_or(1, |r| r.iter().take_while(|b| b.is_ascii_digit()).count());
+        let j = i + run;
+        from = j;
         for g in Gaps::ALL {
             let k = g.index();
             let (Some(cur), Some(list)) = (current.get_mut(k), out.get_mut(k)) else {
@@ -130,13 +162,13 @@ fn digit_clusters(bytes: &[u8]) -> [Vec<Cluster>; 2] {
                             .get(e..i)
                             .is_some_and(|gap| gap.iter().all(|&c| g.allows(c))) =>
                 {
-                    Some((s, i + 1, n + 1))
+                    Some((s, j, n + run))
                 }
                 Some(done) => {
                     list.push(done);
-                    Some((i, i + 1, 1))
+                    Some((i, j, run))
                 }
-                None => Some((i, i + 1, 1)),
+                None => Some((i, j, run)),
             };
         }
     }
@@ -146,14 +178,13 @@ fn digit_clusters(bytes: &[u8]) -> [Vec<Cluster>; 2] {
     out
 }
 
-/// The byte ranges of `text` to search for a pattern whose matches have at
-/// least `min` digits in one cluster: each cluster widened by the bytes a
-/// match may have around its digits, on char boundaries, merged where they
-/// touch.
-fn digit_windows(text: &str, clusters: &[Cluster], min: usize) -> Vec<(usize, usize)> {
+/// The byte ranges of `text` to search for a pattern of `rule`: each
+/// cluster that [`DigitRule::admits`] widened by the bytes a match may have
+/// around its digits, on char boundaries, merged where they touch.
+fn digit_windows(text: &str, clusters: &[Cluster], rule: DigitRule) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     for &(s, e, n) in clusters {
-        if n < min {
+        if !rule.admits(text.as_bytes(), (s, e, n)) {
             continue;
         }
         let mut ws = s.saturating_sub(WINDOW_BEFORE);
@@ -188,7 +219,10 @@ fn all_patterns() -> Vec<Pattern> {
             confidence: 0.95,
             pattern: nino::PATTERN.to_owned(),
             check: nino::check,
-            digits: Some(SPACE_OR_HYPHEN),
+            digits: Some(DigitRule {
+                letters_before: true,
+                ..SPACE_OR_HYPHEN
+            }),
         },
         Pattern {
             kind: EntityKind::Phone,
@@ -349,7 +383,7 @@ impl Recognisers {
                     let of_rule = clusters
                         .get(rule.gaps.index())
                         .map_or(&[][..], Vec::as_slice);
-                    for (ws, we) in digit_windows(text, of_rule, rule.min) {
+                    for (ws, we) in digit_windows(text, of_rule, rule) {
                         scan(re, p, i, text, ws, we, &mut found);
                     }
                 }
@@ -522,7 +556,14 @@ mod tests {
         let [nhs, phone] = digit_clusters(t.as_bytes());
         let counts: Vec<usize> = phone.iter().map(|x| x.2).collect();
         assert_eq!(counts, vec![11, 2, 6, 2, 2, 4]);
-        let w = digit_windows(t, &phone, 6);
+        let w = digit_windows(
+            t,
+            &phone,
+            DigitRule {
+                min: 6,
+                ..PHONE_GAPS
+            },
+        );
         assert_eq!(w.len(), 2);
         assert_eq!(&t[w[0].0..w[0].1], "l (0113) 496 0000, ");
         // Brackets are not NI/NHS separators.
@@ -530,7 +571,7 @@ mod tests {
         // Non-ASCII next to a window: boundaries stay on char boundaries.
         let t = "é9876543210é";
         let [nhs, _] = digit_clusters(t.as_bytes());
-        assert_eq!(digit_windows(t, &nhs, 6), vec![(0, t.len())]);
+        assert_eq!(digit_windows(t, &nhs, SPACE_OR_HYPHEN), vec![(0, t.len())]);
     }
 
     proptest::proptest! {
