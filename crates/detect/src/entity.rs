@@ -93,8 +93,12 @@ impl Entity {
     /// The identifier key for the index (`phone:+447700900461`), if the
     /// kind has one.
     pub fn key(&self) -> Option<String> {
-        self.kind
-            .key_prefix()
-            .map(|p| format!("{p}:{}", self.normalised))
+        self.kind.key_prefix().map(|p| {
+            let mut key = String::with_capacity(p.len() + 1 + self.normalised.len());
+            key.push_str(p);
+            key.push(':');
+            key.push_str(&self.normalised);
+            key
+        })
     }
 }

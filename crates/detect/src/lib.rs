@@ -85,17 +85,23 @@ pub use text::fold;
 /// assert!(keys.contains(&"nino:JM482761C".to_string()));
 /// ```
 pub fn index_keys(text: &str) -> Vec<String> {
-    let mut keys: Vec<String> = Recognisers::query_keyed()
-        .find(text)
-        .iter()
-        .filter_map(Entity::key)
-        .collect();
+    let found = Recognisers::query_keyed().find(text);
+    let mut keys: Vec<String> = Vec::with_capacity(found.len() + 4);
+    keys.extend(found.iter().filter_map(Entity::key));
     for (s, e) in recognisers::reference::reference_tokens(text) {
+        // A reference token is ASCII (letters, digits, `-`, `/`), so
+        // ASCII uppercasing is `normalise_reference`.
         if let Some(tok) = text.get(s..e) {
-            keys.push(format!("ref:{}", normalise_reference(tok)));
+            let mut key = String::with_capacity(4 + tok.len());
+            key.push_str("ref:");
+            key.push_str(tok);
+            if let Some(t) = key.get_mut(4..) {
+                t.make_ascii_uppercase();
+            }
+            keys.push(key);
         }
     }
-    keys.sort();
+    keys.sort_unstable();
     keys.dedup();
     keys
 }
@@ -103,6 +109,36 @@ pub fn index_keys(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `index_keys` as first written: keys by `format!`, references by
+    /// `normalise_reference`.
+    fn index_keys_reference(text: &str) -> Vec<String> {
+        let mut keys: Vec<String> = Recognisers::query_keyed()
+            .find(text)
+            .iter()
+            .filter_map(|e| e.kind.key_prefix().map(|p| format!("{p}:{}", e.normalised)))
+            .collect();
+        for (s, e) in recognisers::reference::tokens(text) {
+            if let Some(tok) = text
+                .get(s..e)
+                .filter(|t| recognisers::reference::is_reference_like(t))
+            {
+                keys.push(format!("ref:{}", normalise_reference(tok)));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn index_keys_equal_the_plain_version(
+            t in "([A-Za-z]{0,4}[0-9]{0,8}[ /\\-.,@+()\t\n]{0,2}|é|ß|TEN-0045127|07700 900461|JM 48 27 61 C|a.b@example.net){0,24}",
+        ) {
+            proptest::prop_assert_eq!(index_keys(&t), index_keys_reference(&t));
+        }
+    }
 
     #[test]
     fn index_keys_meet_the_profile_keys() {

@@ -391,28 +391,51 @@ impl Recognisers {
             }
         }
         if found.len() > 1 {
-            // Rank by pattern order (×2); a phone with a 9-digit national
-            // number yields to an NHS number with a valid check digit.
-            let rank = |i: usize, e: &Entity| {
-                if e.kind == EntityKind::Phone && e.normalised.len() == 12 {
-                    2 * i + 3
-                } else {
-                    2 * i
-                }
-            };
-            found.sort_by_key(|(i, e)| (rank(*i, e), e.span.start));
-            let mut kept: Vec<Entity> = Vec::with_capacity(found.len());
-            for (_, e) in found {
-                if !kept.iter().any(|k| k.span.overlaps(&e.span)) {
-                    kept.push(e);
-                }
-            }
-            kept.sort_by_key(|e| (e.span.start, e.span.end));
-            kept
+            resolve_overlaps(found)
         } else {
             found.into_iter().map(|(_, e)| e).collect()
         }
     }
+}
+
+/// The findings (tagged with their pattern's rank) that win where
+/// findings overlap, in order of position: the lower rank wins (×2), a
+/// phone with a 9-digit national number yields to an NHS number with a
+/// valid check digit, then the earlier start.
+fn resolve_overlaps(mut found: Vec<(usize, Entity)>) -> Vec<Entity> {
+    // Rank by pattern order (×2); a phone with a 9-digit national
+    // number yields to an NHS number with a valid check digit.
+    let rank = |i: usize, e: &Entity| {
+        if e.kind == EntityKind::Phone && e.normalised.len() == 12 {
+            2 * i + 3
+        } else {
+            2 * i
+        }
+    };
+    found.sort_by_key(|(i, e)| (rank(*i, e), e.span.start));
+    let mut kept: Vec<Entity> = Vec::with_capacity(found.len());
+    if found.iter().any(|(_, e)| e.span.is_empty()) {
+        // An empty span overlaps the spans around it (see `Span::overlaps`):
+        // check every kept finding.
+        for (_, e) in found {
+            if !kept.iter().any(|k| k.span.overlaps(&e.span)) {
+                kept.push(e);
+            }
+        }
+        kept.sort_by_key(|e| (e.span.start, e.span.end));
+        return kept;
+    }
+    // Kept spans are disjoint and sorted by start, so a span overlaps one
+    // of them only if it overlaps the last one starting at or before it,
+    // or the first one starting after it.
+    for (_, e) in found {
+        let at = kept.partition_point(|k| k.span.start <= e.span.start);
+        let clash = |k: Option<&Entity>| k.is_some_and(|k| k.span.overlaps(&e.span));
+        if !clash(at.checked_sub(1).and_then(|p| kept.get(p))) && !clash(kept.get(at)) {
+            kept.insert(at, e);
+        }
+    }
+    kept
 }
 
 /// Every match of `re` starting in `text[start..end]`, checked, into
@@ -547,6 +570,42 @@ mod tests {
                     t
                 );
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// `resolve_overlaps` keeps what checking every kept finding
+        /// (the first version) keeps.
+        #[test]
+        fn resolve_overlaps_equals_the_quadratic_check(
+            spans in proptest::collection::vec((0usize..4, 0usize..60, 0usize..14, proptest::bool::ANY), 0..40),
+        ) {
+            let found: Vec<(usize, Entity)> = spans
+                .iter()
+                .map(|&(i, start, len, long)| {
+                    let kind = [EntityKind::Email, EntityKind::NiNumber, EntityKind::Phone, EntityKind::NhsNumber][i];
+                    (i, Entity {
+                        kind,
+                        span: Span::new(start, start + len),
+                        normalised: if long { "+44770090046".into() } else { "x".into() },
+                        confidence: 0.9,
+                        recogniser: "test",
+                    })
+                })
+                .collect();
+            let mut slow = found.clone();
+            let rank = |i: usize, e: &Entity| {
+                if e.kind == EntityKind::Phone && e.normalised.len() == 12 { 2 * i + 3 } else { 2 * i }
+            };
+            slow.sort_by_key(|(i, e)| (rank(*i, e), e.span.start));
+            let mut kept: Vec<Entity> = Vec::new();
+            for (_, e) in slow {
+                if !kept.iter().any(|k| k.span.overlaps(&e.span)) {
+                    kept.push(e);
+                }
+            }
+            kept.sort_by_key(|e| (e.span.start, e.span.end));
+            proptest::prop_assert_eq!(resolve_overlaps(found), kept);
         }
     }
 

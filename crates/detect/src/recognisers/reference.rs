@@ -49,20 +49,34 @@ pub fn reference_tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_
         let d = i + crate::text::next_digit(bytes.get(i..)?)?;
         // The raw token holding that digit; the previous one ended before
         // a byte that is not a token byte, so this one starts after it.
+        // A reference also needs a letter: noted on the way.
+        let mut letter = false;
         let mut start = d;
-        while start > i && bytes.get(start - 1).is_some_and(|&b| is_token_char(b)) {
-            start -= 1;
+        while start > i {
+            match bytes.get(start - 1) {
+                Some(&b) if is_token_char(b) => {
+                    letter |= b.is_ascii_alphabetic();
+                    start -= 1;
+                }
+                _ => break,
+            }
         }
         let mut end = d + 1;
-        while bytes.get(end).is_some_and(|&b| is_token_char(b)) {
+        while let Some(&b) = bytes.get(end) {
+            if !is_token_char(b) {
+                break;
+            }
+            letter |= b.is_ascii_alphabetic();
             end += 1;
         }
         i = end;
-        if !is_reference_like_bytes(bytes.get(start..end).unwrap_or_default()) {
+        if !letter || end - start < 5 {
             continue;
         }
+        // Trimming drops only `-` and `/`: the letter and the digit stay,
+        // the length may fall short.
         if let Some((s, e)) = trim_token(text, start, end) {
-            if text.get(s..e).is_some_and(is_reference_like) {
+            if e - s >= 5 {
                 return Some((s, e));
             }
         }
