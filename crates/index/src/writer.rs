@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use tantivy::{IndexWriter, TantivyDocument};
+use tantivy::indexer::UserOperation;
+use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use sarx_crawl::{slash_path, CrawlerBuilder, Event, FileResult, Fingerprint, Outcome};
 use sarx_extract::Limits;
@@ -289,7 +290,14 @@ struct Run<'a> {
     last_progress: Instant,
     roots: Vec<String>,
     row_blocks: bool,
+    /// Operations not yet handed to the writer: sent as one batch (one
+    /// hand-over to tantivy's indexing threads rather than one per
+    /// document) by [`Run::send`].
+    ops: Vec<UserOperation>,
 }
+
+/// Operations gathered before they are sent to the writer in one batch.
+const OPS_BATCH: usize = 64;
 
 impl Indexer {
     /// Crawls `roots` into shard `shard` of index `index_dir` (created if
@@ -358,6 +366,7 @@ impl Indexer {
                 .unwrap_or_else(Instant::now),
             roots: root_strings,
             row_blocks: self.b.row_blocks,
+            ops: Vec::with_capacity(OPS_BATCH),
         };
         run.summary.timing.load_secs = load_secs;
 
@@ -443,11 +452,25 @@ impl Run<'_> {
         Error::engine(self.dir, e)
     }
 
+    /// Queues `doc` for the writer.
     fn add(&mut self, doc: TantivyDocument) -> Result<()> {
-        self.writer
-            .add_document(doc)
-            .map(|_| ())
-            .map_err(|e| self.engine(e))
+        self.ops.push(UserOperation::Add(doc));
+        Ok(())
+    }
+
+    /// Queues the deletion of every document with `term`; it applies to
+    /// the documents added before it, not after.
+    fn delete(&mut self, term: Term) {
+        self.ops.push(UserOperation::Delete(term));
+    }
+
+    /// Hands the queued operations to the writer, in order, as one batch.
+    fn send(&mut self) -> Result<()> {
+        if self.ops.is_empty() {
+            return Ok(());
+        }
+        let ops = std::mem::replace(&mut self.ops, Vec::with_capacity(OPS_BATCH));
+        self.writer.run(ops).map(|_| ()).map_err(|e| self.engine(e))
     }
 
     fn event(&mut self, event: Event) -> Result<()> {
@@ -460,8 +483,7 @@ impl Run<'_> {
                     Some(p) => {
                         // Recorded like a file so that it vanishes once the
                         // folder can be listed again.
-                        self.writer
-                            .delete_term(self.fields.term(self.fields.source, &p));
+                        self.delete(self.fields.term(self.fields.source, &p));
                         self.add(self.fields.unsearchable_doc(&unsearchable))?;
                         let fp = Fingerprint {
                             size: 0,
@@ -478,6 +500,9 @@ impl Run<'_> {
                     None => self.unknown_walk_error = true,
                 }
             }
+        }
+        if self.ops.len() >= OPS_BATCH {
+            self.send()?;
         }
         self.summary.timing.write_secs += t.elapsed().as_secs_f64();
         Ok(())
@@ -504,8 +529,7 @@ impl Run<'_> {
             Outcome::SameContent => {
                 self.summary.files_same_content += 1;
                 let n = self.known.get(&f.source).map(|k| k.1).unwrap_or(0);
-                self.writer
-                    .delete_term(fields.term(fields.file_key, &f.source));
+                self.delete(fields.term(fields.file_key, &f.source));
                 self.add(fields.file_doc(&f.source, &f.fingerprint, n))?;
                 self.since_commit += 1;
             }
@@ -516,8 +540,7 @@ impl Run<'_> {
                 self.summary.files_extracted += 1;
                 if !self.fresh || self.known.contains_key(&f.source) {
                     // Old records, entries and fingerprint of this file.
-                    self.writer
-                        .delete_term(fields.term(fields.source, &f.source));
+                    self.delete(fields.term(fields.source, &f.source));
                 }
                 let mut kinds = std::mem::take(&mut self.summary.records_added_by_kind);
                 kind_counts(&records, &mut kinds);
@@ -584,6 +607,7 @@ impl Run<'_> {
     }
 
     fn commit(&mut self, complete: bool) -> Result<()> {
+        self.send()?;
         let t = Instant::now();
         let payload = Payload {
             roots: self.roots.clone(),
@@ -620,8 +644,7 @@ impl Run<'_> {
             .cloned()
             .collect();
         for s in vanished {
-            self.writer
-                .delete_term(self.fields.term(self.fields.source, &s));
+            self.delete(self.fields.term(self.fields.source, &s));
             self.summary.files_deleted += 1;
         }
     }
