@@ -211,6 +211,12 @@ impl Fields {
         // One pass over the rows joined by line breaks: no identifier
         // pattern crosses a line break, so this finds each row's keys
         // (property-tested in tests/row_blocks.rs) without a call per row.
+        // The block's JSON first: a row's delta compares its text with its
+        // content hash.
+        let (first, rest) = rows
+            .split_first()
+            .ok_or_else(|| Error::Schema("an empty block of rows".into()))?;
+        let json = serde_json::to_string(&StoredBlock::of(first, rest)).map_err(json_err)?;
         let mut joined = String::with_capacity(rows.iter().map(|r| r.text.len() + 1).sum());
         for r in &mut rows {
             d.add_text(self.id_prefix, id_prefix(&r.id));
@@ -220,10 +226,6 @@ impl Fields {
         }
         keys.extend(sarx_detect::index_keys(&joined));
         self.add_keys(&mut d, keys);
-        let (first, rest) = rows
-            .split_first()
-            .ok_or_else(|| Error::Schema("an empty block of rows".into()))?;
-        let json = serde_json::to_string(&StoredBlock::of(first, rest)).map_err(json_err)?;
         d.add_text(self.block, json);
         d.add_u64(self.nrec, rows.len() as u64);
         d.add_u64(self.ord, ord);
@@ -321,12 +323,14 @@ impl Fields {
             if !(all || text(t)) {
                 continue;
             }
-            let mut r = match i.checked_sub(1).and_then(|j| block.rest.get(j)) {
-                Some(delta) => delta.apply(&block.first),
-                None => block.first.clone().into_owned(),
-            };
-            r.text = t.to_owned();
-            out.push(r);
+            out.push(match i.checked_sub(1).and_then(|j| block.rest.get(j)) {
+                Some(delta) => delta.apply(&block.first, t),
+                None => {
+                    let mut r = block.first.clone().into_owned();
+                    r.text = t.to_owned();
+                    r
+                }
+            });
         }
         Ok(out)
     }
@@ -437,19 +441,26 @@ pub(crate) struct StoredBlock<'a> {
     rest: Vec<RowDelta<'a>>,
 }
 
-/// What a row of a block does not share with the block's first row.
+/// What a row of a block does not share with the block's first row. The
+/// fields a row's source, locator and text determine are not stored: the
+/// id ([`RecordId::new`] of source and locator, as every record's id is)
+/// and the content hash (blake3 of the text, as the sheet extractor sets
+/// it, the only maker of rows); both are checked in debug builds, where
+/// the tests run. Those were most of a row's stored bytes, and hex digests
+/// barely compress. The size is stored only when it is not the text's
+/// length. Blocks written with the id and hash (`Some`) still read back.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct RowDelta<'a> {
-    #[serde(borrow)]
-    id: Cow<'a, str>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    id: Option<Cow<'a, str>>,
     #[serde(borrow)]
     locator: Cow<'a, str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pages: Vec<usize>,
-    #[serde(borrow, default)]
-    content_hash: Cow<'a, str>,
-    #[serde(default)]
-    size: u64,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    content_hash: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    size: Option<u64>,
     /// Entries of `meta` the first row lacks or holds with another value.
     #[serde(borrow, default, skip_serializing_if = "BTreeMap::is_empty")]
     meta: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
@@ -468,8 +479,24 @@ impl<'a> StoredBlock<'a> {
     }
 }
 
+/// The hex blake3 digest of `text`: a row's content hash.
+fn text_hash(text: &str) -> impl std::ops::Deref<Target = str> {
+    blake3::hash(text.as_bytes()).to_hex()
+}
+
 impl<'a> RowDelta<'a> {
+    /// `r`'s delta from `first`; `r.source` is `first.source`
+    /// ([`RowBlock::fits`]).
     fn of(r: &'a Record, first: &'a Record) -> RowDelta<'a> {
+        debug_assert!(
+            r.id.is_of(&first.source, &r.locator),
+            "a row's id is derived"
+        );
+        debug_assert_eq!(
+            *text_hash(&r.text),
+            *r.content_hash,
+            "a row's hash is its text's"
+        );
         let meta = r
             .meta
             .iter()
@@ -483,18 +510,18 @@ impl<'a> RowDelta<'a> {
             .map(|k| Cow::Borrowed(k.as_str()))
             .collect();
         RowDelta {
-            id: Cow::Borrowed(r.id.as_str()),
+            id: None,
             locator: Cow::Borrowed(&r.locator),
             pages: r.pages.clone(),
-            content_hash: Cow::Borrowed(&r.content_hash),
-            size: r.size,
+            content_hash: None,
+            size: (r.size != r.text.len() as u64).then_some(r.size),
             meta,
             unset,
         }
     }
 
-    /// The row: `first` with this delta applied.
-    fn apply(&self, first: &Record) -> Record {
+    /// The row of text `text`: `first` with this delta applied.
+    fn apply(&self, first: &Record, text: &str) -> Record {
         let mut meta = first.meta.clone();
         for k in &self.unset {
             meta.remove(k.as_ref());
@@ -503,7 +530,10 @@ impl<'a> RowDelta<'a> {
             meta.insert(k.to_string(), v.to_string());
         }
         Record {
-            id: RecordId(self.id.to_string()),
+            id: match &self.id {
+                Some(id) => RecordId(id.to_string()),
+                None => RecordId::new(&first.source, &self.locator),
+            },
             parent: first.parent.clone(),
             source: first.source.clone(),
             locator: self.locator.to_string(),
@@ -511,10 +541,13 @@ impl<'a> RowDelta<'a> {
             title: first.title.clone(),
             dates: first.dates.clone(),
             parties: first.parties.clone(),
-            text: String::new(),
+            text: text.to_owned(),
             pages: self.pages.clone(),
-            content_hash: self.content_hash.to_string(),
-            size: self.size,
+            content_hash: match &self.content_hash {
+                Some(h) => h.to_string(),
+                None => text_hash(text).to_string(),
+            },
+            size: self.size.unwrap_or(text.len() as u64),
             meta,
         }
     }
@@ -560,6 +593,7 @@ mod tests {
         let mut r = Record::new("share/rent.csv", &format!("A{n}:B{n}"), Kind::SheetRow);
         r.text = text.to_owned();
         r.content_hash = blake3::hash(text.as_bytes()).to_hex().to_string();
+        r.size = text.len() as u64;
         r.meta.insert("header".into(), "name\tnote".into());
         r.meta.insert("row".into(), n.to_string());
         if n == 3 {
@@ -578,7 +612,15 @@ mod tests {
             .tokenizers()
             .register(TEXT_ANALYZER, crate::analyzer::text_analyzer());
         let fields = Fields::new(&index.schema()).unwrap();
-        let rows = vec![row(2, "Ann Lee\tpaid"), row(3, ""), row(4, "Bo Yu\tlate")];
+        // Row 5's size is not its text's length.
+        let mut odd = row(5, "Cy Ng\towes");
+        odd.size = 4096;
+        let rows = vec![
+            row(2, "Ann Lee\tpaid"),
+            row(3, ""),
+            row(4, "Bo Yu\tlate"),
+            odd,
+        ];
         let mut single = Record::new("share/note.txt", "", Kind::Text);
         single.text = "Case note \"quoted\"\n\ttabbed".into();
         let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
@@ -598,5 +640,31 @@ mod tests {
         want.push(single);
         want.sort_by(|a, b| a.locator.cmp(&b.locator));
         assert_eq!(got, want);
+    }
+
+    /// Rows a row's derivable fields are left out of, and a block stored
+    /// with them in full (as before they were derived) reads back the same.
+    #[test]
+    fn row_deltas_leave_out_derivable_fields() {
+        let first = row(2, "Ann Lee\tpaid");
+        let rest = [row(4, "Bo Yu\tlate")];
+        let json = serde_json::to_string(&StoredBlock::of(&first, &rest)).unwrap();
+        let deltas = json.get(json.find(r#""rest""#).unwrap()..).unwrap();
+        assert_eq!(
+            deltas,
+            r#""rest":[{"locator":"A4:B4","meta":{"row":"4"}}]}"#
+        );
+        let full = format!(
+            r#"{{"first":{},"rest":[{{"id":"{}","locator":"A4:B4","content_hash":"{}","size":{},"meta":{{"row":"4"}}}}]}}"#,
+            serde_json::to_string(&first).unwrap(),
+            rest[0].id,
+            rest[0].content_hash,
+            rest[0].size,
+        );
+        for stored in [json, full] {
+            let block: StoredBlock<'_> = serde_json::from_str(&stored).unwrap();
+            let delta = block.rest.first().unwrap();
+            assert_eq!(delta.apply(&block.first, &rest[0].text), rest[0]);
+        }
     }
 }

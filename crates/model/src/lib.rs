@@ -34,13 +34,25 @@ pub struct RecordId(pub String);
 impl RecordId {
     /// The id of the record at `locator` inside the top-level file `source`.
     pub fn new(source: &str, locator: &str) -> Self {
+        let hex = Self::digest(source, locator).to_hex();
+        let hex = hex.as_str();
+        RecordId(hex.get(..32).unwrap_or(hex).to_owned())
+    }
+
+    /// True when this is the id [`RecordId::new`] gives `locator` inside
+    /// `source` (so a store may keep the two and derive the id).
+    pub fn is_of(&self, source: &str, locator: &str) -> bool {
+        let hex = Self::digest(source, locator).to_hex();
+        let hex = hex.as_str();
+        hex.get(..32).unwrap_or(hex) == self.0
+    }
+
+    fn digest(source: &str, locator: &str) -> blake3::Hash {
         let mut h = blake3::Hasher::new();
         h.update(source.as_bytes());
         h.update(&[0]);
         h.update(locator.as_bytes());
-        let hex = h.finalize().to_hex();
-        let hex = hex.as_str();
-        RecordId(hex.get(..32).unwrap_or(hex).to_owned())
+        h.finalize()
     }
 
     /// The id as a string slice.
@@ -454,6 +466,9 @@ mod tests {
         // The separator keeps ("ab","c") and ("a","bc") apart.
         assert_ne!(RecordId::new("ab", "c"), RecordId::new("a", "bc"));
         assert_eq!(a.as_str().len(), 32);
+        assert!(a.is_of("a.pst", "Inbox/message 1"));
+        assert!(!a.is_of("a.pst", "Inbox/message 2"));
+        assert!(!RecordId("x".into()).is_of("a.pst", "Inbox/message 1"));
     }
 
     #[test]
