@@ -209,14 +209,18 @@ impl<'a> Ctx<'a> {
         } else {
             format!("{parent_locator}/{part}")
         };
-        let mut candidate = base.clone();
+        // Mostly `base` is new: one lookup and one copy.
+        if self.locators.insert(base.clone()) {
+            return base;
+        }
         let mut n = 2;
-        while self.locators.contains(&candidate) {
-            candidate = format!("{base} ({n})");
+        loop {
+            let candidate = format!("{base} ({n})");
+            if self.locators.insert(candidate.clone()) {
+                return candidate;
+            }
             n += 1;
         }
-        self.locators.insert(candidate.clone());
-        candidate
     }
 
     /// A fresh record of `kind` for `node`, with id, parent, size and content hash set.

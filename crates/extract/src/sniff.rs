@@ -292,9 +292,8 @@ fn looks_textual(bytes: &[u8]) -> bool {
     if starts(bytes, &[0xFF, 0xFE]) || starts(bytes, &[0xFE, 0xFF]) {
         return true;
     }
-    let head = &bytes[..bytes.len().min(8192)];
-    let nul = head.iter().filter(|&&b| b == 0).count();
-    nul == 0
+    // `contains` on bytes is a memchr.
+    !bytes[..bytes.len().min(8192)].contains(&0)
 }
 
 /// An end-of-central-directory record in the last 64 KiB (its comment can
