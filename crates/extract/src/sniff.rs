@@ -117,6 +117,11 @@ pub(crate) fn ext_of(name: &str) -> String {
     }
 }
 
+/// True when `needle` occurs in `hay`.
+fn has(hay: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(hay, needle).is_some()
+}
+
 fn starts(bytes: &[u8], magic: &[u8]) -> bool {
     bytes.len() >= magic.len() && &bytes[..magic.len()] == magic
 }
@@ -125,11 +130,7 @@ fn starts(bytes: &[u8], magic: &[u8]) -> bool {
 pub fn sniff(name: &str, bytes: &[u8]) -> Format {
     let ext = ext_of(name);
     if starts(bytes, b"%PDF")
-        || (bytes.len() > 8
-            && bytes[..bytes.len().min(1024)]
-                .windows(5)
-                .any(|w| w == b"%PDF-")
-            && ext == "pdf")
+        || (bytes.len() > 8 && ext == "pdf" && has(&bytes[..bytes.len().min(1024)], b"%PDF-"))
     {
         return Format::Pdf;
     }
@@ -299,16 +300,14 @@ fn looks_textual(bytes: &[u8]) -> bool {
 /// An end-of-central-directory record in the last 64 KiB (its comment can
 /// be up to 65,535 bytes long).
 fn has_zip_end_record(bytes: &[u8]) -> bool {
-    let tail = &bytes[bytes.len().saturating_sub(65_557)..];
-    tail.windows(4).any(|w| w == b"PK\x05\x06")
+    has(&bytes[bytes.len().saturating_sub(65_557)..], b"PK\x05\x06")
 }
 
 fn sniff_zip(ext: &str, bytes: &[u8]) -> Format {
     // The OPC / ODF markers sit in the first local file names; scanning the
     // head and the central directory for them avoids parsing the archive twice.
-    let find = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    let head = &bytes[..bytes.len().min(4096)];
-    if head.windows(8).any(|w| w == b"mimetype") {
+    let find = |needle: &[u8]| has(bytes, needle);
+    if has(&bytes[..bytes.len().min(4096)], b"mimetype") {
         if find(b"application/vnd.oasis.opendocument.text") {
             return Format::Odt;
         }
@@ -350,7 +349,7 @@ fn sniff_cfb_by_content(bytes: &[u8]) -> Format {
             .flat_map(|u| u.to_le_bytes())
             .collect::<Vec<u8>>()
     };
-    let find = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let find = |needle: &[u8]| has(bytes, needle);
     if find(&utf16("__substg1.0_")) {
         Format::Msg
     } else if find(&utf16("Workbook")) || find(&utf16("Book")) {
