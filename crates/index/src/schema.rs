@@ -208,15 +208,15 @@ impl Fields {
         self.add_common(&mut d, first);
         let mut keys = Vec::new();
         record_keys(first, false, &mut keys);
-        // One pass over the rows joined by line breaks: no identifier
-        // pattern crosses a line break, so this finds each row's keys
-        // (property-tested in tests/row_blocks.rs) without a call per row.
-        // The block's JSON first: a row's delta compares its text with its
-        // content hash.
+        // The block's JSON first, while the rows still hold their texts (a
+        // row's size is stored only when it is not its text's length).
         let (first, rest) = rows
             .split_first()
             .ok_or_else(|| Error::Schema("an empty block of rows".into()))?;
         let json = serde_json::to_string(&StoredBlock::of(first, rest)).map_err(json_err)?;
+        // One pass over the rows joined by line breaks: no identifier
+        // pattern crosses a line break, so this finds each row's keys
+        // (property-tested in tests/row_blocks.rs) without a call per row.
         let mut joined = String::with_capacity(rows.iter().map(|r| r.text.len() + 1).sum());
         for r in &mut rows {
             d.add_text(self.id_prefix, id_prefix(&r.id));
