@@ -567,6 +567,7 @@ pub(crate) fn open_index(dir: &Path, create: bool) -> Result<Index> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let settings = IndexSettings {
             docstore_compression: tantivy::store::Compressor::Lz4,
+            docstore_compress_dedicated_thread: false,
             ..IndexSettings::default()
         };
         Index::builder()
