@@ -85,11 +85,13 @@ pub(crate) fn extract_delimited(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Form
         if cells > ctx.limits().max_cells {
             return Err(cell_limit(ctx));
         }
-        let values: Vec<(u32, String)> = row
+        // Borrowed from the parsed row: the cells are copied once, into
+        // the row's text.
+        let values: Vec<(u32, &str)> = row
             .iter()
             .enumerate()
             .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(c, v)| (c as u32, v.to_owned()))
+            .map(|(c, v)| (c as u32, v))
             .collect();
         emit_row(ctx, node, &sink, &mut header, index, &values);
     }
@@ -113,13 +115,13 @@ fn guess_delimiter(text: &str) -> u8 {
 
 /// Emits one row record, or keeps the row as the header when it is the first
 /// non-empty row. `row` is 1-based; `cells` are (0-based column, text), sorted.
-fn emit_row(
+fn emit_row<S: AsRef<str>>(
     ctx: &mut Ctx<'_>,
     node: &Node<'_>,
     sink: &RowSink<'_>,
     header: &mut Option<String>,
     row: u32,
-    cells: &[(u32, String)],
+    cells: &[(u32, S)],
 ) {
     let Some(last) = cells.last().map(|(c, _)| *c) else {
         return;
@@ -158,9 +160,9 @@ fn emit_row(
 }
 
 /// Cells from column A to `last`, joined by TAB (empty cells stay empty).
-fn join_cells(cells: &[(u32, String)], last: u32) -> String {
+fn join_cells<S: AsRef<str>>(cells: &[(u32, S)], last: u32) -> String {
     let mut out = String::with_capacity(
-        cells.iter().map(|(_, v)| v.len()).sum::<usize>() + last as usize + 1,
+        cells.iter().map(|(_, v)| v.as_ref().len()).sum::<usize>() + last as usize + 1,
     );
     let mut next = 0u32;
     for (col, value) in cells {
@@ -168,7 +170,7 @@ fn join_cells(cells: &[(u32, String)], last: u32) -> String {
             out.push('\t');
             next += 1;
         }
-        push_clean_cell(&mut out, value);
+        push_clean_cell(&mut out, value.as_ref());
         if *col < last {
             out.push('\t');
         }
