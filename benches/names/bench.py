@@ -20,6 +20,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, HERE)
 import score as scorer  # noqa: E402
 
@@ -129,7 +130,7 @@ def main():
             rows = [("", e["scores"]["all"])] + ([(f" kind={k}", v) for k, v in kinds.items()] if len(kinds) > 1 else [])
             for suffix, a in rows:
                 print(f"| {s}{suffix} | {name} | {a['docs']} | {a['words']} | {a['gold']} | {a['pred']} | "
-                      f"{a['precision']:.3f} | {a['recall']:.3f} | {a['f1']:.3f} | {a['false_per_1k_words']:.2f} | {a['pred_per_1k_words']:.2f} |")
+                      f"{scorer.f3(a['precision'])} | {scorer.f3(a['recall'])} | {scorer.f3(a['f1'])} | {a['false_per_1k_words']:.2f} | {a['pred_per_1k_words']:.2f} |")
     print()
     print("words/s: the engine's own timing of its pass (model loaded, warmed up) | "
           "the whole process, start-up and model load included")

@@ -22,7 +22,8 @@
 # Sets (each skipped when its source is missing):
 #   names-dev, names-test  ${DEVSET:-/work/devset}/names-{dev,test}.jsonl, real
 #                          text, already in the common format (kind field kept:
-#                          scores are also given per kind)
+#                          scores are also given per kind; its "initials" and
+#                          "pseudonyms" spans are neutral, see score.py)
 #   pr-synth-v2, pr-generated-small
 #                          presidio-research's synthetic sentences in
 #                          ${PII:-../shared/corpus-real/pii}: PERSON spans are

@@ -12,6 +12,7 @@ Overlap matching (as benches/presidio/compare.py):
   precision = predictions that overlap some gold span / predictions
   recall    = gold spans that some prediction overlaps / gold spans
   F1        = harmonic mean of the two
+  (null in the JSON, "—" in tables, where undefined: no prediction, no gold)
   false names per 1,000 words = predictions overlapping no gold span per
               1,000 whitespace-separated words of text
 Spans listed under "initials" (e.g. "JH" for an action's owner in minutes)
@@ -53,10 +54,16 @@ def overlaps(a, b, c, d):
 
 
 def prf(tp_pred, n_pred, tp_gold, n_gold):
-    p = tp_pred / n_pred if n_pred else 0.0
-    r = tp_gold / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+    """None where undefined: P with no prediction, R with no gold span, F1
+    when either is."""
+    p = tp_pred / n_pred if n_pred else None
+    r = tp_gold / n_gold if n_gold else None
+    f = None if p is None or r is None else (2 * p * r / (p + r) if p + r else 0.0)
     return p, r, f
+
+
+def f3(x):
+    return "—" if x is None else f"{x:.3f}"
 
 
 class Tally:
@@ -157,7 +164,7 @@ def score(gold_rows, pred_rows):
 
 def fmt_row(label, s):
     return (f"| {label} | {s['docs']} | {s['words']} | {s['gold']} | {s['pred']} | "
-            f"{s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['false_per_1k_words']:.2f} |")
+            f"{f3(s['precision'])} | {f3(s['recall'])} | {f3(s['f1'])} | {s['false_per_1k_words']:.2f} |")
 
 
 HEADER = ("| set | texts | words | gold | pred | P | R | F1 | false names /1k words |\n"
