@@ -2,6 +2,7 @@
 //! each finding, and the plan of one record.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use sarx_detect::{is_birth_context, Entity, EntityKind, Recognisers, SubjectMatcher};
@@ -21,6 +22,7 @@ use crate::recognisers::vehicle::VehicleRegistrations;
 use crate::recognisers::{after_window, before_window, word_bounded, Finding, FindingKind};
 use crate::staff::{StaffDirectory, StaffPolicy};
 use crate::Error;
+use sarx_ner::Tagger;
 
 /// Role words that, right before or after a name, mark a health or
 /// social-care professional acting officially.
@@ -172,9 +174,18 @@ pub struct EngineBuilder {
     professional_policy: StaffPolicy,
     public_names: Vec<String>,
     public_contacts: Vec<String>,
+    model: Option<Arc<dyn Tagger>>,
 }
 
 impl EngineBuilder {
+    /// The person-name model that judges the rules' name candidates in
+    /// context ([`crate::judge`]). Without one the engine is *rules only*:
+    /// the caller must have chosen that explicitly and say so in its output.
+    pub fn model(mut self, model: Arc<dyn Tagger>) -> Self {
+        self.model = Some(model);
+        self
+    }
+
     /// The staff directory (staff acting professionally).
     pub fn staff(mut self, staff: StaffDirectory) -> Self {
         self.staff = Some(staff);
@@ -247,6 +258,7 @@ impl EngineBuilder {
             professional_policy: self.professional_policy,
             public_ac,
             public_contacts,
+            model: self.model,
         })
     }
 }
@@ -275,6 +287,7 @@ pub struct Engine {
     professional_policy: StaffPolicy,
     public_ac: Option<AhoCorasick>,
     public_contacts: HashSet<String>,
+    model: Option<Arc<dyn Tagger>>,
 }
 
 fn from_entity(e: &Entity, text: &str) -> Option<Finding> {
@@ -349,6 +362,17 @@ impl Engine {
     /// by position. Overlaps between kinds are kept; a person name inside an
     /// e-mail address is dropped.
     pub fn findings(&self, text: &str) -> Vec<Finding> {
+        self.findings_checked(text).0
+    }
+
+    /// True when a person-name model judges the rules' name candidates.
+    pub fn has_model(&self) -> bool {
+        self.model.is_some()
+    }
+
+    /// [`Engine::findings`], and whether the model failed on this text (its
+    /// names are then the rules' alone, and the plan says so).
+    fn findings_checked(&self, text: &str) -> (Vec<Finding>, bool) {
         let mut out: Vec<Finding> = Recognisers::shared()
             .find(text)
             .iter()
@@ -365,11 +389,27 @@ impl Engine {
             .filter(|f| f.kind == FindingKind::Email)
             .map(|f| f.span)
             .collect();
-        for n in self.names.find(text) {
-            if !emails.iter().any(|s| s.overlaps(&n.span)) {
-                out.push(n);
-            }
-        }
+        let candidates: Vec<Finding> = self
+            .names
+            .find(text)
+            .into_iter()
+            .filter(|n| !emails.iter().any(|s| s.overlaps(&n.span)))
+            .collect();
+        let mut model_failed = false;
+        let names = match &self.model {
+            None => candidates,
+            Some(m) => match crate::judge::judge(m.as_ref(), text, candidates.clone()) {
+                Ok(judged) => judged
+                    .into_iter()
+                    .filter(|n| !emails.iter().any(|s| s.overlaps(&n.span)))
+                    .collect(),
+                Err(_) => {
+                    model_failed = true;
+                    candidates
+                }
+            },
+        };
+        out.extend(names);
         out.extend(self.addresses.find(text));
         let taken: Vec<Span> = out.iter().map(|f| f.span).collect();
         for f in self
@@ -384,7 +424,7 @@ impl Engine {
         }
         out.extend(self.special.find(text));
         out.sort_by_key(|f| (f.span.start, f.span.end));
-        out
+        (out, model_failed)
     }
 
     /// The plan of one record. `subject` keeps the requester's own data.
@@ -420,7 +460,15 @@ impl Engine {
                     .collect()
             })
             .unwrap_or_default();
-        let findings = self.findings(text);
+        let (findings, model_failed) = self.findings_checked(text);
+        if model_failed {
+            plan.warnings.push(Warning {
+                code: "model_failed".into(),
+                start: 0,
+                end: 0,
+                message: "the person-name model failed on this record: its names are the rules' alone; check them by hand".into(),
+            });
+        }
         // Person mentions in order, for attributing special-category cues:
         // (span, is_third_party).
         let mut people: Vec<(Span, bool)> = own_spans
@@ -477,7 +525,8 @@ impl Engine {
             }
         }
         plan.exemptions = self.exemptions.flags(text);
-        plan.warnings = identifiability_warnings(text, &plan.redactions);
+        plan.warnings
+            .extend(identifiability_warnings(text, &plan.redactions));
         plan.normalise();
         plan
     }

@@ -44,6 +44,7 @@ pub mod apply;
 pub mod case;
 pub mod engine;
 pub mod exemptions;
+pub mod judge;
 pub mod plan;
 pub mod recognisers;
 pub mod staff;

@@ -2303,6 +2303,13 @@ impl PersonNames {
     }
 }
 
+/// True when `word` (any case, a trailing dot allowed) is a title such as
+/// `Mr`, `Mrs.` or `Cllr`.
+pub(crate) fn is_title(word: &str) -> bool {
+    let w = word.trim_end_matches('.').to_lowercase();
+    TITLES.contains(&w.as_str())
+}
+
 /// Lowercases a word into `buf`, folding the Latin accents common in
 /// Irish, Welsh and European names (`Seán` → `sean`, `Chloë` → `chloe`) so
 /// that gazetteer lookups meet the plain spelling.

@@ -1,0 +1,396 @@
+//! The model's judgement of the rules' name candidates.
+//!
+//! The person-name rules ([`crate::recognisers::person_name`]) find nearly
+//! every name but also many capitalised phrases that are not people
+//! (`Shared Ownership`, `Leeds LS`, `Records Management`). The model
+//! (`sarx_ner`, a token classifier that reads the words around a name) tells
+//! them apart from context. [`judge`] runs it over a window of
+//! [`WINDOW`] bytes either side of each candidate — windows that touch are
+//! merged, and a window gave the same decisions as a whole-text pass when
+//! this was designed — and then, for each candidate:
+//!
+//! - keeps it when some word of it is a given name or surname to the model,
+//!   trimming leading and trailing words the model gives no person weight
+//!   (`Shared Ownership Janet Smith` → `Janet Smith`; titles and initials
+//!   stay);
+//! - drops it otherwise, or when the model reads it as a place;
+//! - on a title-case heading line (`Records Management Policy`), keeps it
+//!   only on stronger evidence.
+//!
+//! Words the model is sure are names but that no rule proposed (a name in
+//! lower case or in capitals inside a window) are added as findings of
+//! their own (`person_model`).
+
+use sarx_model::Span;
+use sarx_ner::{Tagger, Word};
+
+use crate::recognisers::person_name::normalise_name;
+use crate::recognisers::{Finding, FindingKind};
+
+/// Bytes of context either side of a candidate.
+pub const WINDOW: usize = 150;
+/// A candidate word is a name word from this person probability on.
+const NAME_WORD: f32 = 0.5;
+/// The rules' confidence in a name after a title (`Mr JG Cook`).
+const TITLED: f32 = 0.95;
+/// What a titled candidate needs: the title is evidence of its own.
+const TITLED_WORD: f32 = 0.2;
+/// On a heading line a candidate without gazetteer evidence needs this much.
+const HEADING_WORD: f32 = 0.8;
+/// A word no rule proposed is a name from this probability on.
+const MODEL_ONLY: f32 = 0.9;
+
+/// Window `[start, end)` around `span`, widened to whitespace and char
+/// boundaries.
+fn window(text: &str, span: Span) -> Span {
+    let mut s = span.start.saturating_sub(WINDOW);
+    while s > 0 && !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    if s > 0 {
+        // Start after the first whitespace so no word is cut.
+        if let Some(i) = text
+            .get(s..span.start)
+            .and_then(|t| t.find(char::is_whitespace))
+        {
+            s += i;
+        }
+    }
+    let mut e = (span.end + WINDOW).min(text.len());
+    while e < text.len() && !text.is_char_boundary(e) {
+        e += 1;
+    }
+    if e < text.len() {
+        if let Some(i) = text
+            .get(span.end..e)
+            .and_then(|t| t.rfind(char::is_whitespace))
+        {
+            e = span.end + i;
+        }
+    }
+    Span::new(s, e.max(span.end))
+}
+
+/// Merged windows around the spans (sorted by start).
+fn windows(text: &str, spans: &[Span]) -> Vec<Span> {
+    let mut ws: Vec<Span> = spans.iter().map(|s| window(text, *s)).collect();
+    ws.sort_by_key(|w| w.start);
+    let mut out: Vec<Span> = Vec::with_capacity(ws.len());
+    for w in ws {
+        match out.last_mut() {
+            Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+            _ => out.push(w),
+        }
+    }
+    out
+}
+
+/// Text words of a span (letters, with inner apostrophes, hyphens and dots
+/// of initials), as byte ranges.
+fn text_words(text: &str, span: Span) -> Vec<Span> {
+    let mut out = Vec::new();
+    let Some(s) = span.slice(text) else {
+        return out;
+    };
+    let mut start: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        let inner = c.is_alphanumeric() || matches!(c, '\'' | '’' | '-');
+        match (inner, start) {
+            (true, None) => start = Some(i),
+            (false, Some(b)) => {
+                out.push(Span::new(span.start + b, span.start + i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(b) = start {
+        out.push(Span::new(span.start + b, span.end));
+    }
+    out
+}
+
+/// Highest person and place probability of the model's words inside `w`.
+fn weight(words: &[(Span, Word)], w: Span) -> (f32, f32) {
+    let (mut person, mut place) = (0.0f32, 0.0f32);
+    for (s, mw) in words {
+        if s.start >= w.end {
+            break;
+        }
+        if s.overlaps(&w) {
+            person = person.max(mw.person());
+            place = place.max(mw.place);
+        }
+    }
+    (person, place)
+}
+
+/// True when the line holding `span` reads as a heading: two to ten words,
+/// every word of four letters or more capitalised, no sentence punctuation.
+fn heading_line(text: &str, span: Span) -> bool {
+    let start = text
+        .get(..span.start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(span.end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| span.end + i);
+    let Some(line) = text.get(start..end) else {
+        return false;
+    };
+    let line = line.trim();
+    if line.ends_with(['.', ',', ';', '?', '!']) || line.contains(". ") {
+        return false;
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (2..=10).contains(&words.len())
+        && words.iter().all(|w| {
+            let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
+            letters.chars().count() < 4 || letters.chars().next().is_some_and(char::is_uppercase)
+        })
+}
+
+fn is_title_word(w: &str) -> bool {
+    crate::recognisers::person_name::is_title(w)
+}
+
+/// The model's words over `text`, in text order, with absolute spans.
+fn tagged(
+    tagger: &dyn Tagger,
+    text: &str,
+    spans: &[Span],
+) -> Result<Vec<(Span, Word)>, sarx_ner::Error> {
+    let ws = windows(text, spans);
+    let slices: Vec<&str> = ws.iter().map(|w| w.slice(text).unwrap_or("")).collect();
+    let tags = tagger.tag(&slices)?;
+    let mut out = Vec::new();
+    for (w, words) in ws.iter().zip(tags) {
+        for mw in words {
+            out.push((Span::new(w.start + mw.start, w.start + mw.end), mw));
+        }
+    }
+    Ok(out)
+}
+
+/// The candidates the model confirms (trimmed to their name words), plus
+/// the names only the model saw.
+pub fn judge(
+    tagger: &dyn Tagger,
+    text: &str,
+    candidates: Vec<Finding>,
+) -> Result<Vec<Finding>, sarx_ner::Error> {
+    if candidates.is_empty() {
+        return Ok(candidates);
+    }
+    let spans: Vec<Span> = candidates.iter().map(|c| c.span).collect();
+    let words = tagged(tagger, text, &spans)?;
+    let mut out = Vec::with_capacity(candidates.len());
+    for mut c in candidates {
+        let tw = text_words(text, c.span);
+        let weights: Vec<(f32, f32)> = tw.iter().map(|w| weight(&words, *w)).collect();
+        let best = weights.iter().map(|x| x.0).fold(0.0f32, f32::max);
+        let place = weights.iter().map(|x| x.1).fold(0.0f32, f32::max);
+        let need = if c.confidence >= TITLED {
+            TITLED_WORD
+        } else if c.confidence < 0.85 && heading_line(text, c.span) {
+            HEADING_WORD
+        } else {
+            NAME_WORD
+        };
+        let edge = need.min(0.3);
+        let first = weights.iter().position(|x| x.0 >= edge);
+        let last = weights.iter().rposition(|x| x.0 >= edge);
+        let (Some(first), Some(last)) = (first, last) else {
+            continue;
+        };
+        if best < need || place > best {
+            continue;
+        }
+        // Trim to the name words, keeping titles and initials at the front.
+        let mut start_word = first;
+        while start_word > 0 {
+            let Some(prev) = tw.get(start_word - 1) else {
+                break;
+            };
+            let s = prev.slice(text).unwrap_or("");
+            if is_title_word(s) || s.chars().count() == 1 {
+                start_word -= 1;
+            } else {
+                break;
+            }
+        }
+        let (Some(a), Some(b)) = (tw.get(start_word), tw.get(last)) else {
+            continue;
+        };
+        let end = strip_possessive_end(text, Span::new(a.start, b.end));
+        if a.start != c.span.start || end != c.span.end {
+            c.span = Span::new(a.start, end);
+            c.normalised = normalise_name(c.span.slice(text).unwrap_or(""));
+        }
+        c.confidence = c.confidence.max(best.min(0.99));
+        out.push(c);
+    }
+    // Names only the model saw.
+    let mut k = 0;
+    while let Some((s, w)) = words.get(k) {
+        if w.person() < MODEL_ONLY || !w.begins {
+            k += 1;
+            continue;
+        }
+        let mut end = s.end;
+        let mut j = k + 1;
+        while let Some((s2, w2)) = words.get(j) {
+            let gap = text.get(end..s2.start).unwrap_or("x");
+            let joined = gap.is_empty() || gap == " " || gap == "'" || gap == "’" || gap == "-";
+            if !joined || w2.person() < NAME_WORD || (w2.begins && w2.kind == w.kind) {
+                break;
+            }
+            end = s2.end;
+            j += 1;
+        }
+        let span = Span::new(s.start, end);
+        let surface = span.slice(text).unwrap_or("");
+        let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
+        if letters >= 2
+            && surface
+                .chars()
+                .all(|c| c.is_alphabetic() || " '’-".contains(c))
+            && !out.iter().any(|f| f.span.overlaps(&span))
+            && !spans.iter().any(|c| c.overlaps(&span))
+        {
+            out.push(Finding {
+                kind: FindingKind::PersonName,
+                span,
+                normalised: normalise_name(surface),
+                confidence: w.person().min(0.99),
+                recogniser: "person_model",
+            });
+        }
+        k = j;
+    }
+    out.sort_by_key(|f| (f.span.start, f.span.end));
+    Ok(out)
+}
+
+/// `span`'s end without a trailing possessive `'s`.
+fn strip_possessive_end(text: &str, span: Span) -> usize {
+    let s = span.slice(text).unwrap_or("");
+    for suffix in ["'s", "’s", "'S"] {
+        if let Some(stem) = s.strip_suffix(suffix) {
+            return span.start + stem.len();
+        }
+    }
+    span.end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sarx_ner::Kind;
+
+    /// A stand-in model: words listed in `names` are given names with
+    /// probability 0.95, words in `places` are cities.
+    #[derive(Debug)]
+    struct Fake {
+        names: Vec<&'static str>,
+        places: Vec<&'static str>,
+    }
+
+    impl Tagger for Fake {
+        fn tag(&self, texts: &[&str]) -> Result<Vec<Vec<Word>>, sarx_ner::Error> {
+            Ok(texts
+                .iter()
+                .map(|t| {
+                    text_words(t, Span::new(0, t.len()))
+                        .into_iter()
+                        .map(|s| {
+                            let w = s.slice(t).unwrap_or("");
+                            let name = self.names.contains(&w);
+                            let place = self.places.contains(&w);
+                            Word {
+                                start: s.start,
+                                end: s.end,
+                                kind: if name {
+                                    Kind::GivenName
+                                } else if place {
+                                    Kind::City
+                                } else {
+                                    Kind::Outside
+                                },
+                                begins: name || place,
+                                given: if name { 0.95 } else { 0.0 },
+                                surname: 0.0,
+                                place: if place { 0.95 } else { 0.0 },
+                            }
+                        })
+                        .collect()
+                })
+                .collect())
+        }
+    }
+
+    fn cand(text: &str, s: &str) -> Finding {
+        let start = text.find(s).unwrap();
+        Finding {
+            kind: FindingKind::PersonName,
+            span: Span::new(start, start + s.len()),
+            normalised: normalise_name(s),
+            confidence: 0.5,
+            recogniser: "person_name",
+        }
+    }
+
+    fn judged(fake: &Fake, text: &str, cands: &[&str]) -> Vec<String> {
+        let c = cands.iter().map(|s| cand(text, s)).collect();
+        judge(fake, text, c)
+            .unwrap()
+            .iter()
+            .map(|f| text[f.span.start..f.span.end].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn keeps_trims_and_drops() {
+        let fake = Fake {
+            names: vec!["Janet", "Smith", "kevin"],
+            places: vec!["Leeds"],
+        };
+        let text = "We offer Shared Ownership. Mrs Janet Smith of Leeds LS called; kevin too.";
+        assert_eq!(
+            judged(
+                &fake,
+                text,
+                &["Shared Ownership", "Mrs Janet Smith", "Leeds LS"]
+            ),
+            vec!["Mrs Janet Smith", "kevin"]
+        );
+        let text = "Please see Records Management Janet Smith said.";
+        assert_eq!(
+            judged(&fake, text, &["Records Management Janet Smith"]),
+            vec!["Janet Smith"]
+        );
+    }
+
+    #[test]
+    fn headings_need_more() {
+        let fake = Fake {
+            names: vec![],
+            places: vec![],
+        };
+        let text = "Records Management Policy\nThis policy says how.";
+        assert!(judged(&fake, text, &["Records Management"]).is_empty());
+        assert!(heading_line(text, Span::new(0, 7)));
+        assert!(!heading_line(text, Span::new(27, 31)));
+    }
+
+    #[test]
+    fn windows_merge_and_respect_char_boundaries() {
+        let text = "é".repeat(200) + " Janet Smith and Janet Jones " + &"ü".repeat(200);
+        let a = text.find("Janet Smith").unwrap();
+        let b = text.find("Janet Jones").unwrap();
+        let ws = windows(&text, &[Span::new(a, a + 11), Span::new(b, b + 11)]);
+        assert_eq!(ws.len(), 1);
+        assert!(text.is_char_boundary(ws[0].start) && text.is_char_boundary(ws[0].end));
+    }
+}
