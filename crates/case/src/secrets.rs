@@ -143,6 +143,13 @@ impl SecretSet {
         out
     }
 
+    /// The salted hash of a token sequence, as this set stores it (`None`
+    /// when the salt is invalid). Lets a caller keep its own facts about a
+    /// tracked string (where it was redacted) keyed the same way.
+    pub fn key(&self, toks: &[String]) -> Option<String> {
+        self.salt_bytes().map(|salt| keyed(&salt, toks))
+    }
+
     /// Number of tracked whole strings.
     pub fn len(&self) -> usize {
         self.full.len()
