@@ -1,7 +1,8 @@
 //! A deliberately broken renderer (it leaves one redacted span in place)
 //! must make verification fail: both inside `sarx_bundle::build` (which
 //! refuses to report success and deletes the zip) and from the command
-//! line, `sarx verify` exits 1 on a bundle written without that check.
+//! line, `sarx verify` exits 1 on a bundle written without that check and
+//! names the redaction (id, record, document) that survives.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::collections::BTreeMap;
@@ -67,6 +68,7 @@ fn spec() -> BundleSpec {
         unsearchable: vec![],
         withheld: vec![],
         source_root: "share/".into(),
+        staff: vec![],
     }
 }
 
@@ -130,4 +132,15 @@ fn a_renderer_that_leaves_a_span_is_caught() {
         "{stdout}"
     );
     assert!(!stdout.contains("Janet"), "{stdout}");
+    // It says which redaction survives where, and how to resolve it.
+    let s = spec();
+    let d = &s.disclosures[0];
+    let janet = &d.redactions[0];
+    assert!(
+        stdout.contains(&format!(
+            "redaction {} of record {} (documents/0001-asb-log.pdf) was not removed from its own document",
+            janet.id, d.record.id
+        )),
+        "{stdout}"
+    );
 }

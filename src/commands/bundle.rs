@@ -144,6 +144,22 @@ fn select(
     sel
 }
 
+/// Names and work contacts in the staff directory (one-shot mode; a case
+/// folder keeps no staff directory): the bundle never spreads them.
+fn staff_contacts(path: Option<&std::path::Path>) -> anyhow::Result<Vec<String>> {
+    let Some(p) = path else {
+        return Ok(Vec::new());
+    };
+    let f = std::fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
+    let dir = sarx_redact::StaffDirectory::from_reader(f)?;
+    Ok(dir
+        .members()
+        .iter()
+        .flat_map(|m| [m.name.clone(), m.email.clone(), m.phone.clone()])
+        .filter(|s| !s.trim().is_empty())
+        .collect())
+}
+
 /// The longest folder prefix shared by every record's source and by every
 /// other place a de-duplicated record was held (`sarx_bundle::LOCATIONS_META`).
 fn common_root(records: &[Record]) -> String {
@@ -237,6 +253,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         disclosures: sel.disclosures,
         unsearchable,
         withheld: sel.withheld,
+        staff: staff_contacts(a.staff.as_deref())?,
     };
     let opts = Options {
         passphrase,
@@ -251,6 +268,9 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         }
         Err(e) => return Err(e.into()),
     };
+    for n in &built.notes {
+        eprintln!("sarx: planning error: {n}");
+    }
     if let Some(c) = &case_dir {
         c.write_json("redacted-hashes.json", &built.secrets)?;
         c.write_json("redaction-log.internal.json", &built.internal_log)?;

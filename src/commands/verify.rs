@@ -3,12 +3,13 @@
 //! renderer (PDF text via `sarx_extract` and lopdf, HTML, CSV, JSON) and
 //! checked against the case's salted hashes of redacted strings
 //! (`redacted-hashes.json`, written by `sarx bundle --case`); the manifest's
-//! hashes must match. Exit 1 on any finding.
+//! hashes must match. Exit 1 on any finding, with how to resolve each one
+//! in the case (redaction id, record, files; never the text).
 
 use std::path::PathBuf;
 
 use anyhow::Context;
-use sarx_case::{CaseDir, SecretSet};
+use sarx_case::CaseDir;
 
 use crate::ExitStatus;
 
@@ -26,7 +27,7 @@ pub struct Args {
 /// Runs `sarx verify`.
 pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
     let case = CaseDir::open(&a.case)?;
-    let secrets: SecretSet = case.read_json("redacted-hashes.json").context(
+    let secrets: sarx_bundle::Secrets = case.read_json("redacted-hashes.json").context(
         "the case has no redaction hashes yet: build its bundle with `sarx bundle --case` first",
     )?;
     let passphrase = if sarx_bundle::verify::is_encrypted(&a.bundle)? {
@@ -40,6 +41,9 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         Ok(ExitStatus::Success)
     } else {
         println!("FAILED: {}", v.summary());
+        for a in v.advice() {
+            println!("  {a}");
+        }
         Ok(ExitStatus::Attention)
     }
 }

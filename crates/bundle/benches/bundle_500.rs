@@ -99,6 +99,7 @@ fn main() {
         unsearchable: vec![],
         withheld: vec![],
         source_root: "share/".into(),
+        staff: vec![],
     };
     let dir = std::env::temp_dir().join(format!("sarx-bundle-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));

@@ -243,7 +243,7 @@ pub fn layout_plain(text: &str) -> Result<Layout, Error> {
     Ok(b.finish())
 }
 
-fn describe_kind(k: Kind) -> &'static str {
+pub(crate) fn describe_kind(k: Kind) -> &'static str {
     match k {
         Kind::Email => "e-mail",
         Kind::SheetRow => "spreadsheet row",

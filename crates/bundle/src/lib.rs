@@ -8,7 +8,15 @@
 //! then re-opens the zip and runs [`verify::verify`] before reporting
 //! success. Verification re-extracts every file's text independently of the
 //! renderer and looks for any redacted string via the case's salted hashes
-//! ([`sarx_case::SecretSet`]).
+//! ([`verify::Secrets`]).
+//!
+//! A redacted string is spread to every other place it appears (other
+//! records, titles, file names) only when [`spread::classify`] says it is
+//! safe to: a full name or an identifier, never a single word, the
+//! organisation's own name or contacts, a staff member or sarx's own
+//! wording. Anything else is redacted where it was planned and verified
+//! there; a redaction of part of the organisation's own name is reported
+//! in [`Built::notes`] as a planning error.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), sarx_bundle::Error> {
@@ -30,6 +38,7 @@ use sarx_case::{ClockStatus, OrgProfile, Redaction, SecretSet};
 use sarx_model::{Kind, Record, Span, Unsearchable};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use spread::{Local, Scope};
 
 pub mod docs;
 pub mod font;
@@ -37,10 +46,11 @@ pub mod layout;
 mod order;
 pub mod pdf;
 pub mod scrub;
+pub mod spread;
 pub mod verify;
 
 pub use layout::{FreshRenderer, Layout, Renderer};
-pub use verify::{verify, Verification};
+pub use verify::{verify, Secrets, Verification};
 
 /// Errors of the bundle crate.
 #[derive(Debug, thiserror::Error)]
@@ -123,6 +133,9 @@ pub struct BundleSpec {
     pub withheld: Vec<(String, String)>,
     /// Prefix stripped from `source` paths in the manifest (the crawl root).
     pub source_root: String,
+    /// Names and work contacts of staff acting officially (the staff
+    /// directory): never spread by the consistency pass.
+    pub staff: Vec<String>,
 }
 
 /// Build options.
@@ -173,12 +186,46 @@ pub struct Built {
     pub pages: u32,
     /// Redactions applied (including ones added for consistency).
     pub redactions: usize,
-    /// Salted hashes of every redacted string (store in the case folder).
-    pub secrets: SecretSet,
+    /// Salted hashes of every redacted string and where each was redacted
+    /// (store in the case folder for `sarx verify`).
+    pub secrets: Secrets,
     /// The internal log with the redacted text (store in the case folder).
     pub internal_log: Vec<InternalLogEntry>,
     /// The verification run on the written zip.
     pub verification: Verification,
+    /// Planning errors found while building (the bundle is still sound).
+    pub notes: Vec<PlanningNote>,
+}
+
+/// A planned redaction the bundle applied only where it was planned
+/// because it looks like a planning error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanningNote {
+    /// Where it was planned.
+    pub origin: verify::Origin,
+    /// Why it was not spread.
+    pub why: Local,
+}
+
+impl std::fmt::Display for PlanningNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.why {
+            Local::Organisation => {
+                "redacts (part of) the organisation's own name, address or contact details"
+            }
+            Local::OwnWording => {
+                "redacts wording that sarx writes itself in the cover letter or schedule"
+            }
+            Local::Staff => "redacts a staff member's name or work contact",
+            _ => "was applied only where it was planned",
+        };
+        let o = &self.origin;
+        write!(
+            f,
+            "redaction {} of record {} ({}) {what}: it was applied only there, not spread; if it is not a third party's data, reject {} of record {} in `sarx review`",
+            o.redaction, o.record, o.document, o.redaction, o.record
+        )
+    }
 }
 
 /// Lower-case ASCII slug of at most 40 characters.
@@ -314,6 +361,14 @@ struct Prepared {
     source: String,
     locator: String,
     layout: Layout,
+    /// The running header of its pages.
+    header: String,
+    /// The text its document must show, from the record and its redactions
+    /// alone (independent of the renderer).
+    expected: String,
+    /// Its planned redactions as windows of words to look for in its document.
+    local: Vec<(Vec<String>, String)>,
+    notes: Vec<PlanningNote>,
 }
 
 /// Builds the bundle at `out` and verifies it; fails with
@@ -325,34 +380,53 @@ pub fn build(
     out: &Path,
     opts: &Options,
 ) -> Result<Built, Error> {
-    // 1. Every redacted string in the case, for consistency and verification.
+    // 1. Every redacted string in the case, and whether it spreads: the
+    //    spread ones make the consistency scrubber and the strings
+    //    verification looks for everywhere; the others stay in their record.
+    let wording = own_wording(spec);
+    let boilerplate = spread::Boilerplate::new(&spec.org, &wording);
+    let staff = spread::Staff::new(&spec.staff);
     let mut scrubber = scrub::Scrubber::default();
     let mut redacted_strings: Vec<String> = Vec::new();
-    for d in &spec.disclosures {
-        for r in &d.redactions {
-            let t = span_text(&d.record.text, r.span);
-            scrubber.add(&t, &r.reason_code);
-            redacted_strings.push(t);
-        }
-    }
+    let scopes: Vec<Vec<Scope>> = spec
+        .disclosures
+        .iter()
+        .map(|d| {
+            d.redactions
+                .iter()
+                .map(|r| {
+                    let t = span_text(&d.record.text, r.span);
+                    let scope =
+                        spread::classify(&r.category, r.exemption, &t, &boilerplate, &staff);
+                    if scope == Scope::Spread {
+                        scrubber.add(&t, &r.reason_code);
+                        redacted_strings.push(t);
+                    }
+                    scope
+                })
+                .collect()
+        })
+        .collect();
 
     // 2. Bundle order (conversations together, attachments after their
     //    message). Per record: consistency redactions (the same string
     //    elsewhere in the record), redacted title/source/locator/header, layout.
     let records: Vec<&Record> = spec.disclosures.iter().map(|d| &d.record).collect();
     let arranged = order::arrange(&records);
-    let ordered: Vec<(&Disclosure, Option<u32>)> = arranged
+    let ordered: Vec<(&Disclosure, &[Scope], Option<u32>)> = arranged
         .order
         .iter()
         .filter_map(|&k| {
             let conversation = arranged.conversation.get(k).copied().flatten();
-            spec.disclosures.get(k).map(|d| (d, conversation))
+            let scope = scopes.get(k).map(Vec::as_slice).unwrap_or_default();
+            spec.disclosures.get(k).map(|d| (d, scope, conversation))
         })
         .collect();
     let n = ordered.len();
     let width = 4.max(n.to_string().len());
-    let shown_source = |s: &str| {
-        scrubber.scrub(
+    let shown_source = |own: &scrub::Scrubber, s: &str| {
+        scrubber.scrub_with(
+            own,
             s.strip_prefix(&spec.source_root)
                 .unwrap_or(s)
                 .trim_start_matches('/'),
@@ -361,7 +435,16 @@ pub fn build(
     let mut prepared: Vec<Prepared> = ordered
         .par_iter()
         .enumerate()
-        .map(|(i, &(d, conversation))| {
+        .map(|(i, &(d, scope, conversation))| {
+            // The record's own title, paths and headers also lose what its
+            // plan redacts in its text, unless that is the organisation's,
+            // sarx's or a staff member's own text.
+            let mut own = scrub::Scrubber::default();
+            for (r, s) in d.redactions.iter().zip(scope) {
+                if matches!(s, Scope::Local(Local::SingleWord | Local::Contextual)) {
+                    own.add(&span_text(&d.record.text, r.span), &r.reason_code);
+                }
+            }
             let mut reds = d.redactions.clone();
             for (span, code) in scrubber.find(&d.record.text) {
                 if !reds
@@ -375,7 +458,7 @@ pub fn build(
                         reason_code: code,
                         legal_basis: "same data redacted elsewhere in this response".into(),
                         confidence: 1.0,
-                        recogniser: "bundle-consistency".into(),
+                        recogniser: CONSISTENCY.into(),
                         exemption: false,
                     });
                 }
@@ -383,10 +466,14 @@ pub fn build(
             reds.sort_by_key(|r| (r.span.start, r.span.end));
             let mut record = d.record.clone();
             if let Some(h) = record.meta.get("header").cloned() {
-                record.meta.insert("header".into(), scrubber.scrub(&h));
+                record
+                    .meta
+                    .insert("header".into(), scrubber.scrub_with(&own, &h));
             }
             if let Some(h) = record.meta.get("sheet").cloned() {
-                record.meta.insert("sheet".into(), scrubber.scrub(&h));
+                record
+                    .meta
+                    .insert("sheet".into(), scrubber.scrub_with(&own, &h));
             }
             let raw_title = if record.title.trim().is_empty() {
                 record
@@ -398,28 +485,50 @@ pub fn build(
             } else {
                 record.title.clone()
             };
-            let title = scrubber.scrub(&raw_title);
+            let title = scrubber.scrub_with(&own, &raw_title);
             let file = format!(
                 "documents/{:0width$}-{}.pdf",
                 i + 1,
                 slug(&title),
                 width = width
             );
-            let source = shown_source(&record.source);
-            let locator = scrubber.scrub(&record.locator);
+            let source = shown_source(&own, &record.source);
+            let locator = scrubber.scrub_with(&own, &record.locator);
             let held_at = held_at(&record)
                 .iter()
                 .map(|(s, l)| {
-                    let s = shown_source(s);
+                    let s = shown_source(&own, s);
                     if l.is_empty() {
                         s
                     } else {
-                        format!("{s} ({})", scrubber.scrub(l))
+                        format!("{s} ({})", scrubber.scrub_with(&own, l))
                     }
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
             let layout = renderer.layout(&record, &reds, &title)?;
+            let header = format!("SAR-{} · Document {:04} · {title}", spec.reference, i + 1);
+            let expected = expected_text(&record, &reds, &title, &header);
+            // Every planned redaction, spread or not, is also looked for in
+            // place: found there, it was not applied (a renderer defect).
+            let planned: Vec<&Redaction> = d.redactions.iter().collect();
+            let local = local_windows(&record.text, &reds, &planned, &expected);
+            let notes = d
+                .redactions
+                .iter()
+                .zip(scope)
+                .filter_map(|(r, s)| match s {
+                    Scope::Local(why @ Local::Organisation) => Some(PlanningNote {
+                        origin: verify::Origin {
+                            redaction: r.id.clone(),
+                            record: record.id.to_string(),
+                            document: file.clone(),
+                        },
+                        why: *why,
+                    }),
+                    _ => None,
+                })
+                .collect();
             Ok(Prepared {
                 record,
                 conversation,
@@ -430,6 +539,10 @@ pub fn build(
                 source,
                 locator,
                 layout,
+                header,
+                expected,
+                local,
+                notes,
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
@@ -446,17 +559,11 @@ pub fn build(
     let pdfs: Vec<Vec<u8>> = prepared
         .par_iter()
         .zip(first_pages.par_iter())
-        .enumerate()
-        .map(|(i, (p, fp))| {
+        .map(|(p, fp)| {
             pdf::write(
                 &p.layout,
                 &pdf::Furniture {
-                    header: format!(
-                        "SAR-{} · Document {:04} · {}",
-                        spec.reference,
-                        i + 1,
-                        p.title
-                    ),
+                    header: p.header.clone(),
                     reference: spec.reference.clone(),
                     first_page: *fp,
                 },
@@ -543,8 +650,9 @@ pub fn build(
         *facts.unsearchable.entry(describe_reason(u)).or_default() += 1;
     }
     let sections = docs::letter_sections(&spec.org, &spec.clock, &facts);
-    // The letter carries no record text, but scrub it anyway (org text is
-    // public; categories come from our own vocabulary).
+    // The letter carries no record text, and no spread string is sarx's own
+    // wording or the organisation's, so this changes nothing unless a
+    // caseworker's own text (an extension reason) holds a redacted name.
     let letter_text = scrubber.scrub(&docs::letter_text(&sections));
     let letter_html = scrubber.scrub(&docs::letter_html(&spec.reference, &sections));
     let letter_pdf = pdf::write(
@@ -593,16 +701,12 @@ pub fn build(
         serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Json(e.to_string()))?;
     files.push(("manifest.json".into(), manifest_bytes));
 
-    // 6. Hashes of redacted strings; partials exclude tokens the bundle
-    //    legitimately discloses.
-    let mut disclosed: Vec<String> = Vec::new();
-    for p in &prepared {
-        for line in p.layout.pages.iter().flatten() {
-            for r in &line.runs {
-                disclosed.push(r.text.clone());
-            }
-        }
-    }
+    // 6. Hashes of spread strings (partials exclude tokens the bundle
+    //    legitimately discloses: the documents as their redactions alone
+    //    make them, not as the renderer drew them), where each was
+    //    redacted, each document's local redactions, and sarx's own
+    //    phrases to mask in the files it generates.
+    let mut disclosed: Vec<String> = prepared.iter().map(|p| p.expected.clone()).collect();
     disclosed.push(letter_text.clone());
     for (name, bytes) in &files {
         if !name.ends_with(".pdf") {
@@ -610,7 +714,58 @@ pub fn build(
         }
     }
     let salt = opts.salt.unwrap_or_else(sarx_case::secrets::random_salt);
-    let secrets = SecretSet::build(&redacted_strings, &disclosed, salt);
+    let mut secrets = Secrets {
+        set: SecretSet::build(&redacted_strings, &disclosed, salt),
+        ..Secrets::default()
+    };
+    let mut notes = Vec::new();
+    for p in &mut prepared {
+        let record = p.record.id.to_string();
+        secrets.documents.insert(p.file.clone(), record.clone());
+        // The planned redactions only (consistency copies point back to them).
+        for r in p.redactions.iter().filter(|r| r.recogniser != CONSISTENCY) {
+            let toks = sarx_case::secrets::tokens(&span_text(&p.record.text, r.span));
+            let origin = verify::Origin {
+                redaction: r.id.clone(),
+                record: record.clone(),
+                document: p.file.clone(),
+            };
+            let mut keys: Vec<String> = secrets
+                .set
+                .key(&toks)
+                .filter(|k| secrets.set.full.contains(k))
+                .into_iter()
+                .collect();
+            keys.extend(
+                toks.iter()
+                    .filter_map(|t| secrets.set.key(std::slice::from_ref(t)))
+                    .filter(|k| secrets.set.partial.contains(k)),
+            );
+            for k in keys {
+                let o = secrets.origins.entry(k).or_default();
+                if !o.contains(&origin) {
+                    o.push(origin.clone());
+                }
+            }
+        }
+        for (window, id) in std::mem::take(&mut p.local) {
+            if let Some(h) = secrets.set.key(&window) {
+                secrets.local_lengths.insert(window.len());
+                secrets.local.entry(p.file.clone()).or_default().insert(
+                    h,
+                    verify::Origin {
+                        redaction: id,
+                        record: record.clone(),
+                        document: p.file.clone(),
+                    },
+                );
+            }
+        }
+        notes.append(&mut p.notes);
+    }
+    for phrase in boilerplate.phrases() {
+        secrets.add_boilerplate(phrase);
+    }
 
     write_zip(out, &files, opts.passphrase.as_deref())?;
     let verification = if opts.skip_verification {
@@ -620,7 +775,12 @@ pub fn build(
     };
     if !opts.skip_verification && !verification.is_clean() {
         let _ = std::fs::remove_file(out);
-        return Err(Error::VerificationFailed(verification.summary()));
+        let mut msg = verification.summary();
+        for a in verification.advice() {
+            msg.push_str("\n  ");
+            msg.push_str(&a);
+        }
+        return Err(Error::VerificationFailed(msg));
     }
     Ok(Built {
         path: out.to_path_buf(),
@@ -630,7 +790,157 @@ pub fn build(
         secrets,
         internal_log: internal,
         verification,
+        notes,
     })
+}
+
+/// Recogniser name of the redactions the consistency pass adds.
+const CONSISTENCY: &str = "bundle-consistency";
+
+/// Lines sarx writes itself for this case: the cover letter (as it would be
+/// with every section present), schedule and log headings, the manifest's
+/// keys, page furniture and the vocabulary of markers and the log.
+fn own_wording(spec: &BundleSpec) -> Vec<String> {
+    let mut facts = docs::LetterFacts {
+        reference: spec.reference.clone(),
+        documents: spec.disclosures.len(),
+        categories_found: spec.categories_found.clone(),
+        third_party_redactions: 1,
+        withheld_records: spec.withheld.len().max(1),
+        ..Default::default()
+    };
+    let mut w: Vec<String> = Vec::new();
+    for d in &spec.disclosures {
+        let k = d.record.kind;
+        *facts
+            .record_types
+            .entry(plural_type(k).to_owned())
+            .or_default() += 1;
+        w.push(format!("Type: {}", layout::describe_kind(k)));
+        w.push(source_type(k).to_owned());
+        for r in &d.redactions {
+            w.push(r.category.clone());
+            w.push(r.legal_basis.clone());
+            w.push(layout::marker_text(&r.reason_code));
+            if r.exemption {
+                facts
+                    .exemptions
+                    .insert((r.reason_code.clone(), r.legal_basis.clone()), 1);
+            }
+        }
+    }
+    for (code, basis) in &spec.withheld {
+        facts.exemptions.insert((code.clone(), basis.clone()), 1);
+    }
+    for u in &spec.unsearchable {
+        facts.unsearchable.insert(describe_reason(u), 1);
+    }
+    let sections = docs::letter_sections(&spec.org, &spec.clock, &facts);
+    w.extend(docs::letter_text(&sections).lines().map(str::to_owned));
+    w.extend(
+        docs::schedule_html(&spec.reference, &[])
+            .lines()
+            .map(str::to_owned),
+    );
+    for csv in [docs::schedule_csv(&[]), docs::log_csv(&[])]
+        .into_iter()
+        .flatten()
+    {
+        w.push(String::from_utf8_lossy(&csv).into_owned());
+    }
+    w.extend(
+        [
+            "case_ref received deadline generator documents files file source locator sha256 pages",
+            "same data redacted elsewhere in this response",
+            "consistency",
+            CONSISTENCY,
+            "Column",
+            "Sheet:",
+            "Page of",
+            "Cover letter",
+            "record",
+        ]
+        .map(str::to_owned),
+    );
+    w.push(format!("SAR-{} · Document 0001 ·", spec.reference));
+    w.push(format!("SAR-{} · Cover letter", spec.reference));
+    w.push(pdf::page_label(&spec.reference, 1));
+    w.push(format!("sarx {}", env!("CARGO_PKG_VERSION")));
+    w
+}
+
+/// What a record's document must show, made from the record and its
+/// redactions alone: heading, metadata lines, text with markers, header.
+fn expected_text(record: &Record, reds: &[Redaction], title: &str, header: &str) -> String {
+    let mut t = format!(
+        "{header}\n{title}\nType: {}\n",
+        layout::describe_kind(record.kind)
+    );
+    for key in ["sheet", "header"] {
+        if let Some(v) = record.meta.get(key) {
+            t.push_str(v);
+            t.push('\n');
+        }
+    }
+    for p in layout::apply(&record.text, reds) {
+        match p {
+            layout::Piece::Text(s) => t.push_str(&s),
+            layout::Piece::Marker(c) => {
+                t.push(' ');
+                t.push_str(&layout::marker_text(&c));
+                t.push(' ');
+            }
+        }
+    }
+    t
+}
+
+/// Each planned redaction as its words with the nearest unredacted word on
+/// either side: found in the document only if the redaction was not
+/// applied. Windows the expected document shows anyway (the same phrase
+/// disclosed elsewhere in it) cannot tell and are left out.
+fn local_windows(
+    text: &str,
+    reds: &[Redaction],
+    planned: &[&Redaction],
+    expected: &str,
+) -> Vec<(Vec<String>, String)> {
+    if planned.is_empty() {
+        return Vec::new();
+    }
+    let toks = scrub::token_spans(text);
+    let shown = sarx_case::secrets::tokens(expected);
+    let redacted = |&(s, e, _): &(usize, usize, String)| {
+        reds.iter().any(|r| s < r.span.end && e > r.span.start)
+    };
+    let mut out = Vec::new();
+    for r in planned {
+        let inside: Vec<usize> = toks
+            .iter()
+            .enumerate()
+            .filter(|(_, (s, e, _))| *s < r.span.end && *e > r.span.start)
+            .map(|(i, _)| i)
+            .collect();
+        let (Some(&first), Some(&last)) = (inside.first(), inside.last()) else {
+            continue;
+        };
+        let before = first
+            .checked_sub(1)
+            .and_then(|i| toks.get(i))
+            .filter(|t| !redacted(t));
+        let after = toks.get(last + 1).filter(|t| !redacted(t));
+        let window: Vec<String> = before
+            .into_iter()
+            .chain(toks.get(first..=last).unwrap_or_default())
+            .chain(after)
+            .map(|t| t.2.clone())
+            .collect();
+        if window.is_empty() || shown.windows(window.len()).any(|w| w == window.as_slice()) {
+            continue;
+        }
+        out.push((window, r.id.clone()));
+    }
+    out
 }
 
 /// The redactions as [`layout::apply`] merges them (one per marker), in order.

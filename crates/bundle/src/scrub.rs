@@ -1,6 +1,7 @@
 //! Token-level search for redacted strings, shared by the builder (to keep
-//! a redacted string out of every other place it appears: other records,
-//! titles, file names, header rows) and mirrored by verification.
+//! a spread string out of every other place it appears: other records,
+//! titles, file names, header rows; which strings spread is
+//! [`crate::spread`]'s decision) and mirrored by verification.
 //!
 //! Matching is on sequences of lowercase alphanumeric tokens (see
 //! [`sarx_case::secrets::tokens`]), so case, whitespace and punctuation
@@ -99,31 +100,41 @@ impl Scrubber {
 
     /// `text` with every tracked string replaced by its marker.
     pub fn scrub(&self, text: &str) -> String {
-        let found = self.find(text);
-        if found.is_empty() {
-            return text.to_owned();
-        }
-        let reds: Vec<sarx_case::Redaction> = found
-            .into_iter()
-            .map(|(span, code)| sarx_case::Redaction {
-                id: String::new(),
-                span,
-                category: String::new(),
-                reason_code: code,
-                legal_basis: String::new(),
-                confidence: 1.0,
-                recogniser: String::new(),
-                exemption: false,
-            })
-            .collect();
-        crate::layout::apply(text, &reds)
-            .into_iter()
-            .map(|p| match p {
-                crate::layout::Piece::Text(t) => t,
-                crate::layout::Piece::Marker(c) => crate::layout::marker_text(&c),
-            })
-            .collect()
+        scrub_found(text, self.find(text))
     }
+
+    /// `text` with every string tracked here or in `also` replaced by its marker.
+    pub fn scrub_with(&self, also: &Scrubber, text: &str) -> String {
+        let mut found = self.find(text);
+        found.extend(also.find(text));
+        scrub_found(text, found)
+    }
+}
+
+fn scrub_found(text: &str, found: Vec<(Span, String)>) -> String {
+    if found.is_empty() {
+        return text.to_owned();
+    }
+    let reds: Vec<sarx_case::Redaction> = found
+        .into_iter()
+        .map(|(span, code)| sarx_case::Redaction {
+            id: String::new(),
+            span,
+            category: String::new(),
+            reason_code: code,
+            legal_basis: String::new(),
+            confidence: 1.0,
+            recogniser: String::new(),
+            exemption: false,
+        })
+        .collect();
+    crate::layout::apply(text, &reds)
+        .into_iter()
+        .map(|p| match p {
+            crate::layout::Piece::Text(t) => t,
+            crate::layout::Piece::Marker(c) => crate::layout::marker_text(&c),
+        })
+        .collect()
 }
 
 #[cfg(test)]

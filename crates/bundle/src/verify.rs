@@ -9,27 +9,151 @@
 //! * `manifest.json`: every listed hash must match its file, and every file
 //!   must be listed.
 //!
-//! Reports name the file and the number of matches, never the text.
+//! What is looked for ([`Secrets`]):
+//!
+//! * strings the consistency pass spread (full names, identifiers): in
+//!   every file, whole and as distinctive single words. In the files sarx
+//!   generates (cover letter, schedule, log, manifest) the text sarx writes
+//!   itself — the organisation's name, address and contacts, fixed wording —
+//!   is masked first: it can never be the collision. Disclosed documents
+//!   are searched unmasked.
+//! * every planned redaction, in its own document, as the redacted words
+//!   with their neighbouring words: a renderer that left it in place is
+//!   caught. This is the only check of a redaction that was not spread (a
+//!   single word, part of the organisation's name, a staff member…): the
+//!   same word elsewhere is not a leak.
+//!
+//! Reports name the file, the redaction (its id, record and document) and
+//! how to resolve it in the case, never the text.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
 
+use sarx_case::secrets::tokens;
 use sarx_case::SecretSet;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::docs::Manifest;
 use crate::Error;
+
+/// Where a tracked string was redacted (ids and file names, never the text).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Origin {
+    /// The redaction's id in its record's plan (`r3`, `d12`).
+    pub redaction: String,
+    /// The record's id.
+    pub record: String,
+    /// The record's document file in the bundle.
+    pub document: String,
+}
+
+/// The case's salted hashes of redacted strings (`redacted-hashes.json`)
+/// and what verification needs to explain a finding. A file with only the
+/// [`SecretSet`] fields (an older bundle) still reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Secrets {
+    /// Strings spread through the whole response: looked for everywhere.
+    #[serde(flatten)]
+    pub set: SecretSet,
+    /// Hash of a tracked string or partial → where it was redacted.
+    #[serde(default)]
+    pub origins: BTreeMap<String, Vec<Origin>>,
+    /// Document file → record id.
+    #[serde(default)]
+    pub documents: BTreeMap<String, String>,
+    /// Document file → hashes of its planned redactions with their
+    /// neighbouring words (found only if the redaction was not applied) →
+    /// the redaction.
+    #[serde(default)]
+    pub local: BTreeMap<String, BTreeMap<String, Origin>>,
+    /// Window lengths in `local`.
+    #[serde(default)]
+    pub local_lengths: BTreeSet<usize>,
+    /// Hashes of the first word of each phrase sarx writes itself → the
+    /// phrase lengths starting with it.
+    #[serde(default)]
+    pub boilerplate_starts: BTreeMap<String, BTreeSet<usize>>,
+    /// Hashes of the phrases sarx writes itself (masked in generated files).
+    #[serde(default)]
+    pub boilerplate: BTreeSet<String>,
+}
+
+impl Secrets {
+    /// Adds a phrase sarx writes itself.
+    pub fn add_boilerplate(&mut self, phrase: &[String]) {
+        let (Some(first), Some(h)) = (phrase.first(), self.set.key(phrase)) else {
+            return;
+        };
+        if let Some(f) = self.set.key(std::slice::from_ref(first)) {
+            self.boilerplate_starts
+                .entry(f)
+                .or_default()
+                .insert(phrase.len());
+            self.boilerplate.insert(h);
+        }
+    }
+
+    /// For each token of `toks`, whether it lies inside a phrase sarx writes itself.
+    fn mask(&self, toks: &[String]) -> Vec<bool> {
+        let mut masked = vec![false; toks.len()];
+        if self.boilerplate.is_empty() {
+            return masked;
+        }
+        for i in 0..toks.len() {
+            let Some(lens) = toks
+                .get(i..=i)
+                .and_then(|t| self.set.key(t))
+                .and_then(|h| self.boilerplate_starts.get(&h))
+            else {
+                continue;
+            };
+            for &n in lens.iter().rev() {
+                let Some(w) = toks.get(i..i + n) else {
+                    continue;
+                };
+                if self
+                    .set
+                    .key(w)
+                    .is_some_and(|h| self.boilerplate.contains(&h))
+                {
+                    for m in masked.iter_mut().skip(i).take(n) {
+                        *m = true;
+                    }
+                    break;
+                }
+            }
+        }
+        masked
+    }
+}
+
+/// One surviving string in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collision {
+    /// Where the string was redacted (empty when the hashes file has no
+    /// origins, e.g. from an older bundle).
+    pub origins: Vec<Origin>,
+    /// A whole redacted string (false: a distinctive word of one).
+    pub whole: bool,
+    /// A planned redaction found in place in its own document: it was not applied.
+    pub unapplied: bool,
+}
 
 /// A file where a redacted string survived.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeakReport {
     /// File inside the bundle.
     pub file: String,
+    /// The record shown in `file` when it is a disclosed document.
+    pub record: Option<String>,
     /// Matches of whole redacted strings.
     pub whole: usize,
     /// Matches of distinctive parts of redacted strings.
     pub partial: usize,
+    /// Each distinct surviving string, with where it was redacted.
+    pub collisions: Vec<Collision>,
 }
 
 /// The outcome of a verification.
@@ -79,6 +203,59 @@ impl Verification {
             parts.join("; ")
         }
     }
+
+    /// How to resolve each finding in the case, one line each (ids and
+    /// file names only, never the text).
+    pub fn advice(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for l in &self.leaks {
+            let here = match &l.record {
+                Some(r) => format!("{} (record {r})", l.file),
+                None => l.file.clone(),
+            };
+            for c in &l.collisions {
+                if c.origins.is_empty() {
+                    let line = format!(
+                        "{here}: a redacted string survives; build the bundle again with `sarx bundle --case` to see which redaction it is"
+                    );
+                    if !out.contains(&line) {
+                        out.push(line);
+                    }
+                    continue;
+                }
+                for o in &c.origins {
+                    let which = format!(
+                        "redaction {} of record {} ({})",
+                        o.redaction, o.record, o.document
+                    );
+                    let line = if c.unapplied {
+                        format!(
+                            "{here}: {which} was not removed from its own document; this is a defect in the renderer, do not send the bundle"
+                        )
+                    } else {
+                        let what = if c.whole {
+                            "is also written"
+                        } else {
+                            "has a distinctive word also written"
+                        };
+                        let other = match &l.record {
+                            Some(r) if *r != o.record => format!("in record {r}"),
+                            Some(_) => "elsewhere in the same record".to_owned(),
+                            None => format!("in {} (a title, source or locator)", l.file),
+                        };
+                        format!(
+                            "{which} {what} in {here}: if it is not a third party's data, reject {} of record {} in `sarx review`; otherwise redact its other occurrence {other}",
+                            o.redaction, o.record
+                        )
+                    };
+                    if !out.contains(&line) {
+                        out.push(line);
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 fn decode_entities(s: &str) -> String {
@@ -126,6 +303,66 @@ pub fn is_encrypted(path: &Path) -> Result<bool, Error> {
     Ok(false)
 }
 
+/// Searches the text of one bundle file.
+fn examine(secrets: &Secrets, name: &str, text: &str) -> Option<LeakReport> {
+    let document = name.starts_with("documents/");
+    let toks = tokens(text);
+    let masked = if document {
+        vec![false; toks.len()]
+    } else {
+        secrets.mask(&toks)
+    };
+    let mut report = LeakReport {
+        file: name.to_owned(),
+        record: secrets.documents.get(name).cloned(),
+        whole: 0,
+        partial: 0,
+        collisions: Vec::new(),
+    };
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for l in secrets.set.find(text) {
+        if masked.iter().skip(l.token).take(l.len).any(|m| *m) {
+            continue;
+        }
+        if l.whole {
+            report.whole += 1;
+        } else {
+            report.partial += 1;
+        }
+        let key = toks
+            .get(l.token..l.token + l.len)
+            .and_then(|w| secrets.set.key(w))
+            .unwrap_or_default();
+        if seen.insert(key.clone()) {
+            report.collisions.push(Collision {
+                origins: secrets.origins.get(&key).cloned().unwrap_or_default(),
+                whole: l.whole,
+                unapplied: false,
+            });
+        }
+    }
+    if let Some(local) = secrets.local.get(name) {
+        for &n in &secrets.local_lengths {
+            for w in toks.windows(n.max(1)) {
+                let Some(o) = secrets.set.key(w).and_then(|h| local.get(&h)) else {
+                    continue;
+                };
+                report.whole += 1;
+                let c = Collision {
+                    origins: vec![o.clone()],
+                    whole: true,
+                    unapplied: true,
+                };
+                if !report.collisions.contains(&c) {
+                    report.collisions.push(c);
+                }
+            }
+        }
+    }
+    report.collisions.sort_by_key(|c| !c.whole);
+    (report.whole + report.partial > 0).then_some(report)
+}
+
 fn sha256_hex(b: &[u8]) -> String {
     Sha256::digest(b)
         .iter()
@@ -136,7 +373,7 @@ fn sha256_hex(b: &[u8]) -> String {
 /// Verifies the bundle at `path` against the case's redaction hashes.
 pub fn verify(
     path: &Path,
-    secrets: &SecretSet,
+    secrets: &Secrets,
     passphrase: Option<&str>,
 ) -> Result<Verification, Error> {
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -163,7 +400,7 @@ pub fn verify(
     }
     let mut v = Verification {
         files: contents.len(),
-        tracked: secrets.len(),
+        tracked: secrets.set.len(),
         ..Verification::default()
     };
     for (name, bytes) in &contents {
@@ -184,13 +421,8 @@ pub fn verify(
                 raw
             }
         };
-        let found = secrets.find(&text);
-        if !found.is_empty() {
-            v.leaks.push(LeakReport {
-                file: name.clone(),
-                whole: found.iter().filter(|l| l.whole).count(),
-                partial: found.iter().filter(|l| !l.whole).count(),
-            });
+        if let Some(report) = examine(secrets, name, &text) {
+            v.leaks.push(report);
         }
     }
     match contents.get("manifest.json") {
@@ -228,4 +460,84 @@ pub fn verify(
         },
     }
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secrets() -> Secrets {
+        // "Fernbank Homes" tracked as if a plan had spread it (the spread
+        // rules never let that happen; masking is the second line).
+        let mut s = Secrets {
+            set: SecretSet::build(
+                &["Fernbank Homes", "Janet Smith"],
+                &["Fernbank Homes"],
+                [9; 32],
+            ),
+            ..Secrets::default()
+        };
+        s.add_boilerplate(&tokens("Fernbank Homes"));
+        s.add_boilerplate(&tokens("Schedule of documents"));
+        let k = s.set.key(&tokens("Janet Smith")).unwrap();
+        s.origins.insert(
+            k,
+            vec![Origin {
+                redaction: "r4".into(),
+                record: "abc".into(),
+                document: "documents/0002-log.pdf".into(),
+            }],
+        );
+        s.documents
+            .insert("documents/0001-letter.pdf".into(), "def".into());
+        s
+    }
+
+    #[test]
+    fn sarx_wording_in_generated_files_is_never_the_collision() {
+        let s = secrets();
+        let letter = "This is Fernbank Homes's response. Schedule of documents.";
+        assert_eq!(examine(&s, "cover-letter.html", letter), None);
+        assert_eq!(examine(&s, "schedule.csv", letter), None);
+        // A disclosed document is searched unmasked.
+        assert!(examine(&s, "documents/0001-letter.pdf", letter).is_some());
+        // And a real leak next to the boilerplate is still found.
+        let r = examine(&s, "schedule.csv", "Fernbank Homes Janet Smith").unwrap();
+        assert_eq!(r.whole, 1);
+    }
+
+    #[test]
+    fn a_collision_names_the_redaction_record_and_files_never_the_text() {
+        let s = secrets();
+        let r = examine(&s, "documents/0001-letter.pdf", "we met janet  SMITH").unwrap();
+        let v = Verification {
+            leaks: vec![r],
+            ..Verification::default()
+        };
+        let advice = v.advice();
+        assert!(advice.iter().all(|a| !a.to_lowercase().contains("janet")));
+        assert_eq!(
+            advice[0],
+            "redaction r4 of record abc (documents/0002-log.pdf) is also written in documents/0001-letter.pdf (record def): if it is not a third party's data, reject r4 of record abc in `sarx review`; otherwise redact its other occurrence in record def"
+        );
+        assert!(!v.summary().to_lowercase().contains("janet"));
+    }
+
+    #[test]
+    fn hashes_written_before_origins_existed_still_read() {
+        let old =
+            serde_json::to_string(&SecretSet::build(&["Janet Smith"], &[""], [1; 32])).unwrap();
+        let s: Secrets = serde_json::from_str(&old).unwrap();
+        assert_eq!(s.set.len(), 1);
+        let r = examine(&s, "documents/0001-x.pdf", "Janet Smith").unwrap();
+        let v = Verification {
+            leaks: vec![r],
+            ..Verification::default()
+        };
+        assert!(
+            v.advice()[0].contains("build the bundle again"),
+            "{:?}",
+            v.advice()
+        );
+    }
 }
