@@ -177,6 +177,6 @@ mod tests {
                 n += 1;
             }
         }
-        assert_eq!(n, 5);
+        assert_eq!(n, 6);
     }
 }
