@@ -51,6 +51,10 @@ pub struct Args {
     /// left out instead of disclosed without review).
     #[arg(long)]
     pub high_only: bool,
+    /// One-shot mode: find third-party names with the rules alone, without
+    /// the person-name model (recorded in the internal log).
+    #[arg(long)]
+    pub rules_only: bool,
     /// Output zip.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -227,6 +231,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
                 org: a.org.clone(),
                 staff: a.staff.clone(),
                 reference: a.reference.clone(),
+                rules_only: a.rules_only,
             };
             let p = prepare(&inputs)?;
             (p.state, p.hits, p.plans, p.records, p.unsearchable, None)

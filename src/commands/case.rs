@@ -90,6 +90,36 @@ pub struct Inputs {
     /// Case reference (default: from the receipt date and subject).
     #[arg(long = "ref", value_name = "REF")]
     pub reference: Option<String>,
+    /// Find third-party names with the rules alone, without the person-name
+    /// model (more false names to review; recorded in the case).
+    #[arg(long)]
+    pub rules_only: bool,
+}
+
+/// The person-name model for planning, or `None` when `--rules-only` was
+/// given. A missing model is an error that names the setup command: sarx
+/// never falls back to the rules silently.
+pub fn name_model(rules_only: bool) -> anyhow::Result<Option<std::sync::Arc<sarx_ner::Ner>>> {
+    if rules_only {
+        return Ok(None);
+    }
+    let dir = sarx_ner::default_dir();
+    let ner = sarx_ner::Ner::load(&dir, rayon::current_num_threads()).with_context(|| {
+        "redaction planning needs the person-name model (or --rules-only to plan with the rules alone)"
+    })?;
+    Ok(Some(std::sync::Arc::new(ner)))
+}
+
+/// What `CaseState::name_detection` records.
+pub fn name_detection(model: bool) -> String {
+    if model {
+        format!(
+            "rules judged by the person-name model ({})",
+            sarx_ner::MODEL_FOLDER
+        )
+    } else {
+        "rules only (--rules-only)".to_owned()
+    }
 }
 
 /// Arguments of `sarx case open`.
@@ -250,7 +280,15 @@ pub fn prepare(inputs: &Inputs) -> anyhow::Result<Prepared> {
     let hits: Vec<Hit> = order.iter().filter_map(|&i| hits.get(i).cloned()).collect();
 
     let mut builder = sarx_redact::Engine::builder()
-        .public_names([org.controller.name.clone()])
+        .public_names(
+            [
+                org.controller.name.clone(),
+                org.dpo.name.clone(),
+                org.ico.name.clone(),
+            ]
+            .into_iter()
+            .filter(|s| !s.trim().is_empty()),
+        )
         .public_contacts(
             [
                 org.controller.email.clone(),
@@ -264,6 +302,11 @@ pub fn prepare(inputs: &Inputs) -> anyhow::Result<Prepared> {
     if let Some(p) = &inputs.staff {
         let f = std::fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
         builder = builder.staff(sarx_redact::StaffDirectory::from_reader(f)?);
+    }
+    let model = name_model(inputs.rules_only)?;
+    let has_model = model.is_some();
+    if let Some(m) = model {
+        builder = builder.model(m);
     }
     let engine = builder.build()?;
     let matcher = SubjectMatcher::new(&profile);
@@ -279,6 +322,7 @@ pub fn prepare(inputs: &Inputs) -> anyhow::Result<Prepared> {
         .unwrap_or_else(|| default_reference(inputs.received, &profile.name));
     let mut state = CaseState::new(&reference, inputs.received, &subject_toml, org);
     state.index = inputs.index.display().to_string();
+    state.name_detection = name_detection(has_model);
     Ok(Prepared {
         state,
         hits,

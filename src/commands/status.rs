@@ -29,6 +29,24 @@ struct Report<'a> {
     index: String,
     stats: &'a sarx_index::Stats,
     unsearchable: &'a [Unsearchable],
+    model: ModelReport,
+}
+
+/// What `sarx status` says of the person-name model.
+#[derive(serde::Serialize)]
+struct ModelReport {
+    dir: String,
+    installed: bool,
+    missing: Vec<String>,
+}
+
+fn model_report() -> ModelReport {
+    let inst = sarx_ner::check(&sarx_ner::default_dir());
+    ModelReport {
+        dir: inst.dir.display().to_string(),
+        installed: inst.is_complete(),
+        missing: inst.missing,
+    }
 }
 
 fn mib(b: u64) -> f64 {
@@ -57,6 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
             index: args.index.display().to_string(),
             stats: &stats,
             unsearchable: &unsearchable,
+            model: model_report(),
         };
         serde_json::to_writer(&mut out, &report)?;
         writeln!(out)?;
@@ -89,6 +108,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
                 join_counts(&st.records_by_kind),
                 st.unsearchable,
                 join_counts(&st.unsearchable_by_reason)
+            )?;
+        }
+        let m = model_report();
+        if m.installed {
+            writeln!(out, "person-name model: installed in {}", m.dir)?;
+        } else {
+            writeln!(
+                out,
+                "person-name model: NOT installed in {} (missing {}): run `{}` or set SARX_MODEL_DIR",
+                m.dir,
+                m.missing.join(", "),
+                sarx_ner::SETUP_COMMAND
             )?;
         }
         if !unsearchable.is_empty() {

@@ -269,6 +269,12 @@ pub struct CaseState {
     /// The index the case was opened on (informational).
     #[serde(default)]
     pub index: String,
+    /// How third-party names were found when the case was planned: the
+    /// rules judged by the person-name model, or the rules alone (chosen
+    /// explicitly with `--rules-only`). Empty in cases opened before this
+    /// was recorded.
+    #[serde(default)]
+    pub name_detection: String,
 }
 
 /// What a record's fate is after decisions.
@@ -302,6 +308,7 @@ impl CaseState {
             decisions: Vec::new(),
             sign_off: None,
             index: String::new(),
+            name_detection: String::new(),
         }
     }
 

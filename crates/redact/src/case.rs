@@ -2,25 +2,27 @@
 //! in every record — headers, quoted reply chains, duplicate copies,
 //! attachments, spreadsheet rows.
 //!
-//! [`CasePlanner::plan_case`] plans every record on its own, then gathers
-//! every third-party string that was redacted anywhere (names, contacts,
-//! identifiers, addresses) and redacts every other occurrence of it in every
-//! record. Once a third party is known by full name, bare mentions of the
-//! surname or forename elsewhere in the case (`Smith said…`) are redacted
-//! too — unless that word is one of the data subject's own names, a member
-//! of staff's, or a common word.
+//! [`CasePlanner::plan_case`] plans every record on its own (in parallel),
+//! then spreads what is safe to spread to every other occurrence in every
+//! record: a third party's full name (two or more name words, or a title
+//! and a surname) and identifiers, contacts and addresses. It never spreads
+//! a single word (a lone surname is found, or not, by each record's own
+//! pass, where the model reads its context), a string that is the subject's
+//! own name or identifier (a namesake's name stays visible where it is the
+//! subject's), a member of staff's name, the organisation's own or public
+//! names, or special-category cues. An occurrence the record's own plan
+//! keeps (the subject, staff, public) is never overridden.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use aho_corasick::{AhoCorasickBuilder, MatchKind};
+use rayon::prelude::*;
 use sarx_detect::SubjectMatcher;
 use sarx_model::{Record, Span};
 
 use crate::engine::Engine;
-use crate::plan::{
-    Category, KeepReason, RecordPlan, Redaction, BASIS_THIRD_PARTY, REASON_THIRD_PARTY,
-};
-use crate::recognisers::word_bounded;
+use crate::plan::{Category, RecordPlan, Redaction, BASIS_THIRD_PARTY, REASON_THIRD_PARTY};
+use crate::recognisers::{person_name, word_bounded};
 
 /// Plans a whole case consistently.
 pub struct CasePlanner<'a> {
@@ -32,8 +34,6 @@ pub struct CasePlanner<'a> {
 struct Known {
     category: Category,
     party: String,
-    /// Bare name words need a capital letter where they are found.
-    needs_capital: bool,
 }
 
 impl<'a> CasePlanner<'a> {
@@ -42,74 +42,57 @@ impl<'a> CasePlanner<'a> {
         CasePlanner { engine, subject }
     }
 
+    /// True when a redacted string may be redacted wherever else it occurs.
+    fn spreads(&self, category: Category, s: &str) -> bool {
+        if s.chars().count() < 3 || self.engine.is_public_name(s) {
+            return false;
+        }
+        if self.subject.is_some_and(|m| {
+            m.is_subject_name(s)
+                || m.subject_spans(s)
+                    .iter()
+                    .any(|e| e.span.end - e.span.start == s.len())
+        }) {
+            return false;
+        }
+        match category {
+            Category::SpecialCategory => false,
+            Category::ThirdPartyName => {
+                let words: Vec<&str> = s
+                    .split(|c: char| c.is_whitespace() || c == ',')
+                    .filter(|w| w.chars().any(char::is_alphabetic))
+                    .collect();
+                let titled = words.first().is_some_and(|w| person_name::is_title(w));
+                let name_words = words.len() - usize::from(titled);
+                (name_words >= 2 || (titled && name_words == 1))
+                    && !self.engine.staff().is_staff_name(s, titled)
+            }
+            // Identifiers, contacts, addresses: distinctive by their form.
+            _ => s.chars().any(|c| c.is_ascii_digit() || c == '@') || s.contains(' '),
+        }
+    }
+
     /// Plans every record; the result is in the same order as `records`.
     pub fn plan_case(&self, records: &[Record]) -> Vec<RecordPlan> {
         let mut plans: Vec<RecordPlan> = records
-            .iter()
+            .par_iter()
             .map(|r| self.engine.plan(r, self.subject))
             .collect();
-        // 1. Every third-party string redacted anywhere, by lowercase form.
+        // 1. Every third-party string safe to spread, by lowercase form.
         let mut known: BTreeMap<String, Known> = BTreeMap::new();
-        let mut kept_words: HashSet<String> = HashSet::new();
-        for (r, p) in records.iter().zip(&plans) {
-            for k in &p.kept {
-                if let Some(s) = r.text.get(k.start..k.end) {
-                    if matches!(
-                        k.reason,
-                        KeepReason::Subject
-                            | KeepReason::Staff
-                            | KeepReason::Professional
-                            | KeepReason::Public
-                    ) {
-                        for w in s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-') {
-                            if !w.is_empty() {
-                                kept_words.insert(w.to_lowercase());
-                            }
-                        }
-                    }
-                }
-            }
-        }
         for (r, p) in records.iter().zip(&plans) {
             for red in &p.redactions {
-                if red.category == Category::SpecialCategory {
-                    continue;
-                }
                 let Some(s) = r.text.get(red.start..red.end) else {
                     continue;
                 };
                 let s = s.trim();
-                if s.chars().count() < 3 {
+                if !self.spreads(red.category, s) {
                     continue;
                 }
                 known.entry(s.to_lowercase()).or_insert(Known {
                     category: red.category,
                     party: red.party.clone(),
-                    needs_capital: false,
                 });
-                if red.category == Category::ThirdPartyName {
-                    let words: Vec<&str> = s
-                        .split(|c: char| c.is_whitespace() || c == '.' || c == ',')
-                        .filter(|w| w.chars().count() >= 3)
-                        .collect();
-                    if words.len() < 2 {
-                        continue;
-                    }
-                    for w in words {
-                        let lw = w.to_lowercase();
-                        let bare_ok = !kept_words.contains(&lw)
-                            && !self.subject.is_some_and(|m| m.is_subject_name(w))
-                            && !self.engine.staff().is_staff_name(w, true)
-                            && self.engine.person_names().is_usable_bare(&lw);
-                        if bare_ok {
-                            known.entry(lw).or_insert(Known {
-                                category: Category::ThirdPartyName,
-                                party: red.party.clone(),
-                                needs_capital: true,
-                            });
-                        }
-                    }
-                }
             }
         }
         if known.is_empty() {
@@ -136,14 +119,6 @@ impl<'a> CasePlanner<'a> {
                 let Some(k) = metas.get(m.pattern().as_usize()) else {
                     continue;
                 };
-                if k.needs_capital
-                    && !text
-                        .get(span.start..span.end)
-                        .and_then(|s| s.chars().next())
-                        .is_some_and(char::is_uppercase)
-                {
-                    continue;
-                }
                 let covered = p
                     .redactions
                     .iter()

@@ -257,6 +257,7 @@ impl EngineBuilder {
             staff_policy: self.staff_policy,
             professional_policy: self.professional_policy,
             public_ac,
+            public_names: self.public_names,
             public_contacts,
             model: self.model,
         })
@@ -286,6 +287,7 @@ pub struct Engine {
     staff_policy: StaffPolicy,
     professional_policy: StaffPolicy,
     public_ac: Option<AhoCorasick>,
+    public_names: Vec<String>,
     public_contacts: HashSet<String>,
     model: Option<Arc<dyn Tagger>>,
 }
@@ -349,6 +351,19 @@ impl Engine {
     /// The person-name recogniser (for gazetteer lookups).
     pub fn person_names(&self) -> &PersonNames {
         &self.names
+    }
+
+    /// True when `s` lies within one of the organisation and public names
+    /// the engine was built with (`Fernbank Homes` holds `Homes`).
+    pub fn is_public_name(&self, s: &str) -> bool {
+        let s = s.trim();
+        !s.is_empty()
+            && self.public_names.iter().any(|p| {
+                let p = p.to_lowercase();
+                let l = s.to_lowercase();
+                p.match_indices(&l)
+                    .any(|(i, _)| word_bounded(&p, i, i + l.len()))
+            })
     }
 
     /// The staff directory.
@@ -569,6 +584,12 @@ impl Engine {
                     .iter()
                     .any(|s| s.start <= f.span.start && f.span.end <= s.end)
                 {
+                    return Some(KeepReason::Public);
+                }
+                // A lone word of the organisation's own name (`Homes` of
+                // `Fernbank Homes`) that nothing else marks as a person.
+                let one_word = !surface.trim().contains(char::is_whitespace);
+                if one_word && f.confidence < 0.9 && self.is_public_name(surface) {
                     return Some(KeepReason::Public);
                 }
                 let before = before_window(text, f.span.start, 40).to_lowercase();

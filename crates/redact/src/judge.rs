@@ -29,6 +29,10 @@ use crate::recognisers::{Finding, FindingKind};
 
 /// Bytes of context either side of a candidate.
 pub const WINDOW: usize = 150;
+/// A text this short (bytes) is read whole, candidates or not: one model
+/// call of a few dozen tokens, and names no rule saw (lower case, foreign)
+/// are found in it.
+const SHORT: usize = 4 * WINDOW;
 /// A candidate word is a name word from this person probability on.
 const NAME_WORD: f32 = 0.5;
 /// The rules' confidence in a name after a title (`Mr JG Cook`).
@@ -161,7 +165,13 @@ fn tagged(
     text: &str,
     spans: &[Span],
 ) -> Result<Vec<(Span, Word)>, sarx_ner::Error> {
-    let ws = windows(text, spans);
+    let mut ws = windows(text, spans);
+    let covered: usize = ws.iter().map(|w| w.end - w.start).sum();
+    if text.len() <= SHORT || covered * 10 >= text.len() * 6 {
+        // As dear as the windows, or nearly: the whole text, for the names
+        // no rule proposed.
+        ws = vec![Span::new(0, text.len())];
+    }
     let slices: Vec<&str> = ws.iter().map(|w| w.slice(text).unwrap_or("")).collect();
     let tags = tagger.tag(&slices)?;
     let mut out = Vec::new();
@@ -180,7 +190,7 @@ pub fn judge(
     text: &str,
     candidates: Vec<Finding>,
 ) -> Result<Vec<Finding>, sarx_ner::Error> {
-    if candidates.is_empty() {
+    if candidates.is_empty() && text.len() > SHORT {
         return Ok(candidates);
     }
     let spans: Vec<Span> = candidates.iter().map(|c| c.span).collect();
@@ -228,6 +238,9 @@ pub fn judge(
             c.span = Span::new(a.start, end);
             c.normalised = normalise_name(c.span.slice(text).unwrap_or(""));
         }
+        if honorific(text, c.span) {
+            continue;
+        }
         c.confidence = c.confidence.max(best.min(0.99));
         out.push(c);
     }
@@ -252,7 +265,12 @@ pub fn judge(
         let span = Span::new(s.start, end);
         let surface = span.slice(text).unwrap_or("");
         let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
+        // A lone word in capitals is an acronym to the rules (`BEIS`); the
+        // model, being uncased, cannot tell.
+        let acronym = !surface.contains(' ') && !surface.chars().any(char::is_lowercase);
         if letters >= 2
+            && !acronym
+            && !honorific(text, span)
             && surface
                 .chars()
                 .all(|c| c.is_alphabetic() || " '’-".contains(c))
@@ -271,6 +289,23 @@ pub fn judge(
     }
     out.sort_by_key(|f| (f.span.start, f.span.end));
     Ok(out)
+}
+
+/// True when a one-word `span` follows a capitalised possessive (`Her
+/// Majesty`, `His Honour`, `Your Worship`): a form of address, not a name.
+fn honorific(text: &str, span: Span) -> bool {
+    let one_word = span
+        .slice(text)
+        .is_some_and(|s| !s.trim().contains(char::is_whitespace));
+    let before = text.get(..span.start).unwrap_or("");
+    let Some(lead) = before.strip_suffix(|c: char| c.is_whitespace() && c != '\n') else {
+        return false;
+    };
+    let prev = lead
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    one_word && matches!(prev, "Her" | "His" | "Your" | "Their")
 }
 
 /// `span`'s end without a trailing possessive `'s`.
@@ -370,6 +405,16 @@ mod tests {
             judged(&fake, text, &["Records Management Janet Smith"]),
             vec!["Janet Smith"]
         );
+    }
+
+    #[test]
+    fn honorifics_and_acronyms_are_not_names() {
+        let fake = Fake {
+            names: vec!["Majesty", "BEIS", "Janet"],
+            places: vec![],
+        };
+        let text = "Shared with BEIS and Her Majesty's Revenue; Janet agreed.";
+        assert_eq!(judged(&fake, text, &["Majesty"]), vec!["Janet"]);
     }
 
     #[test]
