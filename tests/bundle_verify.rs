@@ -69,6 +69,7 @@ fn spec() -> BundleSpec {
         withheld: vec![],
         source_root: "share/".into(),
         staff: vec![],
+        subject: Vec::new(),
     }
 }
 

@@ -166,6 +166,32 @@ fn staff_contacts(path: Option<&std::path::Path>) -> anyhow::Result<Vec<String>>
 
 /// The longest folder prefix shared by every record's source and by every
 /// other place a de-duplicated record was held (`sarx_bundle::LOCATIONS_META`).
+/// The subject's own names and identifiers, as the profile gives them (the
+/// bundle never spreads a redaction of one of them).
+fn subject_strings(subject_toml: &str) -> Vec<String> {
+    let Ok(p) = sarx_detect::SubjectProfile::from_toml_str(subject_toml) else {
+        return Vec::new();
+    };
+    let mut out = vec![p.name.clone()];
+    // Forename and surname without middle names ("Margaret Okafor").
+    let words: Vec<&str> = p.name.split_whitespace().collect();
+    if let (Some(first), Some(last)) = (words.first(), words.last()) {
+        if words.len() > 2 {
+            out.push(format!("{first} {last}"));
+        }
+    }
+    out.extend(p.aliases.iter().cloned());
+    out.extend(p.ni_number.iter().cloned());
+    out.extend(p.nhs_number.iter().cloned());
+    out.extend(p.date_of_birth.iter().cloned());
+    out.extend(p.emails.iter().cloned());
+    out.extend(p.phones.iter().cloned());
+    out.extend(p.addresses.iter().cloned());
+    out.extend(p.references.iter().cloned());
+    out.retain(|s| !s.trim().is_empty());
+    out
+}
+
 fn common_root(records: &[Record]) -> String {
     let copies: Vec<String> = records
         .iter()
@@ -259,6 +285,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         unsearchable,
         withheld: sel.withheld,
         staff: staff_contacts(a.staff.as_deref())?,
+        subject: subject_strings(&state.subject_toml),
     };
     let opts = Options {
         passphrase,

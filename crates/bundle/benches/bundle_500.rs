@@ -100,6 +100,7 @@ fn main() {
         withheld: vec![],
         source_root: "share/".into(),
         staff: vec![],
+        subject: Vec::new(),
     };
     let dir = std::env::temp_dir().join(format!("sarx-bundle-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));

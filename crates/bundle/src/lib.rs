@@ -136,6 +136,10 @@ pub struct BundleSpec {
     /// Names and work contacts of staff acting officially (the staff
     /// directory): never spread by the consistency pass.
     pub staff: Vec<String>,
+    /// The data subject's own names and identifiers (from the subject
+    /// profile): never spread by the consistency pass, so that a namesake's
+    /// redacted name does not hide the requester's own in her records.
+    pub subject: Vec<String>,
 }
 
 /// Build options.
@@ -386,6 +390,7 @@ pub fn build(
     let wording = own_wording(spec);
     let boilerplate = spread::Boilerplate::new(&spec.org, &wording);
     let staff = spread::Staff::new(&spec.staff);
+    let subject = spread::Staff::new(&spec.subject);
     let mut scrubber = scrub::Scrubber::default();
     let mut redacted_strings: Vec<String> = Vec::new();
     let scopes: Vec<Vec<Scope>> = spec
@@ -396,8 +401,11 @@ pub fn build(
                 .iter()
                 .map(|r| {
                     let t = span_text(&d.record.text, r.span);
-                    let scope =
-                        spread::classify(&r.category, r.exemption, &t, &boilerplate, &staff);
+                    let scope = if subject.contains(&sarx_case::secrets::tokens(&t), &t) {
+                        Scope::Local(Local::Subject)
+                    } else {
+                        spread::classify(&r.category, r.exemption, &t, &boilerplate, &staff)
+                    };
                     if scope == Scope::Spread {
                         scrubber.add(&t, &r.reason_code);
                         redacted_strings.push(t);

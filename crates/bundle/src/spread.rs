@@ -66,6 +66,8 @@ pub enum Local {
     OwnWording,
     /// A staff member's name or work contact.
     Staff,
+    /// The data subject's own name or identifier (a namesake's redaction).
+    Subject,
     /// A single word that is not an identifier.
     SingleWord,
     /// Special-category data or another category that depends on context.

@@ -101,6 +101,7 @@ fn spec() -> BundleSpec {
         withheld: vec![],
         source_root: "share/".into(),
         staff: vec![],
+        subject: Vec::new(),
     }
 }
 
