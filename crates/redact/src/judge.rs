@@ -37,6 +37,9 @@ const SHORT: usize = 4 * WINDOW;
 const NAME_WORD: f32 = 0.5;
 /// The rules' confidence in a name after a title (`Mr JG Cook`).
 const TITLED: f32 = 0.95;
+/// The rules' confidence in a known forename with a surname, a display
+/// name or a sign-off.
+const STRONG: f32 = 0.9;
 /// What a titled candidate needs: the title is evidence of its own.
 const TITLED_WORD: f32 = 0.2;
 /// On a heading line a candidate without gazetteer evidence needs this much.
@@ -208,6 +211,28 @@ pub fn judge(
         } else {
             NAME_WORD
         };
+        // The model learnt that streets are named after people: a
+        // name-shaped phrase the rules are sure of (a known forename and a
+        // surname, or a title) that it reads as a place, with no person
+        // weight at all, and whose place reading stops at its last word
+        // (`my neighbour Darren Pike at number 100`, not `Nelson Mandela
+        // Street` or `P.O. Box 12`), of two words or more that are not
+        // initials, is kept whole. Either reading is about
+        // a third party (their name, or their address); dropping it would
+        // disclose.
+        let full_words = tw
+            .iter()
+            .filter(|w| w.slice(text).is_some_and(|s| s.chars().count() >= 2))
+            .count();
+        if c.confidence >= STRONG
+            && full_words >= 2
+            && best < need
+            && place >= NAME_WORD
+            && !place_follows(&words, c.span)
+        {
+            out.push(c);
+            continue;
+        }
         let edge = need.min(0.3);
         let first = weights.iter().position(|x| x.0 >= edge);
         let last = weights.iter().rposition(|x| x.0 >= edge);
@@ -289,6 +314,14 @@ pub fn judge(
     }
     out.sort_by_key(|f| (f.span.start, f.span.end));
     Ok(out)
+}
+
+/// True when the model's first word after `span` is part of a place.
+fn place_follows(words: &[(Span, Word)], span: Span) -> bool {
+    words
+        .iter()
+        .find(|(s, _)| s.start >= span.end)
+        .is_some_and(|(_, w)| w.place >= NAME_WORD)
 }
 
 /// True when a one-word `span` follows a capitalised possessive (`Her
@@ -405,6 +438,29 @@ mod tests {
             judged(&fake, text, &["Records Management Janet Smith"]),
             vec!["Janet Smith"]
         );
+    }
+
+    #[test]
+    fn a_sure_name_read_as_a_street_is_kept() {
+        // "my neighbour Darren Pike at number 100": the model reads a street.
+        let fake = Fake {
+            names: vec![],
+            places: vec!["Darren", "Pike", "Leeds"],
+        };
+        let text = "My neighbour Darren Pike at number 100 in Leeds Park shouted \
+                    from Pike Leeds.";
+        let mut sure = cand(text, "Darren Pike");
+        sure.confidence = STRONG;
+        let unsure = cand(text, "Leeds Park");
+        let mut street = cand(text, "Pike Leeds");
+        street.span.end -= 6;
+        street.confidence = STRONG;
+        let kept: Vec<&str> = judge(&fake, text, vec![sure, unsure, street])
+            .unwrap()
+            .iter()
+            .map(|f| &text[f.span.start..f.span.end])
+            .collect();
+        assert_eq!(kept, vec!["Darren Pike"]);
     }
 
     #[test]

@@ -2103,10 +2103,8 @@ impl PersonNames {
         let caps = piece.iter().all(|w| w.shape != Shape::Title);
         // Place / organisation suffix.
         lower_into(text, last, buf);
-        if n >= 2 && self.org_suffix.contains(buf.as_str()) {
-            return;
-        }
-        if self.org_suffix.contains(buf.as_str()) && !titled_in_chain {
+        let last_word = strip_possessive(buf);
+        if self.org_suffix.contains(last_word) && (n >= 2 || !titled_in_chain) {
             return;
         }
         let before = super::before_window(text, start, 40).to_lowercase();
