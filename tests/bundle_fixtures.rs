@@ -8,15 +8,15 @@
 //! root; otherwise the test is skipped with a message.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
+mod common;
+
+use common::sarx;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use sarx_fixtures::{generate, Config, Truth};
-
-fn sarx() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_sarx"))
-}
 
 fn have(tool: &str) -> bool {
     Command::new("sh")
@@ -145,6 +145,9 @@ fn bundle_text(zip: &Path, into: &Path) -> String {
 
 #[test]
 fn fixture_bundles_leak_nothing_and_keep_the_subjects_data() {
+    if !common::needs_model("fixture_bundles_leak_nothing_and_keep_the_subjects_data") {
+        return;
+    }
     if !ensure_tools() {
         eprintln!("SKIPPED: pdftotext/pdfinfo (poppler-utils) or unzip unavailable and cannot be installed");
         return;

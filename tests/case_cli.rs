@@ -2,24 +2,20 @@
 //! end to end on the fixture corpus.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
+mod common;
+
+use common::{run, sarx};
+
 use std::path::Path;
 use std::process::Command;
 
 use sarx_fixtures::{generate, Config, Truth};
 
-fn sarx() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_sarx"))
-}
-
-fn run(c: &mut Command) -> (i32, String) {
-    let o = c.output().unwrap();
-    let mut s = String::from_utf8_lossy(&o.stdout).into_owned();
-    s.push_str(&String::from_utf8_lossy(&o.stderr));
-    (o.status.code().unwrap_or(-1), s)
-}
-
 #[test]
 fn case_status_clock_bundle_and_verify() {
+    if !common::needs_model("case_status_clock_bundle_and_verify") {
+        return;
+    }
     let t = tempfile::tempdir().unwrap();
     let fx = t.path().join("fx");
     generate(

@@ -19,6 +19,8 @@
 //!   held.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -112,6 +114,9 @@ fn pair(s: &str, l: &str) -> (String, String) {
 
 #[test]
 fn same_message_in_two_exports_is_one_hit_and_threads_group() {
+    if !common::needs_model("same_message_in_two_exports_is_one_hit_and_threads_group") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let idx = index_two_exports(tmp.path());
     let subject = fixture().join("subject.toml");
@@ -243,6 +248,9 @@ fn same_message_in_two_exports_is_one_hit_and_threads_group() {
 /// places a de-duplicated message was held survive `sarx case open`.
 #[test]
 fn case_folder_bundle_says_where_the_duplicate_was_held() {
+    if !common::needs_model("case_folder_bundle_says_where_the_duplicate_was_held") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let idx = index_two_exports(tmp.path());
     let case = tmp.path().join("case");

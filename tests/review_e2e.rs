@@ -8,6 +8,10 @@
 //! `scripts/setup.sh` installs them.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
+mod common;
+
+use common::sarx;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -15,10 +19,6 @@ use std::time::Instant;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn sarx() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_sarx"))
 }
 
 fn missing_tools() -> Option<String> {
@@ -75,6 +75,9 @@ fn squash(s: &str) -> String {
 
 #[test]
 fn review_in_a_browser_then_bundle() {
+    if !common::needs_model("review_in_a_browser_then_bundle") {
+        return;
+    }
     if let Some(m) = missing_tools() {
         eprintln!("SKIP review_e2e: missing {m}");
         return;

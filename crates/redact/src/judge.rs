@@ -249,8 +249,17 @@ pub fn judge(
                 break;
             };
             let s = prev.slice(text).unwrap_or("");
+            let joined_title = (s == "and" || s == "&")
+                && start_word >= 2
+                && tw
+                    .get(start_word - 2)
+                    .and_then(|w| w.slice(text))
+                    .is_some_and(is_title_word);
             if is_title_word(s) || s.chars().count() == 1 {
                 start_word -= 1;
+            } else if joined_title {
+                // `Mr and Mrs Ackroyd`: both titles belong to the name.
+                start_word -= 2;
             } else {
                 break;
             }
@@ -432,6 +441,11 @@ mod tests {
                 &["Shared Ownership", "Mrs Janet Smith", "Leeds LS"]
             ),
             vec!["Mrs Janet Smith", "kevin"]
+        );
+        let text = "Mr and Mrs Smith called.";
+        assert_eq!(
+            judged(&fake, text, &["Mr and Mrs Smith"]),
+            vec!["Mr and Mrs Smith"]
         );
         let text = "Please see Records Management Janet Smith said.";
         assert_eq!(
