@@ -24,7 +24,7 @@
 use sarx_model::Span;
 use sarx_ner::{Tagger, Word};
 
-use crate::recognisers::person_name::normalise_name;
+use crate::recognisers::person_name::{normalise_name, LISTING_RECOGNISER};
 use crate::recognisers::{Finding, FindingKind};
 
 /// Bytes of context either side of a candidate.
@@ -233,6 +233,12 @@ pub fn judge(
             out.push(c);
             continue;
         }
+        if c.recogniser == LISTING_RECOGNISER && place <= best {
+            // `ADEYEMI, GRACE`: the form is the evidence; the model reads
+            // listings poorly and would trim the forename.
+            out.push(c);
+            continue;
+        }
         let edge = need.min(0.3);
         let first = weights.iter().position(|x| x.0 >= edge);
         let last = weights.iter().rposition(|x| x.0 >= edge);
@@ -267,7 +273,8 @@ pub fn judge(
         let (Some(a), Some(b)) = (tw.get(start_word), tw.get(last)) else {
             continue;
         };
-        let end = strip_possessive_end(text, Span::new(a.start, b.end));
+        let end = extend_name(text, &words, b.end);
+        let end = strip_possessive_end(text, Span::new(a.start, end));
         if a.start != c.span.start || end != c.span.end {
             c.span = Span::new(a.start, end);
             c.normalised = normalise_name(c.span.slice(text).unwrap_or(""));
@@ -323,6 +330,36 @@ pub fn judge(
     }
     out.sort_by_key(|f| (f.span.start, f.span.end));
     Ok(out)
+}
+
+/// Where a name ending at `end` really ends: the model's name words right
+/// after it, one space apart, continue it (`MRS JANET BROWN`, where the
+/// rules stopped at a word in capitals).
+fn extend_name(text: &str, words: &[(Span, Word)], end: usize) -> usize {
+    let (mut at, mut name_end) = (end, end);
+    for (s, w) in words.iter().filter(|(s, _)| s.start >= end) {
+        let Some(token) = s.slice(text) else {
+            break;
+        };
+        let letters = token.chars().any(char::is_alphabetic)
+            && token
+                .chars()
+                .all(|c| c.is_alphabetic() || "'’-".contains(c));
+        let joiner = matches!(token, "'" | "’" | "-");
+        let gap_ok = match text.get(at..s.start) {
+            Some(" ") => letters && at == name_end,
+            Some("") => letters || joiner,
+            _ => false,
+        };
+        if !gap_ok || w.person() < NAME_WORD || w.place > w.person() {
+            break;
+        }
+        at = s.end;
+        if letters {
+            name_end = at;
+        }
+    }
+    name_end
 }
 
 /// True when the model's first word after `span` is part of a place.
@@ -475,6 +512,24 @@ mod tests {
             .map(|f| &text[f.span.start..f.span.end])
             .collect();
         assert_eq!(kept, vec!["Darren Pike"]);
+    }
+
+    #[test]
+    fn the_models_name_words_continue_a_name() {
+        let fake = Fake {
+            names: vec!["JANET", "BROWN", "O'HARA", "KEVIN"],
+            places: vec![],
+        };
+        let text = "From MRS JANET BROWN. And KEVIN O'HARA.";
+        let mut c = cand(text, "MRS JANET");
+        c.confidence = TITLED;
+        let k = cand(text, "KEVIN");
+        let kept: Vec<&str> = judge(&fake, text, vec![c, k])
+            .unwrap()
+            .iter()
+            .map(|f| &text[f.span.start..f.span.end])
+            .collect();
+        assert_eq!(kept, vec!["MRS JANET BROWN", "KEVIN O'HARA"]);
     }
 
     #[test]

@@ -162,10 +162,65 @@ pub fn is_birth_context(text: &str, start: usize) -> bool {
         from += 1;
     }
     let before = text.get(from..start).unwrap_or("").to_ascii_lowercase();
-    before.contains("born")
-        || before.contains("dob")
-        || before.contains("d.o.b")
-        || before.contains("birth")
+    // The label is on the date's own line, or alone on the line above it
+    // (`Date of birth:` / `12/03/1961`), never in an earlier table row.
+    let label = match before.rsplit_once('\n') {
+        Some((above, line)) if line.trim().is_empty() => above.rsplit('\n').next().unwrap_or(""),
+        Some((_, line)) => line,
+        None => before.as_str(),
+    };
+    birth_word(label) || under_birth_header(text, start)
+}
+
+fn birth_word(s: &str) -> bool {
+    s.contains("born") || s.contains("dob") || s.contains("d.o.b") || s.contains("birth")
+}
+
+/// How many lines above a table cell its header may be.
+const HEADER_LINES: usize = 100;
+
+/// True when the date at `start` sits in a table column headed as a date of
+/// birth: in a fixed-width listing the header line has a birth word starting
+/// within a few characters of the date's column; in a tab-separated one,
+/// the header's cell at the same tab position is one.
+fn under_birth_header(text: &str, start: usize) -> bool {
+    let Some(before) = text.get(..start) else {
+        return false;
+    };
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let prefix = before.get(line_start..).unwrap_or("");
+    let tabbed = prefix.contains('\t');
+    let column = prefix.chars().count();
+    let tab = prefix.matches('\t').count();
+    let mut rest = before.get(..line_start.saturating_sub(1)).unwrap_or("");
+    for _ in 0..HEADER_LINES {
+        if rest.is_empty() {
+            break;
+        }
+        let from = rest.rfind('\n').map_or(0, |i| i + 1);
+        let line = rest.get(from..).unwrap_or("").to_ascii_lowercase();
+        rest = rest.get(..from.saturating_sub(1)).unwrap_or("");
+        if tabbed {
+            if line.split('\t').nth(tab).is_some_and(birth_word) {
+                return true;
+            }
+            continue;
+        }
+        for word in ["dob", "d.o.b", "birth", "born"] {
+            for (i, _) in line.match_indices(word) {
+                let at = line.get(..i).map_or(0, |p| p.chars().count());
+                // `DOB` over `12/03/1961`, or `Date of birth` ending above it.
+                let header_start = line
+                    .get(..i)
+                    .and_then(|p| p.rfind("  "))
+                    .map_or(at, |k| line.get(..k + 2).map_or(at, |q| q.chars().count()));
+                if header_start.abs_diff(column) <= 3 || at.abs_diff(column) <= 3 {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Checks one regex match.
@@ -226,5 +281,25 @@ mod tests {
         assert!(is_birth_context(t, t.find('1').unwrap()));
         let t = "Letter dated 14/06/1979";
         assert!(!is_birth_context(t, t.find('1').unwrap()));
+    }
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::is_birth_context;
+
+    #[test]
+    fn a_date_under_a_birth_column_is_a_date_of_birth() {
+        let fixed = "REF   NAME            DOB         MOVED IN\n\
+                     T-41  ADEYEMI, GRACE  12/03/1961  01/04/2010\n";
+        let dob = fixed.find("12/03/1961").unwrap();
+        let moved = fixed.find("01/04/2010").unwrap();
+        assert!(is_birth_context(fixed, dob));
+        assert!(!is_birth_context(fixed, moved));
+        let tabbed = "Name\tDate of birth\tStart\nGrace\t1961-03-12\t2010-04-01\n";
+        assert!(is_birth_context(tabbed, tabbed.find("1961").unwrap()));
+        assert!(!is_birth_context(tabbed, tabbed.find("2010-04").unwrap()));
+        let prose = "Grace moved in on 01/04/2010.";
+        assert!(!is_birth_context(prose, prose.find("01/04").unwrap()));
     }
 }

@@ -36,8 +36,11 @@ impl Addresses {
         // Capitalised word (Unicode letters), or a lowercase joiner.
         let word = r"(?:\p{Lu}[\p{L}'’\-]*|of|the|de|la|le|du|upon|on|in)";
         let postcode = r"(?:[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][A-Z]{2})";
+        // Street words as written in prose (`Road`) and in capitals, as
+        // legacy listings and envelopes write them (`ROAD`).
+        let street_words = format!("{STREET_WORDS}|{}", STREET_WORDS.to_uppercase());
         let uk = format!(
-            r"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite|Room|Maisonette|Studio)\s+\d+[A-Za-z]?,?\s+(?:\p{{Lu}}[\p{{L}}'’\-]*\s+(?:House|Court|Lodge|Mansions|Building|Tower|Point|Heights)\s*,?\s+)?)?(?-u:\b)\d{{1,4}}[A-Za-z]?(?:-\d{{1,4}}[A-Za-z]?)?,?\s+(?:{word}\s+){{0,3}}(?:{STREET_WORDS})\.?(?-u:\b)(?:,?\s+\p{{Lu}}[\p{{L}}\-]+(?:\s+\p{{Lu}}[\p{{L}}\-]+)?)?(?:,?\s+{postcode})?"
+            r"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite|Room|Maisonette|Studio)\s+\d+[A-Za-z]?,?\s+(?:\p{{Lu}}[\p{{L}}'’\-]*\s+(?:House|Court|Lodge|Mansions|Building|Tower|Point|Heights)\s*,?\s+)?)?(?-u:\b)\d{{1,4}}[A-Za-z]?(?:-\d{{1,4}}[A-Za-z]?)?,?\s+(?:{word}\s+){{0,3}}(?:{street_words})\.?(?-u:\b)(?:,?\s+{postcode}|,?\s+\p{{Lu}}[\p{{L}}\-]+(?:,?\s+{postcode}|\s+\p{{Lu}}[\p{{L}}\-]+(?:,?\s+{postcode})?)?)?"
         );
         let continental = format!(
             r"(?:(?:(?:{PREFIX_WORDS})\s+(?:{word}\s+){{0,3}}\p{{Lu}}[\p{{L}}'’\-]*)|(?:\p{{Lu}}[\p{{L}}\-]*(?:{SUFFIX_WORDS})))\s+\d{{1,4}}[A-Za-z]?(?-u:\b)(?:\s+(?:Apt\.?|Suite|App\.?|lgh)\s+\d+)?"
@@ -111,6 +114,11 @@ mod tests {
                 &["Rue de Piétrain 371"],
             ),
             ("3 days later", &[]),
+            (
+                "TEN-0041  14 MILL LANE, LEEDS   LS6 2AB",
+                &["14 MILL LANE, LEEDS   LS6 2AB"],
+            ),
+            ("ROOM 3 WAS EMPTY", &[]),
             ("page 14 of the Act", &[]),
             ("2 road traffic incidents", &[]),
         ];

@@ -39,6 +39,9 @@ use sarx_model::Span;
 
 use super::{Finding, FindingKind};
 
+/// The recogniser of `SURNAME, FORENAME` in capitals: the model keeps such a
+/// name whole, as the form itself is the evidence.
+pub(crate) const LISTING_RECOGNISER: &str = "person_listing";
 const FORENAMES: &str = include_str!("../../data/forenames.txt");
 const SURNAMES: &str = include_str!("../../data/surnames.txt");
 
@@ -1998,8 +2001,9 @@ impl PersonNames {
         matches!(text.get(w.start..w.end), Some("and" | "&" | "or"))
     }
 
-    /// `SMITH, John` / `Smith, John A`: a surname, a comma and a known
-    /// forename (with optional initials). Returns the next word index.
+    /// `SMITH, John` / `Smith, John A` / `SMITH, JOHN A`: a surname, a comma
+    /// and a known forename (with optional initials). Returns the next word
+    /// index.
     fn surname_comma_forename(
         &self,
         text: &str,
@@ -2010,7 +2014,9 @@ impl PersonNames {
     ) -> Option<usize> {
         let sur = ws.get(i)?;
         let fore = ws.get(i + 1)?;
-        if text.get(sur.end..fore.start)? != ", " || fore.shape != Shape::Title {
+        // `Smith, John`, `SMITH, John`, and the listing form `SMITH, JOHN`.
+        let listing = sur.shape == Shape::Caps && fore.shape == Shape::Caps;
+        if text.get(sur.end..fore.start)? != ", " || !(fore.shape == Shape::Title || listing) {
             return None;
         }
         lower_into(text, sur, buf);
@@ -2019,7 +2025,11 @@ impl PersonNames {
             return None;
         }
         lower_into(text, fore, buf);
-        if !self.forenames.contains(buf.as_str()) || self.ambiguous.contains(buf.as_str()) {
+        // In a listing a forename that is also a word (`GRACE`, `MAY`) is
+        // still a forename: nothing else is written `SURNAME, WORD`.
+        if !self.forenames.contains(buf.as_str())
+            || (self.ambiguous.contains(buf.as_str()) && !listing)
+        {
             return None;
         }
         let mut end = fore.end;
@@ -2038,8 +2048,15 @@ impl PersonNames {
             kind: FindingKind::PersonName,
             span: Span::new(sur.start, end),
             normalised: normalise_name(surface),
-            confidence: 0.85,
-            recogniser: "person_name",
+            // In capitals on both sides the words say little to the model
+            // (it is uncased and reads listings poorly): the form itself is
+            // the evidence, as a title is.
+            confidence: if listing { 0.95 } else { 0.85 },
+            recogniser: if listing {
+                LISTING_RECOGNISER
+            } else {
+                "person_name"
+            },
         });
         Some(k)
     }
@@ -2425,6 +2442,11 @@ mod tests {
             ("Please contact the NHS about ASB.", &[]),
             ("May I ask about the repairs?", &[]),
             ("SMITH, John", &["SMITH, John"]),
+            (
+                "TEN-0041  ADEYEMI, GRACE   14 MILL LANE\nTEN-0042  WHITTAKER, SUSAN J  3 BECK ROAD",
+                &["ADEYEMI, GRACE", "WHITTAKER, SUSAN J"],
+            ),
+            ("LEEDS, WEST YORKSHIRE", &[]),
             (
                 "our 3 founders: Eklund, Michael and Hodge.",
                 &["Eklund", "Michael", "Hodge"],
