@@ -47,14 +47,41 @@ const HEADING_WORD: f32 = 0.8;
 /// A word no rule proposed is a name from this probability on.
 const MODEL_ONLY: f32 = 0.9;
 
-/// Window `[start, end)` around `span`, widened to whitespace and char
-/// boundaries.
-fn window(text: &str, span: Span) -> Span {
-    let mut s = span.start.saturating_sub(WINDOW);
-    while s > 0 && !text.is_char_boundary(s) {
-        s -= 1;
+/// The model's context either side of a candidate, in (estimated) tokens:
+/// [`WINDOW`] bytes of prose is about this many, and the model's cost is per
+/// token, so a table of numbers, hashes or URLs (five tokens a word) gets a
+/// narrower window in bytes, not a dearer one.
+const WINDOW_TOKENS: f32 = 40.0;
+
+/// Rough token cost of one character to the model's WordPiece tokenizer:
+/// words cost about one token in four or five letters, digits more, and
+/// every punctuation mark is a token of its own.
+fn token_cost(c: char) -> f32 {
+    if c.is_whitespace() {
+        0.0
+    } else if c.is_alphabetic() {
+        0.22
+    } else if c.is_numeric() {
+        0.5
+    } else {
+        1.0
     }
-    if s > 0 {
+}
+
+/// Window `[start, end)` around `span`: up to [`WINDOW`] bytes and
+/// [`WINDOW_TOKENS`] estimated tokens either side, widened to whitespace and
+/// char boundaries.
+fn window(text: &str, span: Span) -> Span {
+    let mut s = span.start;
+    let mut cost = 0.0f32;
+    for (i, c) in text.get(..span.start).unwrap_or("").char_indices().rev() {
+        cost += token_cost(c);
+        if span.start - i > WINDOW || cost > WINDOW_TOKENS {
+            break;
+        }
+        s = i;
+    }
+    if s > 0 && s < span.start {
         // Start after the first whitespace so no word is cut.
         if let Some(i) = text
             .get(s..span.start)
@@ -63,11 +90,16 @@ fn window(text: &str, span: Span) -> Span {
             s += i;
         }
     }
-    let mut e = (span.end + WINDOW).min(text.len());
-    while e < text.len() && !text.is_char_boundary(e) {
-        e += 1;
+    let mut e = span.end;
+    let mut cost = 0.0f32;
+    for (i, c) in text.get(span.end..).unwrap_or("").char_indices() {
+        cost += token_cost(c);
+        if i >= WINDOW || cost > WINDOW_TOKENS {
+            break;
+        }
+        e = span.end + i + c.len_utf8();
     }
-    if e < text.len() {
+    if e < text.len() && e > span.end {
         if let Some(i) = text
             .get(span.end..e)
             .and_then(|t| t.rfind(char::is_whitespace))
