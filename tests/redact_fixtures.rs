@@ -105,6 +105,7 @@ fn redaction_meets_fixture_ground_truth_rules_only() {
     check_fixture_ground_truth(None);
 }
 
+#[allow(clippy::unwrap_used, clippy::expect_used)] // a test helper may panic
 fn check_fixture_ground_truth(model: Option<std::sync::Arc<sarx_ner::Ner>>) {
     // The repository root: this file is also included by
     // crates/redact/tests/fixture_coverage.rs, so walk up to find it.

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use sarx_detect::SubjectMatcher;
 use sarx_model::{Record, Span};
 
-use crate::engine::Engine;
+use crate::engine::{ConfirmedNames, Engine};
 use crate::plan::{Category, RecordPlan, Redaction, BASIS_THIRD_PARTY, REASON_THIRD_PARTY};
 use crate::recognisers::{person_name, word_bounded};
 
@@ -74,9 +74,13 @@ impl<'a> CasePlanner<'a> {
 
     /// Plans every record; the result is in the same order as `records`.
     pub fn plan_case(&self, records: &[Record]) -> Vec<RecordPlan> {
+        let confirmed = ConfirmedNames::default();
         let mut plans: Vec<RecordPlan> = records
             .par_iter()
-            .map(|r| self.engine.plan(r, self.subject))
+            .map(|r| {
+                self.engine
+                    .plan_in_case(&r.id, &r.text, self.subject, Some(&confirmed))
+            })
             .collect();
         // 1. Every third-party string safe to spread, by lowercase form.
         let mut known: BTreeMap<String, Known> = BTreeMap::new();

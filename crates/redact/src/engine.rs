@@ -292,6 +292,51 @@ pub struct Engine {
     model: Option<Arc<dyn Tagger>>,
 }
 
+/// Full names the model has confirmed as people in one case (normalised,
+/// two words or more), shared by the records planned in parallel. The case
+/// consistency pass redacts such a name wherever else it occurs, so judging
+/// it again elsewhere in the case would change nothing: a later candidate
+/// with the same normalised form is taken as a name without the model (it
+/// is still classified: the subject's, staff, public or a third party's).
+/// Only confirmations are shared, never rejections: a phrase the model
+/// rejected is judged afresh in every context.
+#[derive(Debug, Default)]
+pub struct ConfirmedNames(std::sync::RwLock<HashSet<String>>);
+
+impl ConfirmedNames {
+    fn contains(&self, name: &str) -> bool {
+        self.0.read().is_ok_and(|s| s.contains(name))
+    }
+
+    fn add(&self, names: impl Iterator<Item = String>) {
+        let fresh: Vec<String> = names.filter(|n| !self.contains(n)).collect();
+        if fresh.is_empty() {
+            return;
+        }
+        if let Ok(mut s) = self.0.write() {
+            s.extend(fresh);
+        }
+    }
+}
+
+/// The key under which a name finding is confirmed for the case: its
+/// normalised form when it is a full name (two words or more), or its
+/// lower-cased surface when it is a title and a surname (`Mrs Okafor`) —
+/// the two forms the case consistency pass spreads. `None` otherwise.
+fn confirm_key(text: &str, f: &Finding) -> Option<String> {
+    if f.normalised.split_whitespace().count() >= 2 {
+        return Some(f.normalised.clone());
+    }
+    let surface = f.span.slice(text)?;
+    let words: Vec<&str> = surface.split_whitespace().collect();
+    match words.as_slice() {
+        [title, _] if crate::recognisers::person_name::is_title(title) => {
+            Some(words.join(" ").to_lowercase())
+        }
+        _ => None,
+    }
+}
+
 fn from_entity(e: &Entity, text: &str) -> Option<Finding> {
     let kind = match e.kind {
         EntityKind::Email => FindingKind::Email,
@@ -377,7 +422,7 @@ impl Engine {
     /// by position. Overlaps between kinds are kept; a person name inside an
     /// e-mail address is dropped.
     pub fn findings(&self, text: &str) -> Vec<Finding> {
-        self.findings_checked(text).0
+        self.findings_checked(text, &[], None).0
     }
 
     /// True when a person-name model judges the rules' name candidates.
@@ -387,7 +432,16 @@ impl Engine {
 
     /// [`Engine::findings`], and whether the model failed on this text (its
     /// names are then the rules' alone, and the plan says so).
-    fn findings_checked(&self, text: &str) -> (Vec<Finding>, bool) {
+    ///
+    /// Name candidates inside `own` (the subject's own mentions, kept
+    /// whatever the model says) and full names already in `confirmed` are
+    /// not sent to the model.
+    fn findings_checked(
+        &self,
+        text: &str,
+        own: &[Span],
+        confirmed: Option<&ConfirmedNames>,
+    ) -> (Vec<Finding>, bool) {
         let mut out: Vec<Finding> = Recognisers::shared()
             .find(text)
             .iter()
@@ -413,16 +467,34 @@ impl Engine {
         let mut model_failed = false;
         let names = match &self.model {
             None => candidates,
-            Some(m) => match crate::judge::judge(m.as_ref(), text, candidates.clone()) {
-                Ok(judged) => judged
-                    .into_iter()
-                    .filter(|n| !emails.iter().any(|s| s.overlaps(&n.span)))
-                    .collect(),
-                Err(_) => {
-                    model_failed = true;
-                    candidates
+            Some(m) => {
+                let (settled, open): (Vec<Finding>, Vec<Finding>) =
+                    candidates.iter().cloned().partition(|c| {
+                        own.iter()
+                            .any(|o| o.start <= c.span.start && c.span.end <= o.end)
+                            || confirmed.is_some_and(|k| {
+                                confirm_key(text, c).is_some_and(|key| k.contains(&key))
+                            })
+                    });
+                match crate::judge::judge(m.as_ref(), text, open) {
+                    Ok(judged) => {
+                        if let Some(k) = confirmed {
+                            k.add(judged.iter().filter_map(|n| confirm_key(text, n)));
+                        }
+                        let mut names: Vec<Finding> = judged
+                            .into_iter()
+                            .filter(|n| !emails.iter().any(|s| s.overlaps(&n.span)))
+                            .chain(settled)
+                            .collect();
+                        names.sort_by_key(|f| (f.span.start, f.span.end));
+                        names
+                    }
+                    Err(_) => {
+                        model_failed = true;
+                        candidates
+                    }
                 }
-            },
+            }
         };
         out.extend(names);
         out.extend(self.addresses.find(text));
@@ -454,6 +526,18 @@ impl Engine {
         text: &str,
         subject: Option<&SubjectMatcher>,
     ) -> RecordPlan {
+        self.plan_in_case(record_id, text, subject, None)
+    }
+
+    /// The plan of one text of a case whose confirmed names are shared
+    /// ([`ConfirmedNames`]).
+    pub fn plan_in_case(
+        &self,
+        record_id: &RecordId,
+        text: &str,
+        subject: Option<&SubjectMatcher>,
+        confirmed: Option<&ConfirmedNames>,
+    ) -> RecordPlan {
         let mut plan = RecordPlan::new(record_id.clone());
         let own: Vec<Entity> = subject.map(|m| m.subject_spans(text)).unwrap_or_default();
         let own_spans: Vec<Span> = own.iter().map(|e| e.span).collect();
@@ -475,7 +559,7 @@ impl Engine {
                     .collect()
             })
             .unwrap_or_default();
-        let (findings, model_failed) = self.findings_checked(text);
+        let (findings, model_failed) = self.findings_checked(text, &own_spans, confirmed);
         if model_failed {
             plan.warnings.push(Warning {
                 code: "model_failed".into(),

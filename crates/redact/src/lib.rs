@@ -51,7 +51,9 @@ pub mod staff;
 
 pub use apply::{apply, apply_redactions, merge_spans, MergedSpan};
 pub use case::CasePlanner;
-pub use engine::{category_of, identifiability_warnings, party_key, Engine, EngineBuilder};
+pub use engine::{
+    category_of, identifiability_warnings, party_key, ConfirmedNames, Engine, EngineBuilder,
+};
 pub use exemptions::Exemptions;
 pub use plan::{
     Category, ExemptionFlag, KeepReason, Kept, RecordPlan, Redaction, Warning, BASIS_THIRD_PARTY,

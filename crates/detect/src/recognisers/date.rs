@@ -176,6 +176,18 @@ fn birth_word(s: &str) -> bool {
     s.contains("born") || s.contains("dob") || s.contains("d.o.b") || s.contains("birth")
 }
 
+/// True when a line is laid out in columns: two or more gaps of at least
+/// two spaces between its words.
+fn fixed_width(line: &str) -> bool {
+    line.trim().matches("  ").count() >= 2
+        && line
+            .trim()
+            .split("  ")
+            .filter(|c| !c.trim().is_empty())
+            .count()
+            >= 3
+}
+
 /// How many lines above a table cell its header may be.
 const HEADER_LINES: usize = 100;
 
@@ -190,6 +202,13 @@ fn under_birth_header(text: &str, start: usize) -> bool {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let prefix = before.get(line_start..).unwrap_or("");
     let tabbed = prefix.contains('\t');
+    let line_end = text
+        .get(start..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| start + i);
+    if !tabbed && !fixed_width(text.get(line_start..line_end).unwrap_or("")) {
+        return false;
+    }
     let column = prefix.chars().count();
     let tab = prefix.matches('\t').count();
     let mut rest = before.get(..line_start.saturating_sub(1)).unwrap_or("");
@@ -201,9 +220,12 @@ fn under_birth_header(text: &str, start: usize) -> bool {
         let line = rest.get(from..).unwrap_or("").to_ascii_lowercase();
         rest = rest.get(..from.saturating_sub(1)).unwrap_or("");
         if tabbed {
-            if line.split('\t').nth(tab).is_some_and(birth_word) {
+            if line.contains('\t') && line.split('\t').nth(tab).is_some_and(birth_word) {
                 return true;
             }
+            continue;
+        }
+        if !fixed_width(&line) {
             continue;
         }
         for word in ["dob", "d.o.b", "birth", "born"] {
@@ -301,5 +323,7 @@ mod header_tests {
         assert!(!is_birth_context(tabbed, tabbed.find("2010-04").unwrap()));
         let prose = "Grace moved in on 01/04/2010.";
         assert!(!is_birth_context(prose, prose.find("01/04").unwrap()));
+        let form = "Date of birth: 8 March 1951 Contact: 07700 900493\nCreated: 2025-03-10T10:00\n";
+        assert!(!is_birth_context(form, form.find("2025").unwrap()));
     }
 }
