@@ -154,3 +154,96 @@ impl<'a> CasePlanner<'a> {
         plans
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::StaffDirectory;
+    use sarx_detect::SubjectProfile;
+    use sarx_model::Kind;
+
+    fn engine() -> Engine {
+        let staff = StaffDirectory::from_reader(
+            "name,job_title,organisation,email,phone\n\
+             Priya Chaudhry,Housing Officer,Fernbank Homes,p.chaudhry@example.org,0113 496 0500\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        Engine::builder()
+            .staff(staff)
+            .public_names(["Fernbank Homes"])
+            .build()
+            .unwrap()
+    }
+
+    fn subject() -> SubjectMatcher {
+        SubjectMatcher::new(
+            &SubjectProfile::from_toml_str(
+                "name = \"Grace Adeyemi\"\nreferences = [\"TEN-0045290\"]\n",
+            )
+            .unwrap(),
+        )
+    }
+
+    fn record(i: usize, text: &str) -> Record {
+        let mut r = Record::new(&format!("r{i}.txt"), "", Kind::Text);
+        r.text = text.to_owned();
+        r
+    }
+
+    #[test]
+    fn what_spreads() {
+        let e = engine();
+        let m = subject();
+        let p = CasePlanner::new(&e, Some(&m));
+        let name = Category::ThirdPartyName;
+        assert!(p.spreads(name, "Janet Smith"));
+        assert!(p.spreads(name, "Mrs Smith"));
+        assert!(!p.spreads(name, "Smith"), "a single word");
+        assert!(!p.spreads(name, "Grace Adeyemi"), "the subject's own name");
+        assert!(!p.spreads(name, "Priya Chaudhry"), "staff");
+        assert!(!p.spreads(name, "Fernbank Homes"), "the organisation");
+        let id = Category::ThirdPartyIdentifier;
+        assert!(!p.spreads(id, "TEN-0045290"), "the subject's own reference");
+        assert!(p.spreads(id, "TEN-0099999"));
+        assert!(!p.spreads(Category::SpecialCategory, "hearing impaired"));
+    }
+
+    #[test]
+    fn a_full_name_spreads_a_word_does_not_and_the_subject_stays() {
+        let e = engine();
+        let m = subject();
+        let records = [
+            record(
+                0,
+                "Grace Adeyemi says her neighbour Janet Smith shouted. Kevin too.",
+            ),
+            record(1, "Note: janet smith called again; grace adeyemi was out."),
+            record(2, "The kevin of the estate, per Grace Adeyemi."),
+        ];
+        let plans = CasePlanner::new(&e, Some(&m)).plan_case(&records);
+        let redacted = |k: usize| -> Vec<&str> {
+            plans[k]
+                .redactions
+                .iter()
+                .filter_map(|x| records[k].text.get(x.start..x.end))
+                .collect()
+        };
+        assert!(redacted(0).contains(&"Janet Smith"), "{:?}", redacted(0));
+        assert!(redacted(1).contains(&"janet smith"), "{:?}", redacted(1));
+        for k in 0..3 {
+            assert!(
+                !redacted(k)
+                    .iter()
+                    .any(|s| s.to_lowercase().contains("adeyemi")),
+                "record {k}: the subject's name is redacted: {:?}",
+                redacted(k)
+            );
+        }
+        assert!(
+            !redacted(2).iter().any(|s| s.eq_ignore_ascii_case("kevin")),
+            "a single word spread: {:?}",
+            redacted(2)
+        );
+    }
+}
