@@ -350,12 +350,19 @@ impl Ner {
         order.sort_by_key(|&w| windows.get(w).map_or(0, |x| x.2 - x.1));
         let mut i = 0;
         while i < order.len() {
-            // At most ~4,096 tokens a call.
+            // At most ~4,096 tokens a call, and windows within a quarter of
+            // each other's length: every row is padded to the longest, and
+            // padding costs as much as text.
             let mut j = i;
             let mut longest = 0;
+            let mut shortest = 0;
             while let Some(&w) = order.get(j) {
                 let len = windows.get(w).map_or(0, |x| x.2 - x.1) + 2;
-                if j > i && (longest.max(len)) * (j - i + 1) > 4096 {
+                if j == i {
+                    shortest = len;
+                }
+                if j > i && ((longest.max(len)) * (j - i + 1) > 4096 || len * 4 > shortest * 5 + 32)
+                {
                     break;
                 }
                 longest = longest.max(len);
