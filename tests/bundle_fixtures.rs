@@ -195,6 +195,9 @@ fn fixture_bundles_leak_nothing_and_keep_the_subjects_data() {
             .arg(fx.join("staff.csv"))
             .arg("--out")
             .arg(&zip)
+            // This test is about redaction: every hit about the subject is
+            // disclosed, name-only ones included.
+            .arg("--include-unconfirmed")
             .output()
             .unwrap();
         assert_eq!(

@@ -47,9 +47,15 @@ pub struct Args {
     /// Case reference (one-shot mode).
     #[arg(long = "ref", value_name = "REF")]
     pub reference: Option<String>,
-    /// One-shot mode: disclose only high-confidence hits (name-only hits are
-    /// left out instead of disclosed without review).
+    /// One-shot mode: also disclose hits that match only the subject's name
+    /// (no identifier, address or other evidence confirms them), without
+    /// review. By default they are left out, counted, and the exit status is
+    /// 1: a same-name hit may be about someone else.
     #[arg(long)]
+    pub include_unconfirmed: bool,
+    /// Accepted for older scripts: leaving unconfirmed hits out is now the
+    /// default.
+    #[arg(long, hide = true, conflicts_with = "include_unconfirmed")]
     pub high_only: bool,
     /// One-shot mode: find third-party names with the rules alone, without
     /// the person-name model (recorded in the internal log).
@@ -111,7 +117,7 @@ fn select(
     hits: &[Hit],
     plans: &BTreeMap<RecordId, RecordPlan>,
     records: &[Record],
-    high_only: bool,
+    include_unconfirmed: bool,
     interactive: bool,
 ) -> Selection {
     let by_id: BTreeMap<&RecordId, &Record> = records.iter().map(|r| (&r.id, r)).collect();
@@ -127,8 +133,9 @@ fn select(
         let disp = state.disposition(h);
         let include = match disp {
             Disposition::Disclose => true,
-            // One-shot mode has no review: name-only hits are disclosed unless --high-only.
-            Disposition::NeedsReview => !interactive && !high_only,
+            // One-shot mode has no review: a name-only hit is disclosed only
+            // when asked for (--include-unconfirmed).
+            Disposition::NeedsReview => !interactive && include_unconfirmed,
             Disposition::NotAboutSubject => false,
             Disposition::Exempt { code, legal_basis } => {
                 sel.withheld.push((code, legal_basis));
@@ -271,7 +278,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         &hits,
         &plans,
         &records,
-        a.high_only,
+        a.include_unconfirmed,
         case_dir.is_some(),
     );
     let clock = state.clock_status(today())?;
@@ -320,6 +327,13 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
             "{} hits await a caseworker's confirmation and were not included",
             sel.awaiting
         );
+        if case_dir.is_none() {
+            println!(
+                "  they match only the subject's name: confirm them in a case \
+                 (`sarx case open`, `sarx review`) or rerun with --include-unconfirmed"
+            );
+            return Ok(ExitStatus::Attention);
+        }
     }
     Ok(ExitStatus::Success)
 }

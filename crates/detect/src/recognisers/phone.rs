@@ -2,7 +2,9 @@
 //!
 //! **Finds** UK numbers written nationally (`07700 900461`, `(0113) 496 0000`,
 //! `0113-496-0000`) or internationally (`+44 7700 900461`, `+44 (0)7700
-//! 900461`, `0044 7700 900461`), with any spacing, dashes or brackets, and
+//! 900461`, `0044 7700 900461`, and without the plus as SMS gateways and
+//! call logs write it, `447700900461`), with any spacing, dashes or
+//! brackets, and
 //! normalises them to E.164 (`+447700900461`), so every spelling meets at one
 //! key.
 //!
@@ -19,13 +21,14 @@
 //! | `+44 (0)7700 900461` | yes | `+447700900461` |
 //! | `(0113) 496 0000` | yes | `+441134960000` |
 //! | `0044-20-7946-0018` | yes | `+442079460018` |
+//! | `447700900461` | yes | `+447700900461` |
+//! | `4477009004612` | no (13 digits) | |
 //! | `06700 900461` | no (6 is not an allocated leading digit) | |
 //! | `0770 0900` | no (too short) | |
 //! | `407700900461` | no (glued to a digit) | |
 
 /// The pattern: a prefix, then digits with at most two separators between.
-pub(crate) const PATTERN: &str =
-    r"(?:\+ ?44 ?(?:\(0\) ?)?|0044[ \-]?(?:\(0\) ?)?|\(0|0)[0-9](?:[ \t\-\(\)]{0,2}[0-9]){7,12}";
+pub(crate) const PATTERN: &str = r"(?:\+ ?44 ?(?:\(0\) ?)?|0044[ \-]?(?:\(0\) ?)?|44 ?(?:\(0\) ?)?|\(0|0)[0-9](?:[ \t\-\(\)]{0,2}[0-9]){7,12}";
 
 /// Recogniser name.
 pub(crate) const NAME: &str = "uk_phone";
@@ -65,6 +68,10 @@ pub fn normalise_phone(s: &str) -> Option<String> {
         rest.strip_prefix(b"0".as_slice()).unwrap_or(rest)
     } else if let Some(rest) = digits.strip_prefix(b"0044".as_slice()) {
         rest.strip_prefix(b"0".as_slice()).unwrap_or(rest)
+    } else if let Some(rest) = digits.strip_prefix(b"44".as_slice()) {
+        // `447700900461`, `44 (0)7700 900461`: the international form
+        // without its plus.
+        rest.strip_prefix(b"0".as_slice()).unwrap_or(rest)
     } else {
         digits.strip_prefix(b"0".as_slice())?
     };
@@ -93,6 +100,8 @@ pub(crate) fn check(text: &str, start: usize, end: usize) -> Option<(usize, usiz
         2
     } else if m.starts_with("0044") {
         4
+    } else if m.starts_with("44") {
+        2
     } else {
         1
     };
@@ -156,6 +165,16 @@ mod tests {
             ("06700 900461", &[]),
             ("0770 0900", &[]),
             ("407700900461", &[]),
+            (
+                "SMS from 447700900461 at 10:02",
+                &[("447700900461", "+447700900461")],
+            ),
+            (
+                "44 (0)113 496 0000",
+                &[("44 (0)113 496 0000", "+441134960000")],
+            ),
+            ("4477009004612", &[]),
+            ("ref 44123", &[]),
             ("14/06/1979", &[]),
         ];
         for (text, want) in cases {
@@ -180,6 +199,10 @@ mod tests {
         assert_eq!(
             normalise_phone("+44 20 7946 0018").as_deref(),
             Some("+442079460018")
+        );
+        assert_eq!(
+            normalise_phone("447700900461").as_deref(),
+            Some("+447700900461")
         );
         assert_eq!(normalise_phone("+33 1 23 45 67 89"), None);
         assert_eq!(normalise_phone("call me"), None);
