@@ -19,7 +19,7 @@ use crate::recognisers::nhs::normalise_nhs;
 use crate::recognisers::nino::normalise_nino;
 use crate::recognisers::phone::normalise_phone;
 use crate::recognisers::postcode::{normalise_postcode, postcode_in};
-use crate::recognisers::reference::normalise_reference;
+use crate::recognisers::reference::{normalise_reference, reference_forms};
 use crate::recognisers::Recognisers;
 use crate::text::{alnum_bounded, fold};
 
@@ -226,11 +226,15 @@ impl SubjectMatcher {
             .filter_map(|a| postcode_in(a))
             .collect();
         let dob = profile.date_of_birth.as_deref().and_then(normalise_date);
-        let refs: Vec<String> = profile
+        // Every written form of each reference (`TEN-0045290`, `TEN 0045290`,
+        // `TEN0045290`, `0045290`): one literal each.
+        let mut refs: Vec<String> = profile
             .references
             .iter()
-            .map(|r| normalise_reference(r))
+            .flat_map(|r| reference_forms(r))
             .collect();
+        refs.sort();
+        refs.dedup();
         let streets: Vec<String> = profile
             .addresses
             .iter()
@@ -302,7 +306,16 @@ impl SubjectMatcher {
         keys.extend(phones.iter().map(|e| format!("phone:{e}")));
         keys.extend(ninos.iter().map(|e| format!("nino:{e}")));
         keys.extend(nhs.iter().map(|e| format!("nhs:{e}")));
-        keys.extend(refs.iter().map(|e| format!("ref:{e}")));
+        // The index keys only tokens that mix letters and digits.
+        keys.extend(
+            refs.iter()
+                .filter(|e| {
+                    !e.contains(' ')
+                        && e.chars().any(|c| c.is_ascii_digit())
+                        && e.chars().any(char::is_alphabetic)
+                })
+                .map(|e| format!("ref:{e}")),
+        );
         keys.sort();
         keys.dedup();
         let strong_alts = strong_alternatives(&emails, &phones, &ninos, &nhs, &refs);
@@ -676,6 +689,13 @@ references = ["TEN-0045127"]"#,
             ("NHS no. 485 777 3457", Some(CONFIDENCE_STRONG)),
             ("From: M.Okafor79@example.NET", Some(CONFIDENCE_STRONG)),
             ("tenancy ten-0045127", Some(CONFIDENCE_STRONG)),
+            ("paid 400.00 ref TEN0045127", Some(CONFIDENCE_STRONG)),
+            ("TEN 0045127\t400.00", Some(CONFIDENCE_STRONG)),
+            ("ten/0045127", Some(CONFIDENCE_STRONG)),
+            ("BACS 0045127 rent", Some(CONFIDENCE_STRONG)),
+            ("SMS from 447700900461", Some(CONFIDENCE_STRONG)),
+            ("BACS 00451270 rent", None),
+            ("ref TEN-00451271", None),
             (
                 "Margaret Okafor, born 14 June 1979",
                 Some(CONFIDENCE_NAME_DOB),

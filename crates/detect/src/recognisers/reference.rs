@@ -29,6 +29,62 @@ pub fn normalise_reference(s: &str) -> String {
     s.trim().to_uppercase()
 }
 
+/// Every common written form of a reference, uppercased: its letter and
+/// digit groups joined by `-`, `/`, a space or nothing, and — when a letter
+/// prefix is followed by at least five digits — the rest without the prefix,
+/// as payment files and bank exports write it.
+///
+/// ```
+/// use sarx_detect::reference_forms;
+/// let forms = reference_forms("ten-0045290");
+/// for f in ["TEN-0045290", "TEN/0045290", "TEN 0045290", "TEN0045290", "0045290"] {
+///     assert!(forms.iter().any(|x| x == f), "{f}");
+/// }
+/// ```
+pub fn reference_forms(r: &str) -> Vec<String> {
+    let r = normalise_reference(r);
+    let mut groups: Vec<String> = Vec::new();
+    let mut prev: Option<bool> = None;
+    for c in r.chars() {
+        if !c.is_alphanumeric() {
+            prev = None;
+            continue;
+        }
+        let digit = c.is_ascii_digit();
+        match groups.last_mut() {
+            Some(g) if prev == Some(digit) => g.push(c),
+            _ => groups.push(c.to_string()),
+        }
+        prev = Some(digit);
+    }
+    let mut out = vec![r.clone()];
+    let join = |gs: &[String], out: &mut Vec<String>| {
+        for sep in ["-", "/", " ", ""] {
+            out.push(gs.join(sep));
+        }
+    };
+    if groups.len() >= 2 {
+        join(&groups, &mut out);
+    }
+    let prefixed = groups
+        .first()
+        .is_some_and(|g| g.chars().all(char::is_alphabetic));
+    if prefixed && groups.len() >= 2 {
+        let rest = groups.get(1..).unwrap_or(&[]);
+        let digits: usize = rest
+            .iter()
+            .map(|g| g.chars().filter(char::is_ascii_digit).count())
+            .sum();
+        if digits >= 5 {
+            join(rest, &mut out);
+        }
+    }
+    out.retain(|f| !f.is_empty());
+    out.sort();
+    out.dedup();
+    out
+}
+
 fn is_token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'/'
 }
