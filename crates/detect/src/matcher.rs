@@ -595,6 +595,28 @@ impl SubjectMatcher {
                 ));
             }
         }
+        // Another postcode district in the mention's own sentence
+        // (`Margaret Okafor - BD9`, a subject line naming another area).
+        if !self.postcodes.is_empty() {
+            let mine: HashSet<&str> = self
+                .postcodes
+                .iter()
+                .filter_map(|p| p.get(..p.len().saturating_sub(3)))
+                .collect();
+            for (span, _) in &scan.mentions {
+                let (lo, hi) = sentence_around(text, *span, DISTRICT_WINDOW);
+                let Some(around) = text.get(lo..hi) else {
+                    continue;
+                };
+                if outward_codes(around).any(|d| !mine.contains(d)) {
+                    return Some(
+                        "probable different person: the subject's name appears with a different \
+                         postcode district next to it"
+                            .to_owned(),
+                    );
+                }
+            }
+        }
         None
     }
 }
@@ -604,6 +626,60 @@ impl SubjectMatcher {
 /// `Mr Darren Pike, 12 Elm Road, LS6 2AB`) and the subject's `mention` is
 /// not on that line: the identifier is that person's, not a sign that the
 /// subject's name belongs to a different person.
+/// Bytes either side of a name mention in which another postcode district
+/// conflicts with it.
+const DISTRICT_WINDOW: usize = 80;
+
+/// The two-letter UK postcode areas (Royal Mail). One-letter areas (`B`,
+/// `M`, `E` …) are left out: `M62`, `B12`, `E5` are as often roads,
+/// vitamins and grades as places.
+const POSTCODE_AREAS: &[&str] = &[
+    "AB", "AL", "BA", "BB", "BD", "BH", "BL", "BN", "BR", "BS", "BT", "CA", "CB", "CF", "CH", "CM",
+    "CO", "CR", "CT", "CV", "CW", "DA", "DD", "DE", "DG", "DH", "DL", "DN", "DT", "DY", "EC", "EH",
+    "EN", "EX", "FK", "FY", "GL", "GU", "GY", "HA", "HD", "HG", "HP", "HR", "HS", "HU", "HX", "IG",
+    "IM", "IP", "IV", "JE", "KA", "KT", "KW", "KY", "LA", "LD", "LE", "LL", "LN", "LS", "LU", "ME",
+    "MK", "ML", "NE", "NG", "NN", "NP", "NR", "NW", "OL", "OX", "PA", "PE", "PH", "PL", "PO", "PR",
+    "RG", "RH", "RM", "SA", "SE", "SG", "SK", "SL", "SM", "SN", "SO", "SP", "SR", "SS", "ST", "SW",
+    "SY", "TA", "TD", "TF", "TN", "TQ", "TR", "TS", "TW", "UB", "WA", "WC", "WD", "WF", "WN", "WR",
+    "WS", "WV", "YO", "ZE",
+];
+
+/// The outward codes (`BD9`, `LS10`, `EC1A`) written in `s`, in capitals,
+/// standing alone or as the first half of a full postcode.
+fn outward_codes(s: &str) -> impl Iterator<Item = &str> + '_ {
+    s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| {
+        let b = w.as_bytes();
+        (3..=4).contains(&b.len())
+            && b.iter().take(2).all(u8::is_ascii_uppercase)
+            && b.get(2).is_some_and(u8::is_ascii_digit)
+            && b.get(3)
+                .is_none_or(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+            && w.get(..2).is_some_and(|a| POSTCODE_AREAS.contains(&a))
+    })
+}
+
+/// `[lo, hi)`: at most `window` bytes either side of `span`, within its
+/// line and its sentence.
+fn sentence_around(text: &str, span: Span, window: usize) -> (usize, usize) {
+    let mut lo = span.start.saturating_sub(window);
+    while !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let mut hi = (span.end + window).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    let before = text.get(lo..span.start).unwrap_or("");
+    if let Some(i) = before.rfind(['\n', '.', '!', '?']) {
+        lo += i + 1;
+    }
+    let after = text.get(span.end..hi).unwrap_or("");
+    if let Some(i) = after.find(['\n', '.', '!', '?']) {
+        hi = span.end + i;
+    }
+    (lo, hi.max(lo))
+}
+
 fn belongs_to_someone_else(text: &str, ident: Span, mention: Span) -> bool {
     let line_start = text
         .get(..ident.start)
@@ -695,6 +771,13 @@ references = ["TEN-0045127"]"#,
             ("BACS 0045127 rent", Some(CONFIDENCE_STRONG)),
             ("SMS from 447700900461", Some(CONFIDENCE_STRONG)),
             ("BACS 00451270 rent", None),
+            ("Subject: Margaret Okafor - BD9", None),
+            ("Margaret Okafor, 3 Oak Lane, Keighley BD9", None),
+            ("Margaret Okafor (LS8) called", Some(CONFIDENCE_NAME)),
+            (
+                "Margaret Okafor called. The M62 was closed.",
+                Some(CONFIDENCE_NAME),
+            ),
             ("ref TEN-00451271", None),
             (
                 "Margaret Okafor, born 14 June 1979",
