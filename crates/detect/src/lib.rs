@@ -49,8 +49,9 @@ mod text;
 pub use entity::{Entity, EntityKind};
 pub use error::{BuildError, ProfileError};
 pub use matcher::{
-    SubjectMatcher, Verdict, CONFIDENCE_INITIALS, CONFIDENCE_NAME, CONFIDENCE_NAME_ADDRESS,
-    CONFIDENCE_NAME_DOB, CONFIDENCE_STRONG, CONFIDENCE_TITLE, CONFIDENCE_TITLE_CORROBORATED, HIGH,
+    SubjectMatcher, Verdict, CONFIDENCE_ADDRESS, CONFIDENCE_ADDRESS_WEAK, CONFIDENCE_INITIALS,
+    CONFIDENCE_NAME, CONFIDENCE_NAME_ADDRESS, CONFIDENCE_NAME_DOB, CONFIDENCE_STRONG,
+    CONFIDENCE_TITLE, CONFIDENCE_TITLE_CORROBORATED, HIGH,
 };
 pub use profile::SubjectProfile;
 pub use recognisers::date::{is_birth_context, normalise_date};

@@ -37,6 +37,12 @@ pub const CONFIDENCE_NAME: f32 = 0.6;
 pub const CONFIDENCE_INITIALS: f32 = 0.5;
 /// Title and surname alone (needs review).
 pub const CONFIDENCE_TITLE: f32 = 0.4;
+/// The subject's address without a name: the full address (street line and
+/// postcode) of a house, or flat, number and street of a flat.
+pub const CONFIDENCE_ADDRESS: f32 = 0.8;
+/// The subject's street line alone, or with someone else named on it
+/// (needs review: the building's other flats, a previous tenant).
+pub const CONFIDENCE_ADDRESS_WEAK: f32 = 0.5;
 /// Hits at or above this are "high"; below need review.
 pub const HIGH: f32 = 0.8;
 
@@ -76,6 +82,9 @@ pub struct SubjectMatcher {
     dob: Option<String>,
     refs: Option<AhoCorasick>,
     addresses: Option<AhoCorasick>,
+    /// `(street line, flat number)` of each profile address with a flat,
+    /// folded.
+    flats: Vec<(String, String)>,
     phrases: Vec<String>,
     keys: Vec<String>,
     /// Matches wherever one of the subject's strong identifiers could be
@@ -240,6 +249,11 @@ impl SubjectMatcher {
             .iter()
             .filter_map(|a| street_line(a))
             .collect();
+        let flats: Vec<(String, String)> = profile
+            .addresses
+            .iter()
+            .filter_map(|a| Some((fold(&street_line(a)?), flat_of(a)?)))
+            .collect();
         let build = |pats: &[String]| {
             (!pats.is_empty())
                 .then(|| {
@@ -298,6 +312,8 @@ impl SubjectMatcher {
             }
         }
         phrases.extend(refs.iter().map(|r| fold(r)));
+        // A record may name the subject's home and not the subject.
+        phrases.extend(streets.iter().map(|a| fold(a)));
         phrases.sort();
         phrases.dedup();
 
@@ -323,6 +339,13 @@ impl SubjectMatcher {
         let mut first_alts: Vec<String> =
             names.anchors().iter().map(|a| regex::escape(a)).collect();
         first_alts.extend(strong_alts.iter().cloned());
+        // The street line alone is evidence too (`address_only`).
+        first_alts.extend(streets.iter().map(|a| {
+            a.split_whitespace()
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(r"\s+")
+        }));
 
         SubjectMatcher {
             strong: any_of(&strong_alts),
@@ -336,6 +359,7 @@ impl SubjectMatcher {
             dob,
             refs: build(&refs),
             addresses: build(&streets),
+            flats,
             phrases,
             keys,
         }
@@ -536,7 +560,13 @@ impl SubjectMatcher {
             };
         }
         let Some(best) = scan.mentions.iter().map(|(_, s)| *s).max() else {
-            return Verdict::NoMatch;
+            return match self.address_only(text, &scan) {
+                Some(confidence) => Verdict::Hit {
+                    confidence,
+                    evidence: scan.own,
+                },
+                None => Verdict::NoMatch,
+            };
         };
         let dob = has(EntityKind::DateOfBirth);
         let address = has(EntityKind::Postcode) || has(EntityKind::Address);
@@ -559,6 +589,48 @@ impl SubjectMatcher {
             confidence,
             evidence: scan.own,
         }
+    }
+
+    /// The confidence of a record that names the subject's address but not
+    /// the subject: [`CONFIDENCE_ADDRESS`] for a flat's flat, number and
+    /// street or a house's street line and postcode, with nobody else named
+    /// on the address's line; [`CONFIDENCE_ADDRESS_WEAK`] otherwise. `None`
+    /// without the street line (a postcode alone is no evidence).
+    fn address_only(&self, text: &str, scan: &Scan) -> Option<f32> {
+        let streets: Vec<&Entity> = scan
+            .own
+            .iter()
+            .filter(|e| e.kind == EntityKind::Address)
+            .collect();
+        if streets.is_empty() {
+            return None;
+        }
+        let postcode = scan.own.iter().any(|e| e.kind == EntityKind::Postcode);
+        let strong = streets.iter().any(|e| {
+            let line = line_of(text, e.span);
+            if names_someone(line) {
+                return false;
+            }
+            let flats: Vec<&String> = self
+                .flats
+                .iter()
+                .filter(|(street, _)| *street == e.normalised)
+                .map(|(_, n)| n)
+                .collect();
+            if flats.is_empty() {
+                return postcode;
+            }
+            let before = text
+                .get(e.span.start.saturating_sub(32)..e.span.start)
+                .or_else(|| text.get(..e.span.start))
+                .unwrap_or("");
+            flats.iter().any(|n| flat_before(before, n))
+        });
+        Some(if strong {
+            CONFIDENCE_ADDRESS
+        } else {
+            CONFIDENCE_ADDRESS_WEAK
+        })
     }
 
     /// A conflicting identifier next to a name mention, as a reason.
@@ -626,6 +698,78 @@ impl SubjectMatcher {
 /// `Mr Darren Pike, 12 Elm Road, LS6 2AB`) and the subject's `mention` is
 /// not on that line: the identifier is that person's, not a sign that the
 /// subject's name belongs to a different person.
+/// The flat number of an address (`Flat 3, 18 Roundhay Road` → `3`,
+/// `Apartment 12B` → `12b`), folded.
+fn flat_of(address: &str) -> Option<String> {
+    let first = address.split(',').next()?.trim();
+    let mut w = first.split_whitespace();
+    let kind = w.next()?.to_ascii_lowercase();
+    if !matches!(
+        kind.as_str(),
+        "flat" | "apartment" | "apt" | "apt." | "unit" | "maisonette"
+    ) {
+        return None;
+    }
+    let n = w.next()?;
+    n.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit())
+        .then(|| n.to_ascii_lowercase())
+}
+
+/// True when `before` (the text right before a street line) ends with that
+/// flat: `Flat 3, `, `flat 3 `, `Apartment 3 - `, or `3/` / `3, ` alone.
+fn flat_before(before: &str, flat: &str) -> bool {
+    let b = before
+        .trim_end_matches([' ', ',', '-', '\t', '/'])
+        .to_ascii_lowercase();
+    let Some(stem) = b.strip_suffix(flat) else {
+        return false;
+    };
+    if stem
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+    {
+        return false;
+    }
+    let stem = stem.trim_end();
+    stem.ends_with("flat")
+        || stem.ends_with("apartment")
+        || stem.ends_with("apt")
+        || stem.ends_with("apt.")
+        || stem.ends_with("unit")
+        || stem.ends_with("maisonette")
+        || before.trim_end().ends_with('/')
+}
+
+/// The line of `text` holding `span`.
+fn line_of(text: &str, span: Span) -> &str {
+    let lo = text
+        .get(..span.start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let hi = text
+        .get(span.end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| span.end + i);
+    text.get(lo..hi).unwrap_or("")
+}
+
+/// True when `line` names a person by title (`Mr J Smith`, `Mrs Patel`).
+fn names_someone(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.windows(2).any(|w| match w {
+        [t, n] => {
+            matches!(
+                t.trim_end_matches('.').to_ascii_lowercase().as_str(),
+                "mr" | "mrs" | "ms" | "miss" | "mx" | "dr"
+            ) && n.chars().next().is_some_and(char::is_uppercase)
+        }
+        _ => false,
+    })
+}
+
 /// Bytes either side of a name mention in which another postcode district
 /// conflicts with it.
 const DISTRICT_WINDOW: usize = 80;
@@ -772,6 +916,24 @@ references = ["TEN-0045127"]"#,
             ("SMS from 447700900461", Some(CONFIDENCE_STRONG)),
             ("BACS 00451270 rent", None),
             ("Subject: Margaret Okafor - BD9", None),
+            (
+                "Damp reported at Flat 3, 18 Roundhay Road.",
+                Some(CONFIDENCE_ADDRESS),
+            ),
+            (
+                "Repairs: 3/18 Roundhay Road - leak",
+                Some(CONFIDENCE_ADDRESS),
+            ),
+            (
+                "Bins at 18 Roundhay Road, LS8 4HS",
+                Some(CONFIDENCE_ADDRESS_WEAK),
+            ),
+            ("Flat 5, 18 Roundhay Road", Some(CONFIDENCE_ADDRESS_WEAK)),
+            (
+                "Mr J Smith, Flat 3, 18 Roundhay Road",
+                Some(CONFIDENCE_ADDRESS_WEAK),
+            ),
+            ("Leeds LS8 4HS", None),
             ("Margaret Okafor, 3 Oak Lane, Keighley BD9", None),
             ("Margaret Okafor (LS8) called", Some(CONFIDENCE_NAME)),
             (
