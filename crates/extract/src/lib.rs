@@ -34,6 +34,7 @@ pub mod text;
 
 mod archive;
 mod html;
+mod listing;
 mod mail;
 mod media;
 mod msg;

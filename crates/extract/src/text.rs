@@ -1,8 +1,9 @@
 //! Plain text in any charset: UTF-8, UTF-16 with a byte-order mark, and
 //! legacy charsets (Windows-1252, ISO-8859-x, Shift_JIS, ...) detected with
-//! `chardetng`. RTF is reduced to its visible text.
+//! `chardetng`. RTF is reduced to its visible text. A fixed-width listing
+//! inside the text (see `listing`) gives one row record a line.
 
-use sarx_model::Kind;
+use sarx_model::{Kind, Record};
 
 use crate::{Ctx, Format, Node, Result};
 
@@ -43,15 +44,39 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Res
         },
     );
     let text = decode(node.bytes);
+    let mut tables = Vec::new();
     record.text = if format == Format::Rtf {
         crate::office::rtf_to_text(&text)
+    } else if let Some((found, rest)) = crate::listing::split(&text) {
+        // A fixed-width listing: its lines are rows of their own.
+        tables = found;
+        rest
     } else {
         text
     };
     record
         .meta
         .insert("format".into(), format.name().to_owned());
+    let parent = record.id.clone();
+    let title = record.title.clone();
     ctx.emit(record);
+    for table in &tables {
+        let header = table.header.join("\t");
+        for (line, cells) in &table.rows {
+            let locator = ctx.child_locator(node.locator, &format!("line {line}"));
+            let mut r = Record::new(ctx.source(), &locator, Kind::SheetRow);
+            r.parent = Some(parent.clone());
+            r.title = title.clone();
+            r.text = cells.join("\t");
+            r.size = r.text.len() as u64;
+            r.content_hash = blake3::hash(r.text.as_bytes()).to_hex().to_string();
+            r.meta.insert("row".into(), line.to_string());
+            r.meta.insert("header".into(), header.clone());
+            r.meta.insert("sheet_state".into(), "visible".into());
+            r.meta.insert("format".into(), "fixed-width".into());
+            ctx.emit(r);
+        }
+    }
     Ok(())
 }
 

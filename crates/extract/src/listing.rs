@@ -1,0 +1,181 @@
+//! Fixed-width listings inside plain text (`TENREF  NAME  ADDRESS  PCODE
+//! DOB`): legacy reports that list many people, one a line.
+//!
+//! A listing is a header line laid out in columns (three or more cells
+//! separated by runs of two or more spaces, mostly words) followed by at
+//! least [`MIN_ROWS`] lines that fit its columns: cut at the header's column
+//! starts, no cell runs across a boundary (the character before each column
+//! start is a space) and at least two cells hold text. Each such line
+//! becomes a row, like a spreadsheet row, with the header as its context;
+//! the text around the listings (titles, footers, page headers) stays the
+//! file's own text. A hit then discloses the subject's rows, not everyone
+//! else's.
+
+/// Rows a listing needs (fewer is a table in prose, not a listing).
+pub(crate) const MIN_ROWS: usize = 3;
+
+/// A listing found in a text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Table {
+    /// Header cells.
+    pub header: Vec<String>,
+    /// Rows: (1-based line number, cells).
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// The listings in `text` and the text without their rows (their header
+/// lines stay, as context). `None` when there is none.
+pub(crate) fn split(text: &str) -> Option<(Vec<Table>, String)> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut tables = Vec::new();
+    let mut in_table = vec![false; lines.len()];
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(starts) = header_columns(lines.get(i).copied().unwrap_or("")) else {
+            i += 1;
+            continue;
+        };
+        let mut rows = Vec::new();
+        let mut j = i + 1;
+        while let Some(line) = lines.get(j) {
+            match cut(line, &starts) {
+                Some(cells) => rows.push((j + 1, cells)),
+                None => break,
+            }
+            j += 1;
+        }
+        if rows.len() >= MIN_ROWS {
+            let header = cut_any(lines.get(i).copied().unwrap_or(""), &starts);
+            for (n, _) in &rows {
+                if let Some(f) = in_table.get_mut(n - 1) {
+                    *f = true;
+                }
+            }
+            tables.push(Table { header, rows });
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    if tables.is_empty() {
+        return None;
+    }
+    let rest: Vec<&str> = lines
+        .iter()
+        .zip(&in_table)
+        .filter(|(_, t)| !**t)
+        .map(|(l, _)| *l)
+        .collect();
+    Some((tables, rest.join("\n")))
+}
+
+/// Character columns where a header line's cells start, when it reads as
+/// a header: three or more cells two spaces apart, most of them words.
+fn header_columns(line: &str) -> Option<Vec<usize>> {
+    let chars: Vec<char> = line.trim_end().chars().collect();
+    let mut starts = Vec::new();
+    let mut k = 0;
+    let mut gap = usize::MAX;
+    while let Some(&c) = chars.get(k) {
+        if c == ' ' {
+            gap = gap.saturating_add(1);
+        } else {
+            if gap >= 2 {
+                starts.push(k);
+            }
+            gap = 0;
+        }
+        k += 1;
+    }
+    if starts.len() < 3 {
+        return None;
+    }
+    let cells = cut_any(line, &starts);
+    let wordy = cells
+        .iter()
+        .filter(|c| c.chars().any(char::is_alphabetic) && !c.chars().any(|x| x.is_ascii_digit()))
+        .count();
+    (wordy * 4 >= cells.len() * 3).then_some(starts)
+}
+
+/// The cells of `line` cut at `starts`, trimmed.
+fn cut_any(line: &str, starts: &[usize]) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = Vec::with_capacity(starts.len());
+    for (k, &s) in starts.iter().enumerate() {
+        let e = starts
+            .get(k + 1)
+            .copied()
+            .unwrap_or(chars.len())
+            .min(chars.len());
+        let cell: String = chars.get(s.min(e)..e).unwrap_or(&[]).iter().collect();
+        out.push(cell.trim().to_owned());
+    }
+    out
+}
+
+/// The cells of a row when it fits the columns at `starts`.
+fn cut(line: &str, starts: &[usize]) -> Option<Vec<String>> {
+    if line.trim().is_empty() {
+        return None;
+    }
+    let chars: Vec<char> = line.chars().collect();
+    // Text before the first column, or across a column boundary: not a row.
+    let first = *starts.first()?;
+    if chars.iter().take(first).any(|c| !c.is_whitespace()) {
+        return None;
+    }
+    for &s in starts.iter().skip(1) {
+        if s < chars.len() && chars.get(s - 1).is_some_and(|c| !c.is_whitespace()) {
+            return None;
+        }
+    }
+    let cells = cut_any(line, starts);
+    (cells.iter().filter(|c| !c.is_empty()).count() >= 2).then_some(cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPORT: &str = "\
+NORTHGATE HA - TENANT LISTING  (page 1)
+TENREF    NAME                 ADDRESS                      PCODE     DOB
+T0041     ADEYEMI, GRACE       14 MILL LANE, LEEDS          LS6 2AB   12/03/1961
+T0042     OKAFOR, MARGARET     54 KIRKSTALL ROAD, LEEDS     LS7 3JL   08/03/1951
+T0043     WHITTAKER, SUSAN J   3 BECK ROAD, LEEDS           LS7 1QP   22/07/1980
+
+End of report. 3 tenants.";
+
+    #[test]
+    fn a_listing_becomes_rows_and_the_rest_stays() {
+        let (tables, rest) = split(REPORT).unwrap();
+        assert_eq!(tables.len(), 1);
+        let t = &tables[0];
+        assert_eq!(t.header, ["TENREF", "NAME", "ADDRESS", "PCODE", "DOB"]);
+        assert_eq!(t.rows.len(), 3);
+        assert_eq!(t.rows[1].0, 4);
+        assert_eq!(
+            t.rows[1].1,
+            [
+                "T0042",
+                "OKAFOR, MARGARET",
+                "54 KIRKSTALL ROAD, LEEDS",
+                "LS7 3JL",
+                "08/03/1951"
+            ]
+        );
+        assert!(rest.contains("TENREF") && rest.contains("End of report"));
+        assert!(!rest.contains("OKAFOR") && !rest.contains("ADEYEMI"));
+    }
+
+    #[test]
+    fn prose_and_short_tables_are_not_listings() {
+        assert!(split("Dear Mrs Okafor,\n\nThank you for your letter.\n").is_none());
+        let two = "NAME    ROLE    TEAM\nJo      Lead    A\nSam     Dev     B\n";
+        assert!(split(two).is_none());
+        // Text across the column boundaries: not rows.
+        let ragged = "NAME    ROLE    TEAM\nJo was here and then left\nSam said no to it all\nA long sentence runs on\n";
+        assert!(split(ragged).is_none());
+    }
+}
