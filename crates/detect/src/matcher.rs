@@ -743,8 +743,8 @@ fn flat_before(before: &str, flat: &str) -> bool {
         || before.trim_end().ends_with('/')
 }
 
-/// The line of `text` holding `span`.
-fn line_of(text: &str, span: Span) -> &str {
+/// `[start, end)` of the line of `text` holding `span`.
+fn line_bounds(text: &str, span: Span) -> (usize, usize) {
     let lo = text
         .get(..span.start)
         .and_then(|t| t.rfind('\n'))
@@ -753,6 +753,12 @@ fn line_of(text: &str, span: Span) -> &str {
         .get(span.end..)
         .and_then(|t| t.find('\n'))
         .map_or(text.len(), |i| span.end + i);
+    (lo, hi)
+}
+
+/// The line of `text` holding `span`.
+fn line_of(text: &str, span: Span) -> &str {
+    let (lo, hi) = line_bounds(text, span);
     text.get(lo..hi).unwrap_or("")
 }
 
@@ -825,14 +831,7 @@ fn sentence_around(text: &str, span: Span, window: usize) -> (usize, usize) {
 }
 
 fn belongs_to_someone_else(text: &str, ident: Span, mention: Span) -> bool {
-    let line_start = text
-        .get(..ident.start)
-        .and_then(|t| t.rfind('\n'))
-        .map_or(0, |i| i + 1);
-    let line_end = text
-        .get(ident.end..)
-        .and_then(|t| t.find('\n'))
-        .map_or(text.len(), |i| ident.end + i);
+    let (line_start, line_end) = line_bounds(text, ident);
     if mention.start >= line_start && mention.start < line_end {
         return false;
     }
@@ -844,16 +843,7 @@ fn belongs_to_someone_else(text: &str, ident: Span, mention: Span) -> bool {
         return true;
     }
     // A title followed by a capitalised word: another named person.
-    let words: Vec<&str> = line.split_whitespace().collect();
-    words.windows(2).any(|w| match w {
-        [t, n] => {
-            matches!(
-                t.trim_end_matches('.').to_ascii_lowercase().as_str(),
-                "mr" | "mrs" | "ms" | "miss" | "mx" | "dr"
-            ) && n.chars().next().is_some_and(char::is_uppercase)
-        }
-        _ => false,
-    })
+    names_someone(line)
 }
 
 /// Recogniser name of the subject matcher's own evidence.
@@ -920,8 +910,14 @@ references = ["TEN-0045127"]"#,
             ("ni: jm482761c", Some(CONFIDENCE_STRONG)),
             ("<mailto:M.OKAFOR79@EXAMPLE.NET>", Some(CONFIDENCE_STRONG)),
             ("tel 0044 (0)7700 900461", Some(CONFIDENCE_STRONG)),
-            ("Margaret Okafor, D.O.B. 14.06.1979", Some(CONFIDENCE_NAME_DOB)),
-            ("Margaret Okafor born 14th June 1979", Some(CONFIDENCE_NAME_DOB)),
+            (
+                "Margaret Okafor, D.O.B. 14.06.1979",
+                Some(CONFIDENCE_NAME_DOB),
+            ),
+            (
+                "Margaret Okafor born 14th June 1979",
+                Some(CONFIDENCE_NAME_DOB),
+            ),
             (
                 "Damp reported at Flat 3, 18 Roundhay Road.",
                 Some(CONFIDENCE_ADDRESS),
