@@ -1,11 +1,12 @@
 //! Fixed-width listings inside plain text (`TENREF  NAME  ADDRESS  PCODE
 //! DOB`): legacy reports that list many people, one a line.
 //!
-//! A listing is a header line laid out in columns (three or more cells
-//! separated by runs of two or more spaces, mostly words) followed by at
-//! least [`MIN_ROWS`] lines that fit its columns: cut at the header's column
-//! starts, no cell runs across a boundary (the character before each column
-//! start is a space) and at least two cells hold text. Each such line
+//! A listing is a header line laid out in columns (three or more cells,
+//! mostly words, separated by tabs, by `|`, or by runs of two or more
+//! spaces) followed by at least [`MIN_ROWS`] lines that fit its columns:
+//! as many cells for a delimited listing; for a fixed-width one, cut at the
+//! header's column starts, no cell running across a boundary (the character
+//! before each column start is a space). At least two cells hold text. Each such line
 //! becomes a row, like a spreadsheet row, with the header as its context;
 //! the text around the listings (titles, footers, page headers) stays the
 //! file's own text. A hit then discloses the subject's rows, not everyone
@@ -31,22 +32,35 @@ pub(crate) fn split(text: &str) -> Option<(Vec<Table>, String)> {
     let mut in_table = vec![false; lines.len()];
     let mut i = 0;
     while i < lines.len() {
-        let Some(starts) = header_columns(lines.get(i).copied().unwrap_or("")) else {
-            i += 1;
-            continue;
+        let head = lines.get(i).copied().unwrap_or("");
+        let layout = match delimiter(head) {
+            Some(d) => Layout::Delimited(d, cells_of(head, d).len()),
+            None => match header_columns(head) {
+                Some(starts) => Layout::Fixed(starts),
+                None => {
+                    i += 1;
+                    continue;
+                }
+            },
         };
         let mut rows = Vec::new();
         let mut j = i + 1;
         while let Some(line) = lines.get(j) {
-            match cut(line, &starts) {
+            match layout.cut(line) {
                 Some(cells) => rows.push((j + 1, cells)),
                 None => break,
             }
             j += 1;
         }
+        // A rule line (`|---|---|`, `----  ----`) is part of the listing
+        // but no row of it.
+        let rule =
+            |cells: &Vec<String>| !cells.iter().any(|c| c.chars().any(char::is_alphanumeric));
+        let spanned: Vec<usize> = rows.iter().map(|(n, _)| *n).collect();
+        rows.retain(|(_, cells)| !rule(cells));
         if rows.len() >= MIN_ROWS {
-            let header = cut_any(lines.get(i).copied().unwrap_or(""), &starts);
-            for (n, _) in &rows {
+            let header = layout.header(head);
+            for n in &spanned {
                 if let Some(f) = in_table.get_mut(n - 1) {
                     *f = true;
                 }
@@ -69,9 +83,75 @@ pub(crate) fn split(text: &str) -> Option<(Vec<Table>, String)> {
     Some((tables, rest.join("\n")))
 }
 
+/// How a listing's lines are cut into cells.
+enum Layout {
+    /// Cells start at these character columns.
+    Fixed(Vec<usize>),
+    /// Cells are separated by this character; the header has this many.
+    Delimited(char, usize),
+}
+
+impl Layout {
+    fn header(&self, line: &str) -> Vec<String> {
+        match self {
+            Layout::Fixed(starts) => cut_any(line, starts),
+            Layout::Delimited(d, _) => cells_of(line, *d),
+        }
+    }
+
+    fn cut(&self, line: &str) -> Option<Vec<String>> {
+        match self {
+            Layout::Fixed(starts) => cut(line, starts),
+            Layout::Delimited(d, n) => {
+                let cells = cells_of(line, *d);
+                (cells.len() == *n && cells.iter().filter(|c| !c.is_empty()).count() >= 2)
+                    .then_some(cells)
+            }
+        }
+    }
+}
+
+/// The delimiter of a header line of a tab- or pipe-separated listing:
+/// three or more cells, most of them words.
+fn delimiter(line: &str) -> Option<char> {
+    ['\t', '|'].into_iter().find(|&d| {
+        if !line.contains(d) {
+            return false;
+        }
+        let cells = cells_of(line, d);
+        cells.len() >= 3 && wordy(cells.iter().map(String::as_str))
+    })
+}
+
+/// The cells of a delimited line, trimmed, without the empty cells an outer
+/// delimiter makes (`| a | b |`).
+fn cells_of(line: &str, d: char) -> Vec<String> {
+    let line = line.trim();
+    let line = line.strip_prefix(d).unwrap_or(line);
+    let line = line.strip_suffix(d).unwrap_or(line);
+    line.split(d).map(|c| c.trim().to_owned()).collect()
+}
+
+/// True when at least three quarters of the cells are words (letters, no
+/// digits): a header, not a row.
+fn wordy<'a>(cells: impl Iterator<Item = &'a str>) -> bool {
+    let (mut words, mut all) = (0usize, 0usize);
+    for c in cells {
+        all += 1;
+        if c.chars().any(char::is_alphabetic) && !c.chars().any(|x| x.is_ascii_digit()) {
+            words += 1;
+        }
+    }
+    words * 4 >= all * 3
+}
+
 /// Character columns where a header line's cells start, when it reads as
 /// a header: three or more cells two spaces apart, most of them words.
 fn header_columns(line: &str) -> Option<Vec<usize>> {
+    // Most lines of most texts: prose, no column gap at all.
+    if line.trim().matches("  ").nth(1).is_none() {
+        return None;
+    }
     let chars: Vec<char> = line.trim_end().chars().collect();
     let mut starts = Vec::new();
     let mut k = 0;
@@ -91,11 +171,7 @@ fn header_columns(line: &str) -> Option<Vec<usize>> {
         return None;
     }
     let cells = cut_any(line, &starts);
-    let wordy = cells
-        .iter()
-        .filter(|c| c.chars().any(char::is_alphabetic) && !c.chars().any(|x| x.is_ascii_digit()))
-        .count();
-    (wordy * 4 >= cells.len() * 3).then_some(starts)
+    wordy(cells.iter().map(String::as_str)).then_some(starts)
 }
 
 /// The cells of `line` cut at `starts`, trimmed.
@@ -167,6 +243,25 @@ End of report. 3 tenants.";
         );
         assert!(rest.contains("TENREF") && rest.contains("End of report"));
         assert!(!rest.contains("OKAFOR") && !rest.contains("ADEYEMI"));
+    }
+
+    #[test]
+    fn tab_and_pipe_listings_are_rows() {
+        let tabbed = "Payments March\nRef\tName\tAmount\nT1\tGrace Adeyemi\t400.00\nT2\tMargaret Okafor\t380.00\nT3\tPeter Okonjo\t410.00\n";
+        let (t, rest) = split(tabbed).unwrap();
+        assert_eq!(t[0].header, ["Ref", "Name", "Amount"]);
+        assert_eq!(
+            t[0].rows[1],
+            (
+                4,
+                vec!["T2".into(), "Margaret Okafor".into(), "380.00".into()]
+            )
+        );
+        assert_eq!(rest, "Payments March\nRef\tName\tAmount\n");
+        let piped = "| Ref | Name | Amount |\n|---|---|---|\n| T1 | Grace | 400 |\n| T2 | Margaret | 380 |\n| T3 | Peter | 410 |";
+        let (t, _) = split(piped).unwrap();
+        assert_eq!(t[0].rows.len(), 3);
+        assert!(t[0].rows[1].1.contains(&"Margaret".to_owned()));
     }
 
     #[test]
