@@ -149,9 +149,7 @@ fn wordy<'a>(cells: impl Iterator<Item = &'a str>) -> bool {
 /// a header: three or more cells two spaces apart, most of them words.
 fn header_columns(line: &str) -> Option<Vec<usize>> {
     // Most lines of most texts: prose, no column gap at all.
-    if line.trim().matches("  ").nth(1).is_none() {
-        return None;
-    }
+    line.trim().matches("  ").nth(1)?;
     let chars: Vec<char> = line.trim_end().chars().collect();
     let mut starts = Vec::new();
     let mut k = 0;
