@@ -8,7 +8,8 @@
 //! cargo run --release -p sarx-redact --example plan_case -- ROOT OUT.jsonl \
 //!     [--records 1000] [--min-bytes 5000000] [--threads 2] [--rules-only]
 //! ```
-//! Every file under `ROOT` is extracted with `sarx-extract`; records with at
+//! Every file under `ROOT` is crawled and extracted with `sarx-crawl`, as
+//! `sarx index` does; records with at
 //! least 200 bytes of text are taken in path order, long ones cut at line
 //! breaks, and joined, in order, into `--records` case records of at least
 //! `--min-bytes / --records` bytes each
@@ -19,29 +20,15 @@
 //! model gets one session per thread). One JSON line goes to stdout: records,
 //! bytes, words, load and planning seconds, redactions planned.
 
+use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use sarx_extract::{Collected, Extractor, Limits};
+use sarx_crawl::{CrawlerBuilder, Event, Outcome};
 use sarx_model::{Kind, Record};
 use sarx_redact::{CasePlanner, Engine};
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
 
 fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
     args.iter()
@@ -73,26 +60,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let root = PathBuf::from(root);
 
-    // The corpus' texts.
-    let ex = Extractor::new(Limits::default());
-    let mut paths = Vec::new();
-    walk(&root, &mut paths);
-    let mut texts: Vec<String> = Vec::new();
-    for p in &paths {
-        let rel = p
-            .strip_prefix(&root)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .into_owned();
-        let mut c = Collected::default();
-        ex.extract_path(&rel, p, &mut c);
-        texts.extend(
-            c.records
-                .into_iter()
-                .map(|r| r.text)
-                .filter(|t| t.len() >= 200),
-        );
-    }
+    // The corpus' texts, crawled and extracted as `sarx index` does, in
+    // path order.
+    let mut files: Vec<(PathBuf, Vec<String>)> = Vec::new();
+    CrawlerBuilder::new().threads(threads).build().run(
+        &[root],
+        Arc::new(HashMap::new()),
+        |event| {
+            if let Event::File(f) = event {
+                if let Outcome::Extracted { records, .. } = f.outcome {
+                    let texts = records.into_iter().map(|r| r.text);
+                    files.push((PathBuf::from(f.source), texts.collect()));
+                }
+            }
+            true
+        },
+    );
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let texts: Vec<String> = files
+        .into_iter()
+        .flat_map(|(_, t)| t)
+        .filter(|t| t.len() >= 200)
+        .collect();
     if texts.is_empty() {
         return Err("no record under ROOT has 200 bytes of text".into());
     }
