@@ -698,16 +698,16 @@ impl SubjectMatcher {
 /// `Mr Darren Pike, 12 Elm Road, LS6 2AB`) and the subject's `mention` is
 /// not on that line: the identifier is that person's, not a sign that the
 /// subject's name belongs to a different person.
+/// The words that introduce a flat's number.
+const FLAT_WORDS: &[&str] = &["flat", "apartment", "apt", "apt.", "unit", "maisonette"];
+
 /// The flat number of an address (`Flat 3, 18 Roundhay Road` → `3`,
 /// `Apartment 12B` → `12b`), folded.
 fn flat_of(address: &str) -> Option<String> {
     let first = address.split(',').next()?.trim();
     let mut w = first.split_whitespace();
     let kind = w.next()?.to_ascii_lowercase();
-    if !matches!(
-        kind.as_str(),
-        "flat" | "apartment" | "apt" | "apt." | "unit" | "maisonette"
-    ) {
+    if !FLAT_WORDS.contains(&kind.as_str()) {
         return None;
     }
     let n = w.next()?;
@@ -734,13 +734,7 @@ fn flat_before(before: &str, flat: &str) -> bool {
         return false;
     }
     let stem = stem.trim_end();
-    stem.ends_with("flat")
-        || stem.ends_with("apartment")
-        || stem.ends_with("apt")
-        || stem.ends_with("apt.")
-        || stem.ends_with("unit")
-        || stem.ends_with("maisonette")
-        || before.trim_end().ends_with('/')
+    FLAT_WORDS.iter().any(|w| stem.ends_with(w)) || before.trim_end().ends_with('/')
 }
 
 /// `[start, end)` of the line of `text` holding `span`.

@@ -245,15 +245,14 @@ pub fn judge(
         } else {
             NAME_WORD
         };
-        // The model learnt that streets are named after people: a
+        // The model learnt that streets are named after people. A
         // name-shaped phrase the rules are sure of (a known forename and a
-        // surname, or a title) that it reads as a place, with no person
-        // weight at all, and whose place reading stops at its last word
-        // (`my neighbour Darren Pike at number 100`, not `Nelson Mandela
-        // Street` or `P.O. Box 12`), of two words or more that are not
-        // initials, is kept whole. Either reading is about
-        // a third party (their name, or their address); dropping it would
-        // disclose.
+        // surname, or a title), of two words or more that are not initials,
+        // that the model reads as a place with no person weight at all, and
+        // whose place reading stops at its last word (`my neighbour Darren
+        // Pike at number 100`, not `Nelson Mandela Street` or `P.O. Box 12`)
+        // is kept whole: either reading is about a third party (their name
+        // or their address), and dropping it would disclose.
         let full_words = tw
             .iter()
             .filter(|w| w.slice(text).is_some_and(|s| s.chars().count() >= 2))

@@ -172,8 +172,11 @@ pub fn is_birth_context(text: &str, start: usize) -> bool {
     birth_word(label) || under_birth_header(text, start)
 }
 
+/// Words that introduce a date of birth, lower case.
+const BIRTH_WORDS: [&str; 4] = ["born", "dob", "d.o.b", "birth"];
+
 fn birth_word(s: &str) -> bool {
-    s.contains("born") || s.contains("dob") || s.contains("d.o.b") || s.contains("birth")
+    BIRTH_WORDS.iter().any(|w| s.contains(w))
 }
 
 /// True when a line is laid out in columns: two or more gaps of at least
@@ -228,7 +231,7 @@ fn under_birth_header(text: &str, start: usize) -> bool {
         if !fixed_width(&line) {
             continue;
         }
-        for word in ["dob", "d.o.b", "birth", "born"] {
+        for word in BIRTH_WORDS {
             for (i, _) in line.match_indices(word) {
                 let at = line.get(..i).map_or(0, |p| p.chars().count());
                 // `DOB` over `12/03/1961`, or `Date of birth` ending above it.
@@ -304,11 +307,6 @@ mod tests {
         let t = "Letter dated 14/06/1979";
         assert!(!is_birth_context(t, t.find('1').unwrap()));
     }
-}
-
-#[cfg(test)]
-mod header_tests {
-    use super::is_birth_context;
 
     #[test]
     fn a_date_under_a_birth_column_is_a_date_of_birth() {
