@@ -24,6 +24,15 @@ pub(crate) struct Table {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
+/// How many cells the rows of `tables` hold.
+pub(crate) fn cells(tables: &[Table]) -> u64 {
+    tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .map(|(_, c)| c.len() as u64)
+        .sum()
+}
+
 /// The listings in `text` and the text without their rows (their header
 /// lines stay, as context). `None` when there is none.
 pub(crate) fn split(text: &str) -> Option<(Vec<Table>, String)> {

@@ -47,8 +47,12 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Res
     let mut tables = Vec::new();
     record.text = if format == Format::Rtf {
         crate::office::rtf_to_text(&text)
-    } else if let Some((found, rest)) = crate::listing::split(&text) {
-        // A fixed-width listing: its lines are rows of their own.
+    } else if let Some((found, rest)) = crate::listing::split(&text)
+        .filter(|(found, _)| crate::listing::cells(found) <= ctx.limits().max_cells)
+    {
+        // A listing: its lines are rows of their own. One with more cells
+        // than a workbook may hold stays one text record, searchable as
+        // before, rather than millions of rows.
         tables = found;
         rest
     } else {
@@ -94,5 +98,28 @@ mod tests {
         let s = decode(b"Caf\xe9 in Leeds, the caf\xe9 was shut");
         assert!(s.contains("Café"), "{s}");
         assert_eq!(decode_with_label(b"caf\xe9", "iso-8859-1"), "café");
+    }
+
+    #[test]
+    fn a_listing_is_rows_within_the_cell_limit() {
+        let report = "Ref\tName\tAmount\nT1\tGrace\t400\nT2\tMargaret\t380\nT3\tPeter\t410\n";
+        let run = |max_cells: u64| {
+            let ex = crate::Extractor::new(crate::Limits {
+                max_cells,
+                ..crate::Limits::default()
+            });
+            let mut out = crate::Collected::default();
+            ex.extract_bytes("payments.txt", "payments.txt", report.as_bytes(), &mut out);
+            out.records
+        };
+        let rows = run(100);
+        assert_eq!(rows.len(), 4);
+        assert!(rows[1..].iter().all(|r| r.kind == Kind::SheetRow));
+        assert_eq!(rows[2].text, "T2\tMargaret\t380");
+        assert!(!rows[0].text.contains("Margaret"));
+        // Over the limit: one text record, nothing lost.
+        let whole = run(8);
+        assert_eq!(whole.len(), 1);
+        assert!(whole[0].text.contains("Margaret"));
     }
 }
