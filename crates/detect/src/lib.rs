@@ -41,6 +41,7 @@
 mod entity;
 mod error;
 mod matcher;
+mod places;
 mod profile;
 pub mod recognisers;
 pub mod search;

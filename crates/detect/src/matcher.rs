@@ -85,6 +85,9 @@ pub struct SubjectMatcher {
     /// `(street line, flat number)` of each profile address with a flat,
     /// folded.
     flats: Vec<(String, String)>,
+    /// The profile's addresses, lowercased: a town written in one of them
+    /// is the subject's own.
+    localities: Vec<String>,
     phrases: Vec<String>,
     keys: Vec<String>,
     /// Matches wherever one of the subject's strong identifiers could be
@@ -360,6 +363,7 @@ impl SubjectMatcher {
             refs: build(&refs),
             addresses: build(&streets),
             flats,
+            localities: profile.addresses.iter().map(|a| a.to_lowercase()).collect(),
             phrases,
             keys,
         }
@@ -689,6 +693,26 @@ impl SubjectMatcher {
                 }
             }
         }
+        // Another town in the mention's own sentence or line (`Margaret
+        // Okafor - Keighley`, `… on the transfer list for Sunderland`).
+        if !self.localities.is_empty() {
+            for (span, _) in &scan.mentions {
+                let (lo, hi) = sentence_around(text, *span, DISTRICT_WINDOW);
+                let Some(around) = text.get(lo..hi) else {
+                    continue;
+                };
+                let other = crate::places::towns_in(around)
+                    .into_iter()
+                    .any(|t| !self.localities.iter().any(|l| l.contains(&t)));
+                if other {
+                    return Some(
+                        "probable different person: the subject's name appears with a different \
+                         town next to it"
+                            .to_owned(),
+                    );
+                }
+            }
+        }
         None
     }
 }
@@ -774,9 +798,8 @@ fn names_someone(line: &str) -> bool {
 /// conflicts with it.
 const DISTRICT_WINDOW: usize = 80;
 
-/// The two-letter UK postcode areas (Royal Mail). One-letter areas (`B`,
-/// `M`, `E` …) are left out: `M62`, `B12`, `E5` are as often roads,
-/// vitamins and grades as places.
+/// The two-letter UK postcode areas (Royal Mail); the one-letter ones are
+/// [`ONE_LETTER_AREAS`].
 const POSTCODE_AREAS: &[&str] = &[
     "AB", "AL", "BA", "BB", "BD", "BH", "BL", "BN", "BR", "BS", "BT", "CA", "CB", "CF", "CH", "CM",
     "CO", "CR", "CT", "CV", "CW", "DA", "DD", "DE", "DG", "DH", "DL", "DN", "DT", "DY", "EC", "EH",
@@ -788,18 +811,53 @@ const POSTCODE_AREAS: &[&str] = &[
     "WS", "WV", "YO", "ZE",
 ];
 
+/// The one-letter UK postcode areas (Royal Mail).
+const ONE_LETTER_AREAS: &[u8] = b"BEGLMNSW";
+
 /// The outward codes (`BD9`, `LS10`, `EC1A`) written in `s`, in capitals,
-/// standing alone or as the first half of a full postcode.
+/// standing alone or as the first half of a full postcode. A one-letter
+/// area's code (`B11`, `M14`) counts only where a place is written: after
+/// `in`, `at`, `from`, `near` or `of`, after a dash, comma or bracket, or
+/// straight after a capitalised word (`O'Neill B11`); elsewhere `M62`,
+/// `B12` and `E5` are as often roads, vitamins and grades.
 fn outward_codes(s: &str) -> impl Iterator<Item = &str> + '_ {
-    s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| {
-        let b = w.as_bytes();
-        (3..=4).contains(&b.len())
-            && b.iter().take(2).all(u8::is_ascii_uppercase)
-            && b.get(2).is_some_and(u8::is_ascii_digit)
-            && b.get(3)
-                .is_none_or(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
-            && w.get(..2).is_some_and(|a| POSTCODE_AREAS.contains(&a))
-    })
+    let base = s.as_ptr() as usize;
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(move |w| {
+            // `w` is a slice of `s`: its offset is the pointer difference.
+            let start = (w.as_ptr() as usize).saturating_sub(base);
+            let b = w.as_bytes();
+            let two = (3..=4).contains(&b.len())
+                && b.iter().take(2).all(u8::is_ascii_uppercase)
+                && b.get(2).is_some_and(u8::is_ascii_digit)
+                && b.get(3)
+                    .is_none_or(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+                && w.get(..2).is_some_and(|a| POSTCODE_AREAS.contains(&a));
+            let one = (2..=3).contains(&b.len())
+                && b.first().is_some_and(|c| ONE_LETTER_AREAS.contains(c))
+                && b.iter().skip(1).all(u8::is_ascii_digit)
+                && s.get(..start).is_some_and(place_slot_before);
+            two || one
+        })
+}
+
+/// True when `before` ends where a place is written: `in `, `- `, `, `,
+/// `(` or a capitalised word and a space.
+fn place_slot_before(before: &str) -> bool {
+    let t = before.trim_end_matches(' ');
+    if t.len() == before.len() && !before.ends_with('(') {
+        return false;
+    }
+    if t.ends_with(['-', '–', ',', '(']) {
+        return true;
+    }
+    let last = t.rsplit(' ').next().unwrap_or("");
+    matches!(
+        last.to_ascii_lowercase().as_str(),
+        "in" | "at" | "from" | "near" | "of"
+    ) || (last.len() > 1
+        && last.chars().next().is_some_and(char::is_uppercase)
+        && last.chars().skip(1).any(char::is_lowercase))
 }
 
 /// `[lo, hi)`: at most `window` bytes either side of `span`, within its
@@ -931,6 +989,18 @@ references = ["TEN-0045127"]"#,
             ),
             ("Leeds LS8 4HS", None),
             ("Margaret Okafor, 3 Oak Lane, Keighley BD9", None),
+            ("Transfer list: Margaret Okafor - Keighley", None),
+            ("Margaret Okafor moved from Bradford last year", None),
+            ("Margaret Okafor met us in Leeds", Some(CONFIDENCE_NAME)),
+            (
+                "Margaret Okafor lives on Bradford Road",
+                Some(CONFIDENCE_NAME),
+            ),
+            ("Callback - Margaret Okafor B11", None),
+            (
+                "Margaret Okafor asked about vitamin B12",
+                Some(CONFIDENCE_NAME),
+            ),
             ("Margaret Okafor (LS8) called", Some(CONFIDENCE_NAME)),
             (
                 "Margaret Okafor called. The M62 was closed.",

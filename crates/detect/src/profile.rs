@@ -188,11 +188,11 @@ impl SubjectProfile {
         }
         for (i, r) in raw.references.iter().enumerate() {
             let t = r.get_ref().trim();
-            if t.is_empty() || t.chars().any(char::is_whitespace) {
+            if t.is_empty() || t.chars().any(|c| c.is_whitespace() && c != ' ') {
                 return Err(invalid(
                     format!("references[{i}]"),
                     r.span(),
-                    "must be one token without spaces",
+                    "must be one line (spaces between its parts are fine)",
                 ));
             }
         }
@@ -292,7 +292,7 @@ references = ["TEN-0045127"]
         assert!(e.contains("forename"), "{e}");
         let e = err("name = 5");
         assert!(e.contains("line 1"), "{e}");
-        let e = err("name = \"A B\"\nreferences = [\"TEN 1\"]");
+        let e = err("name = \"A B\"\nreferences = [\"TEN\t1\"]");
         assert!(e.contains("references[0]"), "{e}");
     }
 }
