@@ -474,10 +474,12 @@ impl SubjectMatcher {
         }
         own.sort_by_key(|e| (e.span.start, e.span.end));
         let strengths = mentions.iter().map(|m| (m.span, m.strength)).collect();
+        let alias_only = !mentions.is_empty() && mentions.iter().all(|m| m.target > 0);
         Scan {
             own,
             foreign,
             mentions: strengths,
+            alias_only,
         }
     }
 
@@ -663,7 +665,9 @@ impl SubjectMatcher {
                     }
                     EntityKind::NhsNumber if !self.nhs.is_empty() => "a different NHS number",
                     EntityKind::Date if *birth && self.dob.is_some() => "a different date of birth",
-                    EntityKind::Postcode if !self.postcodes.is_empty() => "a different postcode",
+                    EntityKind::Postcode if !self.postcodes.is_empty() && !scan.alias_only => {
+                        "a different postcode"
+                    }
                     _ => continue,
                 };
                 return Some(format!(
@@ -673,7 +677,7 @@ impl SubjectMatcher {
         }
         // Another postcode district in the mention's own sentence
         // (`Margaret Okafor - BD9`, a subject line naming another area).
-        if !self.postcodes.is_empty() {
+        if !self.postcodes.is_empty() && !scan.alias_only {
             let mine: HashSet<&str> = self
                 .postcodes
                 .iter()
@@ -695,7 +699,7 @@ impl SubjectMatcher {
         }
         // Another town in the mention's own sentence or line (`Margaret
         // Okafor - Keighley`, `… on the transfer list for Sunderland`).
-        if !self.localities.is_empty() {
+        if !self.localities.is_empty() && !scan.alias_only {
             for (span, _) in &scan.mentions {
                 let (lo, hi) = sentence_around(text, *span, DISTRICT_WINDOW);
                 let Some(around) = text.get(lo..hi) else {
@@ -905,6 +909,10 @@ struct Scan {
     own: Vec<Entity>,
     foreign: Vec<(Entity, bool)>,
     mentions: Vec<(Span, Strength)>,
+    /// Every mention is of an alias (a former name, a known-as name), none
+    /// of the profile's name: another address beside it may be where the
+    /// subject lived under that name, so it does not tell a namesake.
+    alias_only: bool,
 }
 
 #[cfg(test)]
@@ -1016,6 +1024,11 @@ references = ["TEN-0045127"]"#,
                 Some(CONFIDENCE_NAME_ADDRESS),
             ),
             ("Margaret Bell, LS8 4HS", Some(CONFIDENCE_NAME_ADDRESS)),
+            // A former name at a former address: needs review, not a namesake.
+            (
+                "Tenant: Miss Margaret Bell, 4 Oak Lane, Keighley, BD9 4HS",
+                Some(CONFIDENCE_NAME),
+            ),
             (
                 "Complaint from Margaret Okafor about noise",
                 Some(CONFIDENCE_NAME),

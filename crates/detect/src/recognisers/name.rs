@@ -235,7 +235,9 @@ struct Target {
 pub struct NameMatcher {
     ac: Option<AhoCorasick>,
     anchors: Vec<String>,
-    pattern_target: Vec<usize>,
+    /// The targets each pattern anchors: a surname shared by the name and
+    /// an alias (`Karen Milburn`, `Kaz Milburn`) is one pattern for both.
+    pattern_target: Vec<Vec<usize>>,
     targets: Vec<Target>,
 }
 
@@ -243,8 +245,8 @@ impl NameMatcher {
     /// Builds a matcher for `names` (each as written in a profile).
     /// Names without a surname are skipped.
     pub fn new(names: &[&str]) -> NameMatcher {
-        let mut patterns = Vec::new();
-        let mut pattern_target = Vec::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_target: Vec<Vec<usize>> = Vec::new();
         let mut targets = Vec::new();
         for (i, raw) in names.iter().enumerate() {
             let Some(p) = parse_person_name(raw) else {
@@ -274,8 +276,17 @@ impl NameMatcher {
                 gender,
             });
             for f in surname_forms(&p.surname) {
-                patterns.push(f);
-                pattern_target.push(i);
+                match patterns.iter().position(|q| *q == f) {
+                    Some(at) => {
+                        if let Some(ts) = pattern_target.get_mut(at) {
+                            ts.push(i);
+                        }
+                    }
+                    None => {
+                        patterns.push(f);
+                        pattern_target.push(vec![i]);
+                    }
+                }
             }
         }
         let ac = AhoCorasickBuilder::new()
@@ -337,13 +348,17 @@ impl NameMatcher {
             {
                 continue;
             }
-            let Some(&ti) = self.pattern_target.get(pat) else {
+            let Some(ts) = self.pattern_target.get(pat) else {
                 continue;
             };
-            let Some(t) = self.targets.get(ti) else {
-                continue;
-            };
-            if let Some(mention) = self.classify(text, s, e, ti, t) {
+            // The strongest reading over every target with this surname
+            // (the first target on a tie: the profile's name before its
+            // aliases).
+            let best = ts
+                .iter()
+                .filter_map(|&ti| self.classify(text, s, e, ti, self.targets.get(ti)?))
+                .reduce(|a, b| if b.strength > a.strength { b } else { a });
+            if let Some(mention) = best {
                 out.push(mention);
             }
         }
@@ -494,6 +509,25 @@ mod tests {
             .into_iter()
             .map(|m| (m.span.slice(text).unwrap().to_owned(), m.strength))
             .collect()
+    }
+
+    /// A nickname alias with the name's own surname is found as that
+    /// alias (the surname anchors both).
+    #[test]
+    fn alias_sharing_the_surname() {
+        use Strength::*;
+        let n = &["Karen Elizabeth Milburn", "Kaz Milburn", "Karen Dodds"];
+        assert_eq!(
+            check(n, "Kaz Milburn came in"),
+            [("Kaz Milburn".to_owned(), Full)]
+        );
+        let m = NameMatcher::new(n).find("Kaz Milburn and Karen Milburn");
+        let targets: Vec<usize> = m.iter().map(|m| m.target).collect();
+        assert_eq!(targets, [1, 0]);
+        assert_eq!(
+            check(n, "Miss K Dodds"),
+            [("Miss K Dodds".to_owned(), Initials)]
+        );
     }
 
     #[test]
