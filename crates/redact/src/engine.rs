@@ -476,7 +476,19 @@ impl Engine {
                                 confirm_key(text, c).is_some_and(|key| k.contains(&key))
                             })
                     });
-                match crate::judge::judge(m.as_ref(), text, open) {
+                // The names settled by the case's cache (not the subject's
+                // own, which never reach the model) still shape the model's
+                // windows, so the outcome does not depend on which record
+                // of the case was planned first.
+                let context: Vec<Span> = settled
+                    .iter()
+                    .filter(|c| {
+                        !own.iter()
+                            .any(|o| o.start <= c.span.start && c.span.end <= o.end)
+                    })
+                    .map(|f| f.span)
+                    .collect();
+                match crate::judge::judge_in_context(m.as_ref(), text, open, &context) {
                     Ok(judged) => {
                         if let Some(k) = confirmed {
                             k.add(judged.iter().filter_map(|n| confirm_key(text, n)));

@@ -227,10 +227,25 @@ pub fn judge(
     text: &str,
     candidates: Vec<Finding>,
 ) -> Result<Vec<Finding>, sarx_ner::Error> {
+    judge_in_context(tagger, text, candidates, &[])
+}
+
+/// [`judge`], with the model's windows laid over `context` too (names
+/// settled without the model, e.g. confirmed earlier in the case): a
+/// candidate is read in the same words whichever names were settled, so a
+/// record is judged the same in any case.
+pub fn judge_in_context(
+    tagger: &dyn Tagger,
+    text: &str,
+    candidates: Vec<Finding>,
+    context: &[Span],
+) -> Result<Vec<Finding>, sarx_ner::Error> {
     if candidates.is_empty() && text.len() > SHORT {
         return Ok(candidates);
     }
-    let spans: Vec<Span> = candidates.iter().map(|c| c.span).collect();
+    let mut spans: Vec<Span> = candidates.iter().map(|c| c.span).collect();
+    spans.extend_from_slice(context);
+    spans.sort_by_key(|s| (s.start, s.end));
     let words = tagged(tagger, text, &spans)?;
     let mut out = Vec::with_capacity(candidates.len());
     for mut c in candidates {
