@@ -241,7 +241,6 @@ fn search_finds_every_subject_and_no_namesake() {
 /// The second organisation, written by another hand in other styles,
 /// region and reference schemes: recall, namesakes and every hard class.
 #[test]
-#[ignore = "issue 19 is open: records naming the subject only by a former name (alias-only 0 of 5: `Dodds K`, `Hussain N`, a nickname-only e-mail) are missed; namesakes and every other class pass"]
 fn search_on_another_organisation() {
     let failures = search_org("second", generate_org2, &[]);
     assert!(failures.is_empty(), "{failures:?}");
