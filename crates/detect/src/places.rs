@@ -54,19 +54,7 @@ const STREET_WORDS: &[&str] = &[
     "athletic",
 ];
 
-const CALENDAR: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+const WEEKDAYS: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",
@@ -83,7 +71,10 @@ fn gazetteer() -> &'static HashSet<String> {
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .map(|l| l.trim().to_lowercase())
-            .filter(|l| !CALENDAR.contains(&l.as_str()))
+            .filter(|l| {
+                !WEEKDAYS.contains(&l.as_str())
+                    && crate::recognisers::date::month_number(l).is_none()
+            })
             .collect()
     })
 }

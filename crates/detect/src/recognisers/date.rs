@@ -37,7 +37,7 @@ pub(crate) fn pattern() -> String {
 /// Recogniser name.
 pub(crate) const NAME: &str = "date";
 
-fn month_number(word: &str) -> Option<u32> {
+pub(crate) fn month_number(word: &str) -> Option<u32> {
     let w = word.to_ascii_lowercase();
     let w = w.trim_end_matches(['.', ',']);
     const NAMES: [&str; 12] = [
