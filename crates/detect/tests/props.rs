@@ -138,7 +138,7 @@ proptest! {
     }
 
     #[test]
-    fn every_phone_style_is_found(m in mobile(), style in 0usize..7) {
+    fn every_phone_style_is_found(m in mobile(), style in 0usize..12) {
         let (a, b) = m.split_at(4);
         let written = match style {
             0 => format!("0{m}"),
@@ -147,6 +147,11 @@ proptest! {
             3 => format!("+44 (0){a} {b}"),
             4 => format!("0044 {a} {b}"),
             5 => format!("(0{a}) {}-{}", &b[..3], &b[3..]),
+            6 => format!("44{m}"),
+            7 => format!("44 (0){a} {b}"),
+            8 => format!("0044 (0){a} {b}"),
+            9 => format!("0{a}-{}-{}", &b[..3], &b[3..]),
+            10 => format!("0{a} {b} ext. 214"),
             _ => format!("+44{m}"),
         };
         let text = format!("tel: {written}; call after 5");
@@ -154,10 +159,15 @@ proptest! {
     }
 
     #[test]
-    fn every_email_style_is_found(local in "[a-z][a-z0-9.]{0,10}[a-z0-9]", dom in "[a-z]{2,10}", upper in any::<bool>(), display in any::<bool>()) {
+    fn every_email_style_is_found(local in "[a-z][a-z0-9.]{0,10}[a-z0-9]", dom in "[a-z]{2,10}", upper in any::<bool>(), display in 0usize..4) {
         let addr = format!("{local}@{dom}.example.org");
         let written = if upper { addr.to_uppercase() } else { addr.clone() };
-        let text = if display { format!("From: \"Jo Bloggs\" <{written}>") } else { format!("email {written}.") };
+        let text = match display {
+            0 => format!("From: \"Jo Bloggs\" <{written}>"),
+            1 => format!("<a href=\"mailto:{written}\">write to us</a>"),
+            2 => format!("mailto:{written}"),
+            _ => format!("email {written}."),
+        };
         prop_assert_eq!(found(&text, EntityKind::Email), vec![addr]);
     }
 
@@ -186,5 +196,44 @@ proptest! {
         let year = if style == 2 { let yy = y % 100; if yy <= 30 { 2000 + yy } else { 1900 + yy } } else { y };
         let text = format!("born {written} in Leeds");
         prop_assert_eq!(found(&text, EntityKind::Date), vec![format!("{year:04}-{m:02}-{d:02}")]);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A reference in the profile is found however the record writes it:
+    /// another separator or none, lower case, or its digits without the
+    /// letter prefix (5 digits or more).
+    #[test]
+    fn every_reference_form_is_found(
+        prefix in "[A-Z]{2,4}",
+        digits in "[0-9]{5,8}",
+        sep in 0usize..4,
+        style in 0usize..5,
+    ) {
+        let profile_ref = format!("{prefix}-{digits}");
+        let profile = sarx_detect::SubjectProfile::from_toml_str(&format!(
+            "name = \"Jo Example\"\nreferences = [\"{profile_ref}\"]"
+        ))
+        .unwrap();
+        let s = ["-", "/", " ", ""][sep];
+        let written = match style {
+            0 => format!("{prefix}{s}{digits}"),
+            1 => format!("{prefix}{s}{digits}").to_lowercase(),
+            2 => digits.clone(),
+            3 => format!("{prefix}{digits}"),
+            _ => format!("{prefix} {digits}"),
+        };
+        let mut record = sarx_model::Record::new("x.txt", "", sarx_model::Kind::Text);
+        record.text = format!("Payment received, account {written}, thank you.");
+        let m = sarx_detect::SubjectMatcher::new(&profile);
+        let verdict = m.verify(&record);
+        let found = matches!(
+            &verdict,
+            sarx_detect::Verdict::Hit { evidence, .. }
+                if evidence.iter().any(|e| e.kind == EntityKind::Reference)
+        );
+        prop_assert!(found, "{} not found: {:?}", written, verdict);
     }
 }
