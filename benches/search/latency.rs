@@ -3,10 +3,11 @@
 //!
 //! (a) **Latency**: a subject with 5 identifiers (date of birth, NI number,
 //!     e-mail, phone, reference) plus name and aliases, searched on an index
-//!     of ≥ 1,000,000 records: candidates from the index, parallel
-//!     verification, report assembly — p50 / p95 over repeated runs, with
-//!     the index opened once ("warm") and opened per search ("open+search",
-//!     what the CLI does).
+//!     of ≥ 1,000,000 records with `sarx_request::search` (what the CLI
+//!     runs): candidates from the index, parallel verification, linked
+//!     references, report assembly and threads — p50 / p95 over repeated
+//!     runs, with the index opened once ("warm") and opened per search
+//!     ("open+search", what the CLI does).
 //! (Verification throughput against ripgrep is `verify.rs`.)
 //!
 //! The synthetic corpus (CSV rent ledgers: one record per row, plus letters)
@@ -22,9 +23,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use sarx_detect::search::{assemble, verify_parallel};
 use sarx_detect::{SubjectMatcher, SubjectProfile};
 use sarx_index::{IndexSet, IndexerBuilder};
+use sarx_request::SearchOptions;
 
 const ROWS_PER_FILE: usize = 10_000;
 
@@ -211,24 +212,17 @@ fn main() {
         .map(|n| n.get())
         .unwrap_or(2);
 
-    let search = |set: &IndexSet| {
-        let matcher = SubjectMatcher::new(&profile);
-        let (phrases, keys) = matcher.candidate_query();
-        let cands = set.candidates(&phrases, &keys, 5_000_000).unwrap();
-        let verdicts = verify_parallel(&matcher, &cands, None);
-        let unsearchable = set.unsearchable().unwrap();
-        let report = assemble(&cands, verdicts, &unsearchable, |id| {
-            set.children(id)
-                .unwrap()
-                .into_iter()
-                .map(|r| (r.id, r.source, r.locator))
-                .collect()
-        });
-        (cands.len(), report)
+    // What the CLI runs (`sarx_request::search`); the candidate count is
+    // reported beside it.
+    let search =
+        |set: &IndexSet| sarx_request::search(set, &profile, &SearchOptions::default()).unwrap();
+    let ncand = {
+        let (phrases, keys) = SubjectMatcher::new(&profile).candidate_query();
+        set.candidates(&phrases, &keys, 5_000_000).unwrap().len()
     };
 
     // Warm-up, and a check the search is doing its job.
-    let (ncand, report) = search(&set);
+    let report = search(&set);
     let expected_hits = records.div_ceil(50_000) + 50;
     assert_eq!(report.hits.len(), expected_hits, "hits");
     assert_eq!(
@@ -240,7 +234,7 @@ fn main() {
     let mut warm = Vec::with_capacity(runs);
     for _ in 0..runs {
         let t = Instant::now();
-        let (_, r) = search(&set);
+        let r = search(&set);
         warm.push(t.elapsed());
         assert_eq!(r.hits.len(), expected_hits);
     }
@@ -249,7 +243,7 @@ fn main() {
     for _ in 0..runs {
         let t = Instant::now();
         let s = IndexSet::open(&idx).unwrap();
-        let (_, r) = search(&s);
+        let r = search(&s);
         cold.push(t.elapsed());
         assert_eq!(r.hits.len(), expected_hits);
     }

@@ -1,6 +1,6 @@
 //! `sarx case open|status|clock`: the case folder and its statutory clock.
 //!
-//! `open` runs the two-stage search (`commands::search::search`) and
+//! `open` runs the two-stage search (`sarx_request::search`) and
 //! redaction planning (`sarx_redact::CasePlanner`) and stores hits, plans,
 //! record snapshots and unsearchable items in CASE_DIR with an empty list of
 //! decisions. `status` shows the deadline, days left, hits by confidence and
@@ -224,7 +224,7 @@ pub fn prepare(inputs: &Inputs) -> anyhow::Result<Prepared> {
     };
     let set = IndexSet::open(&inputs.index)
         .with_context(|| format!("opening {}", inputs.index.display()))?;
-    let report = crate::commands::search::search(&set, &profile, None)?;
+    let report = sarx_request::search(&set, &profile, &sarx_request::SearchOptions::default())?;
 
     let mut records = Vec::with_capacity(report.hits.len());
     let mut hits = Vec::with_capacity(report.hits.len());

@@ -1,31 +1,24 @@
 //! `sarx search --index IDX --subject subject.toml [--json] [--threads N]`:
 //! finds every record about a data subject.
 //!
-//! Two stages: the index returns candidates for any written form of the
-//! subject's names and aliases or any of their identifier keys; the
-//! verifier (`sarx_detect`) then reads each candidate's text in parallel,
-//! locates every mention with byte offsets, scores confidence and excludes
-//! probable namesakes. Unsearchable files are always reported.
+//! The search itself is `sarx_request::search` (candidates from the index,
+//! verification on every core, records linked by case numbers, threads);
+//! this command prints its report. Unsearchable files are always reported.
 //!
 //! Exit code 1 when the index lists unsearchable files (the response must
 //! say what could not be searched), 0 otherwise.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use sarx_detect::search::{assemble, verify_parallel, Hit, SearchReport};
-use sarx_detect::{SubjectMatcher, SubjectProfile, HIGH};
+use sarx_detect::search::{Hit, SearchReport};
+use sarx_detect::{SubjectProfile, HIGH};
 use sarx_index::IndexSet;
-use sarx_model::{Record, RecordId};
+use sarx_request::SearchOptions;
 
 use crate::ExitStatus;
-
-/// Most candidates one search considers. A subject with more records than
-/// this in one index is not plausible; the limit only bounds memory.
-const CANDIDATE_LIMIT: usize = 5_000_000;
 
 /// Arguments of `sarx search`.
 #[derive(Debug, clap::Args)]
@@ -45,59 +38,17 @@ pub struct Args {
     pub threads: Option<usize>,
 }
 
-/// Runs the search and returns the report (shared by the command and benches).
-pub fn search(
-    set: &IndexSet,
-    profile: &SubjectProfile,
-    threads: Option<usize>,
-) -> anyhow::Result<SearchReport> {
-    let matcher = SubjectMatcher::new(profile);
-    let (phrases, keys) = matcher.candidate_query();
-    let candidates = set.candidates(&phrases, &keys, CANDIDATE_LIMIT)?;
-    tracing::info!(candidates = candidates.len(), "candidates from the index");
-    let verdicts = verify_parallel(&matcher, &candidates, threads);
-    let unsearchable = set.unsearchable()?;
-    let mut child_error = None;
-    let mut report = assemble(&candidates, verdicts, &unsearchable, |id| {
-        match set.children(id) {
-            Ok(c) => c.into_iter().map(|r| (r.id, r.source, r.locator)).collect(),
-            Err(e) => {
-                child_error.get_or_insert(e);
-                Vec::new()
-            }
-        }
-    });
-    if let Some(e) = child_error {
-        return Err(e).context("reading attachments of hit e-mails");
-    }
-    fill_threads(&mut report, &candidates);
-    Ok(report)
-}
-
-/// Sets each e-mail hit's `thread`: its conversation among the hits, so a
-/// reply whose client dropped its References still joins its thread.
-fn fill_threads(report: &mut SearchReport, candidates: &[Record]) {
-    let by_id: HashMap<&RecordId, &Record> = candidates.iter().map(|r| (&r.id, r)).collect();
-    let (at, records): (Vec<usize>, Vec<&Record>) = report
-        .hits
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| by_id.get(&h.id).map(|r| (i, *r)))
-        .unzip();
-    for (i, thread) in at.into_iter().zip(sarx_extract::conversations(&records)) {
-        if let Some(hit) = report.hits.get_mut(i) {
-            hit.thread = thread;
-        }
-    }
-}
-
 /// Runs `sarx search`.
 pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let profile = SubjectProfile::from_path(&args.subject)?;
     let set =
         IndexSet::open(&args.index).with_context(|| format!("opening {}", args.index.display()))?;
-    let report = search(&set, &profile, args.threads)?;
+    let options = SearchOptions {
+        threads: args.threads,
+        ..SearchOptions::default()
+    };
+    let report = sarx_request::search(&set, &profile, &options)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer(&mut out, &report)?;

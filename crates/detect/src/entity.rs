@@ -36,6 +36,10 @@ pub enum EntityKind {
     Alias,
     /// The data subject's own address (first line matched).
     Address,
+    /// A case or account number that a confident hit gives beside the
+    /// subject's name (`crate::linked`): it links the records that give only
+    /// the number.
+    LinkedReference,
 }
 
 impl EntityKind {
@@ -53,6 +57,7 @@ impl EntityKind {
             EntityKind::Name => "name",
             EntityKind::Alias => "alias",
             EntityKind::Address => "address",
+            EntityKind::LinkedReference => "linked_reference",
         }
     }
 
@@ -66,7 +71,7 @@ impl EntityKind {
             EntityKind::NhsNumber => Some("nhs"),
             EntityKind::Postcode => Some("postcode"),
             EntityKind::Date | EntityKind::DateOfBirth => Some("date"),
-            EntityKind::Reference => Some("ref"),
+            EntityKind::Reference | EntityKind::LinkedReference => Some("ref"),
             EntityKind::Name | EntityKind::Alias | EntityKind::Address => None,
         }
     }

@@ -40,6 +40,7 @@
 
 mod entity;
 mod error;
+pub mod linked;
 mod matcher;
 mod places;
 mod profile;

@@ -391,9 +391,11 @@ impl SubjectMatcher {
             EntityKind::Date | EntityKind::DateOfBirth => {
                 self.dob.as_deref() == Some(e.normalised.as_str())
             }
-            EntityKind::Name | EntityKind::Alias | EntityKind::Address | EntityKind::Reference => {
-                e.recogniser == SUBJECT
-            }
+            EntityKind::Name
+            | EntityKind::Alias
+            | EntityKind::Address
+            | EntityKind::Reference
+            | EntityKind::LinkedReference => e.recogniser == SUBJECT,
         }
     }
 

@@ -62,7 +62,9 @@ pub struct Hit {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
     /// `name`, `alias`, `ni_number`, `nhs_number`, `email`, `phone`,
-    /// `postcode`, `address`, `date_of_birth` or `reference`.
+    /// `postcode`, `address`, `date_of_birth`, `reference` or
+    /// `linked_reference` (a case number a confident hit gives beside the
+    /// subject's name: [`crate::linked`]).
     pub kind: &'static str,
     /// The text as written.
     pub text: String,

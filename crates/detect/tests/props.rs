@@ -138,7 +138,7 @@ proptest! {
     }
 
     #[test]
-    fn every_phone_style_is_found(m in mobile(), style in 0usize..12) {
+    fn every_phone_style_is_found(m in mobile(), style in 0usize..14) {
         let (a, b) = m.split_at(4);
         let written = match style {
             0 => format!("0{m}"),
@@ -152,6 +152,8 @@ proptest! {
             8 => format!("0044 (0){a} {b}"),
             9 => format!("0{a}-{}-{}", &b[..3], &b[3..]),
             10 => format!("0{a} {b} ext. 214"),
+            11 => format!("0{a}.{}.{}", &b[..3], &b[3..]),
+            12 => format!("+44 {a}.{b}"),
             _ => format!("+44{m}"),
         };
         let text = format!("tel: {written}; call after 5");

@@ -88,7 +88,7 @@ impl DigitRule {
 enum Gaps {
     /// NI and NHS numbers: `[ \-]?` between digit groups.
     SpaceOrHyphen,
-    /// Phones: `[ \t\-\(\)]{0,2}` between digits, and `+44 (0) 7…`.
+    /// Phones: `[ \t\-\(\)\.]{0,2}` between digits, and `+44 (0) 7…`.
     Phone,
 }
 
@@ -109,7 +109,7 @@ impl Gaps {
     fn allows(self, b: u8) -> bool {
         match self {
             Gaps::SpaceOrHyphen => b == b' ' || b == b'-',
-            Gaps::Phone => matches!(b, b' ' | b'\t' | b'-' | b'(' | b')'),
+            Gaps::Phone => matches!(b, b' ' | b'\t' | b'-' | b'(' | b')' | b'.'),
         }
     }
 }

@@ -3,8 +3,8 @@
 //! **Finds** UK numbers written nationally (`07700 900461`, `(0113) 496 0000`,
 //! `0113-496-0000`) or internationally (`+44 7700 900461`, `+44 (0)7700
 //! 900461`, `0044 7700 900461`, and without the plus as SMS gateways and
-//! call logs write it, `447700900461`), with any spacing, dashes or
-//! brackets, and
+//! call logs write it, `447700900461`), with any spacing, dashes,
+//! brackets or dots between groups (`07700.900.461`), and
 //! normalises them to E.164 (`+447700900461`), so every spelling meets at one
 //! key.
 //!
@@ -23,12 +23,14 @@
 //! | `0044-20-7946-0018` | yes | `+442079460018` |
 //! | `447700900461` | yes | `+447700900461` |
 //! | `4477009004612` | no (13 digits) | |
+//! | `07700.900.461` | yes | `+447700900461` |
+//! | `07.06.2024 10.30` | no (dots between groups of two: a date, a time) | |
 //! | `06700 900461` | no (6 is not an allocated leading digit) | |
 //! | `0770 0900` | no (too short) | |
 //! | `407700900461` | no (glued to a digit) | |
 
 /// The pattern: a prefix, then digits with at most two separators between.
-pub(crate) const PATTERN: &str = r"(?:\+ ?44 ?(?:\(0\) ?)?|0044[ \-]?(?:\(0\) ?)?|44 ?(?:\(0\) ?)?|\(0|0)[0-9](?:[ \t\-\(\)]{0,2}[0-9]){7,12}";
+pub(crate) const PATTERN: &str = r"(?:\+ ?44 ?(?:\(0\) ?)?|0044[ \-]?(?:\(0\) ?)?|44 ?(?:\(0\) ?)?|\(0|0)[0-9](?:[ \t\-\(\)\.]{0,2}[0-9]){7,12}";
 
 /// Recogniser name.
 pub(crate) const NAME: &str = "uk_phone";
@@ -84,6 +86,24 @@ pub fn normalise_phone(s: &str) -> Option<String> {
     Some(out)
 }
 
+/// True unless dots make `m` read as a date, a time or a decimal: in a
+/// number written with dots (`07700.900.461`, `+44 7700.900.461`) each dot
+/// sits between two runs of at least three digits (`07.06.2024 10.30`
+/// has runs of two).
+fn dots_group_a_number(m: &str) -> bool {
+    let b = m.as_bytes();
+    let run =
+        |digits: &mut dyn Iterator<Item = &u8>| digits.take_while(|c| c.is_ascii_digit()).count();
+    b.iter()
+        .enumerate()
+        .filter(|(_, &c)| c == b'.')
+        .all(|(i, _)| {
+            let before = run(&mut b.get(..i).unwrap_or(&[]).iter().rev());
+            let after = run(&mut b.get(i + 1..).unwrap_or(&[]).iter());
+            before >= 3 && after >= 3
+        })
+}
+
 /// Checks one regex match; trims it to one number; returns span and E.164.
 pub(crate) fn check(text: &str, start: usize, end: usize) -> Option<(usize, usize, String)> {
     if crate::text::char_before(text, start).is_some_and(|c| c.is_ascii_digit() || c == '+') {
@@ -117,6 +137,9 @@ pub(crate) fn check(text: &str, start: usize, end: usize) -> Option<(usize, usiz
     let last = rest.get(take.checked_sub(1)?)?.0;
     let new_end = start + last + 1;
     if !crate::text::digit_bounded(text, start, new_end) {
+        return None;
+    }
+    if !dots_group_a_number(text.get(start..new_end)?) {
         return None;
     }
     let mut out = String::from("+44");
@@ -176,6 +199,13 @@ mod tests {
             ("4477009004612", &[]),
             ("ref 44123", &[]),
             ("14/06/1979", &[]),
+            ("mob. 07700.900.461.", &[("07700.900.461", "+447700900461")]),
+            ("0113.496.0000", &[("0113.496.0000", "+441134960000")]),
+            ("+44 7700.900.461", &[("+44 7700.900.461", "+447700900461")]),
+            ("seen 07.06.2024 10.30 by", &[]),
+            ("on 01.02.2024 at 10.15", &[]),
+            ("rate 0.1234567890", &[]),
+            ("07700. 900461", &[]),
         ];
         for (text, want) in cases {
             let want: Vec<(String, String)> = want
