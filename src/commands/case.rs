@@ -1,7 +1,7 @@
 //! `sarx case open|status|clock`: the case folder and its statutory clock.
 //!
-//! `open` runs the two-stage search (`sarx_request::search`) and
-//! redaction planning (`sarx_redact::CasePlanner`) and stores hits, plans,
+//! `open` prepares the case (`sarx_request::case::prepare`: search and
+//! redaction planning) and stores hits, plans,
 //! record snapshots and unsearchable items in CASE_DIR with an empty list of
 //! decisions. `status` shows the deadline, days left, hits by confidence and
 //! review progress. `clock` stops, restarts or extends the time limit.
@@ -11,13 +11,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use jiff::civil::Date;
-use sarx_case::{
-    Band, CaseDir, CaseState, ClockEvent, Disposition, Evidence, Hit, OrgProfile, RecordPlan,
-    Redaction, StopReason,
-};
-use sarx_detect::{SubjectMatcher, SubjectProfile};
+use sarx_case::{Band, CaseDir, ClockEvent, Disposition, OrgProfile, StopReason};
+use sarx_detect::SubjectProfile;
 use sarx_index::IndexSet;
-use sarx_model::{Record, RecordId, Span, Unsearchable};
+use sarx_model::RecordId;
+use sarx_request::case::{name_model, CaseInputs, Prepared};
 
 use crate::ExitStatus;
 
@@ -94,32 +92,6 @@ pub struct Inputs {
     /// model (more false names to review; recorded in the case).
     #[arg(long)]
     pub rules_only: bool,
-}
-
-/// The person-name model for planning, or `None` when `--rules-only` was
-/// given. A missing model is an error that names the setup command: sarx
-/// never falls back to the rules silently.
-pub fn name_model(rules_only: bool) -> anyhow::Result<Option<std::sync::Arc<sarx_ner::Ner>>> {
-    if rules_only {
-        return Ok(None);
-    }
-    let dir = sarx_ner::default_dir();
-    let ner = sarx_ner::Ner::load(&dir, rayon::current_num_threads()).with_context(|| {
-        "redaction planning needs the person-name model (or --rules-only to plan with the rules alone)"
-    })?;
-    Ok(Some(std::sync::Arc::new(ner)))
-}
-
-/// What `CaseState::name_detection` records.
-pub fn name_detection(model: bool) -> String {
-    if model {
-        format!(
-            "rules judged by the person-name model ({})",
-            sarx_ner::MODEL_FOLDER
-        )
-    } else {
-        "rules only (--rules-only)".to_owned()
-    }
 }
 
 /// Arguments of `sarx case open`.
@@ -199,21 +171,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitStatus> {
     }
 }
 
-/// The search and planning results of a case.
-pub struct Prepared {
-    /// The initial case state.
-    pub state: CaseState,
-    /// Hits in bundle order.
-    pub hits: Vec<Hit>,
-    /// Plans by record.
-    pub plans: BTreeMap<RecordId, RecordPlan>,
-    /// Snapshots of the hit records.
-    pub records: Vec<Record>,
-    /// What could not be searched.
-    pub unsearchable: Vec<Unsearchable>,
-}
-
-/// Runs search and redaction planning for `inputs`.
+/// Reads the inputs' files and prepares the case (`sarx_request::case`).
 pub fn prepare(inputs: &Inputs) -> anyhow::Result<Prepared> {
     let subject_toml = std::fs::read_to_string(&inputs.subject)
         .with_context(|| format!("reading {}", inputs.subject.display()))?;
@@ -222,165 +180,26 @@ pub fn prepare(inputs: &Inputs) -> anyhow::Result<Prepared> {
         Some(p) => OrgProfile::load(p)?,
         None => OrgProfile::default(),
     };
+    let staff = match &inputs.staff {
+        Some(p) => {
+            let f = std::fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
+            Some(sarx_redact::StaffDirectory::from_reader(f)?)
+        }
+        None => None,
+    };
     let set = IndexSet::open(&inputs.index)
         .with_context(|| format!("opening {}", inputs.index.display()))?;
-    let report = sarx_request::search(&set, &profile, &sarx_request::SearchOptions::default())?;
-
-    let mut records = Vec::with_capacity(report.hits.len());
-    let mut hits = Vec::with_capacity(report.hits.len());
-    for h in &report.hits {
-        let Some(mut r) = set.get(&h.id)? else {
-            continue;
-        };
-        // Every copy of a de-duplicated record, for the bundle's schedule
-        // (`sarx_bundle::LOCATIONS_META`).
-        if h.locations.len() > 1 {
-            r.meta.insert(
-                sarx_bundle::LOCATIONS_META.to_owned(),
-                serde_json::to_string(&h.locations)?,
-            );
-        }
-        hits.push(Hit {
-            record: h.id.clone(),
-            source: h.source.clone(),
-            locator: h.locator.clone(),
-            kind: h.kind,
-            confidence: h.confidence,
-            evidence: h
-                .evidence
-                .iter()
-                .map(|e| Evidence {
-                    kind: e.kind.to_owned(),
-                    span: Span::new(e.start, e.end),
-                })
-                .collect(),
-        });
-        records.push(r);
-    }
-    // Bundle order: by date, then source and locator.
-    let mut order: Vec<usize> = (0..records.len()).collect();
-    order.sort_by(|&a, &b| {
-        let key = |r: &Record| {
-            (
-                r.dates
-                    .sent
-                    .clone()
-                    .or(r.dates.modified.clone())
-                    .or(r.dates.created.clone()),
-                r.source.clone(),
-                r.locator.clone(),
-            )
-        };
-        records.get(a).map(key).cmp(&records.get(b).map(key))
-    });
-    let records: Vec<Record> = order
-        .iter()
-        .filter_map(|&i| records.get(i).cloned())
-        .collect();
-    let hits: Vec<Hit> = order.iter().filter_map(|&i| hits.get(i).cloned()).collect();
-
-    let mut builder = sarx_redact::Engine::builder()
-        .public_names(
-            [
-                org.controller.name.clone(),
-                org.dpo.name.clone(),
-                org.ico.name.clone(),
-            ]
-            .into_iter()
-            .filter(|s| !s.trim().is_empty()),
-        )
-        .public_contacts(
-            [
-                org.controller.email.clone(),
-                org.controller.phone.clone(),
-                org.dpo.email.clone(),
-                org.dpo.phone.clone(),
-            ]
-            .into_iter()
-            .filter(|s| !s.is_empty()),
-        );
-    if let Some(p) = &inputs.staff {
-        let f = std::fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
-        builder = builder.staff(sarx_redact::StaffDirectory::from_reader(f)?);
-    }
-    let model = name_model(inputs.rules_only)?;
-    let has_model = model.is_some();
-    if let Some(m) = model {
-        builder = builder.model(m);
-    }
-    let engine = builder.build()?;
-    let matcher = SubjectMatcher::new(&profile);
-    let planner = sarx_redact::CasePlanner::new(&engine, Some(&matcher));
-    let planned = planner.plan_case(&records);
-    let mut plans = BTreeMap::new();
-    for (r, p) in records.iter().zip(planned) {
-        plans.insert(r.id.clone(), convert_plan(&p));
-    }
-    let reference = inputs
-        .reference
-        .clone()
-        .unwrap_or_else(|| default_reference(inputs.received, &profile.name));
-    let mut state = CaseState::new(&reference, inputs.received, &subject_toml, org);
-    state.index = inputs.index.display().to_string();
-    state.name_detection = name_detection(has_model);
-    Ok(Prepared {
-        state,
-        hits,
-        plans,
-        records,
-        unsearchable: set.unsearchable()?,
-    })
-}
-
-/// `YYYYMMDD-xxxx` where `xxxx` is derived from the subject's name (not reversible).
-fn default_reference(received: Date, name: &str) -> String {
-    let h = blake3_hex(name.trim().to_lowercase().as_bytes());
-    format!(
-        "{}{:02}{:02}-{}",
-        received.year(),
-        received.month(),
-        received.day(),
-        h.get(..4).unwrap_or("0000").to_uppercase()
-    )
-}
-
-fn blake3_hex(b: &[u8]) -> String {
-    sarx_model::RecordId::new(&String::from_utf8_lossy(b), "case-ref").0
-}
-
-/// Converts a redaction plan of `sarx_redact` into the case's form.
-pub fn convert_plan(p: &sarx_redact::RecordPlan) -> RecordPlan {
-    let redactions = p
-        .redactions
-        .iter()
-        .enumerate()
-        .map(|(i, r)| Redaction {
-            id: format!("r{}", i + 1),
-            span: r.span(),
-            category: r.category.as_str().to_owned(),
-            reason_code: r.reason_code.clone(),
-            legal_basis: r.legal_basis.clone(),
-            confidence: r.confidence,
-            recogniser: r.recogniser.clone(),
-            exemption: false,
-        })
-        .collect();
-    let mut flags: Vec<String> = p
-        .exemptions
-        .iter()
-        .map(|e| {
-            format!(
-                "exemption:{} ({}) at {}..{}",
-                e.exemption, e.provision, e.start, e.end
-            )
-        })
-        .collect();
-    flags.extend(
-        p.warnings
-            .iter()
-            .map(|w| format!("warning:{} at {}..{}", w.code, w.start, w.end)),
-    );
-    RecordPlan { redactions, flags }
+    Ok(sarx_request::case::prepare(CaseInputs {
+        index: &set,
+        index_path: &inputs.index,
+        subject_toml: &subject_toml,
+        profile: &profile,
+        org,
+        staff,
+        model: name_model(inputs.rules_only)?,
+        reference: inputs.reference.clone(),
+        received: inputs.received,
+    })?)
 }
 
 fn open(a: OpenArgs) -> anyhow::Result<ExitStatus> {

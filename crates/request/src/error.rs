@@ -12,6 +12,18 @@ pub enum Error {
         /// The cause.
         source: sarx_index::Error,
     },
+    /// The redaction engine could not be built.
+    #[error("redaction planning: {0}")]
+    Redact(sarx_redact::Error),
+    /// The person-name model could not be loaded.
+    #[error(
+        "redaction planning needs the person-name model (or --rules-only to plan with the \
+         rules alone): {0}"
+    )]
+    Model(sarx_ner::Error),
+    /// A value could not be encoded for the case (a defect).
+    #[error("encoding the locations of a de-duplicated record")]
+    Encode,
 }
 
 impl Error {

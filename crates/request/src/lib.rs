@@ -5,11 +5,18 @@
 //!   from the index, the subject matcher on every core, records linked by a
 //!   case or account number a confident hit gives
 //!   ([`sarx_detect::linked`]), de-duplication and e-mail threads.
+//! - [`case::prepare`]: a case from a search: record snapshots in bundle
+//!   order and their redaction plans.
+//! - [`disclose`]: the disclosure policy (what a bundle discloses, withholds
+//!   and leaves for review) and the bundle's specification.
 //!
-//! The index is read only; nothing here writes or prints.
+//! The index is read only; nothing here prints. The caller reads the
+//! input files and writes the case folder or the bundle.
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod case;
+pub mod disclose;
 mod error;
 pub mod search;
 
