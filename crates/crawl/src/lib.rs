@@ -24,11 +24,10 @@
 //!   the consumer. Unchanged files (a path and a fingerprint each) have a
 //!   channel of their own with room for [`UNCHANGED_QUEUE`], so an
 //!   unchanged re-index does not hand each file from thread to thread.
-//!   The queues are long so that the stages rarely wait on each other: with
-//!   a queue of a few files, the walk, the workers and the consumer took
-//!   turns on two cores (157,000 context switches and 6 % of the two cores
-//!   idle indexing the 483 MB no-PDF bench corpus, against 26,000 and 2 %
-//!   with these).
+//!   The queues are long so that the stages rarely wait on each other:
+//!   with a queue of a few files, the walk, the workers and the consumer
+//!   take turns on two cores (measured in BENCHMARKS.md, "long queues in
+//!   the crawl pipeline").
 //! * `source` = the root as given joined with the path below it, with `/`
 //!   separators.
 //!

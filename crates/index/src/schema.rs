@@ -568,8 +568,8 @@ pub(crate) fn open_index(dir: &Path, create: bool) -> Result<Index> {
         let settings = IndexSettings {
             docstore_compression: tantivy::store::Compressor::Lz4,
             // Each indexing thread compresses its own blocks: a dedicated
-            // thread was woken for every 16 KiB block (a third of the
-            // run's voluntary context switches on two cores).
+            // thread is woken for every 16 KiB block otherwise (BENCHMARKS.md,
+            // "compresses its doc store on the indexing threads").
             docstore_compress_dedicated_thread: false,
             ..IndexSettings::default()
         };
