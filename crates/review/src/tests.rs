@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
-use sarx_case::{CaseDir, CaseState, Evidence, Hit, OrgProfile, RecordPlan, Redaction};
+use sarx_case::{CaseDir, CaseState, Decision, Evidence, Hit, OrgProfile, RecordPlan, Redaction};
 use sarx_model::{Kind, Record, Span};
 use tower::ServiceExt;
 
 use super::*;
+use crate::auth::{LOGIN_COOKIE, SESSION_COOKIE};
+use crate::users::Users;
 
 const TEXT: &str = "Dear Margaret Okafor, your neighbour Janet Smith (07700 900123) complained.";
 
