@@ -17,6 +17,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sarx_index::{default_shard_name, IndexerBuilder, Summary};
 
+use crate::commands::print::{join_counts, mib};
 use crate::ExitStatus;
 
 /// Arguments of `sarx index`.
@@ -181,20 +182,6 @@ fn install_stop_handler(stop: Arc<AtomicBool>) {
     if spawned.is_err() {
         tracing::warn!("could not install the Ctrl-C handler");
     }
-}
-
-fn mib(b: u64) -> f64 {
-    b as f64 / (1024.0 * 1024.0)
-}
-
-fn join_counts(m: &std::collections::BTreeMap<String, u64>) -> String {
-    if m.is_empty() {
-        return "none".into();
-    }
-    m.iter()
-        .map(|(k, n)| format!("{k} {n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// How many unsearchable entries the text summary lists.

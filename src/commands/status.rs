@@ -11,6 +11,7 @@ use anyhow::Context;
 use sarx_index::IndexSet;
 use sarx_model::Unsearchable;
 
+use crate::commands::print::{join_counts, mib};
 use crate::ExitStatus;
 
 /// Arguments of `sarx status`.
@@ -47,20 +48,6 @@ fn model_report() -> ModelReport {
         installed: inst.is_complete(),
         missing: inst.missing,
     }
-}
-
-fn mib(b: u64) -> f64 {
-    b as f64 / (1024.0 * 1024.0)
-}
-
-fn join_counts(m: &std::collections::BTreeMap<String, u64>) -> String {
-    if m.is_empty() {
-        return "none".into();
-    }
-    m.iter()
-        .map(|(k, n)| format!("{k} {n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Runs `sarx status`.
