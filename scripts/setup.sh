@@ -4,6 +4,7 @@
 #
 #   poppler-utils  pdftotext/pdfinfo: bundle leak checks, PDF reference bench
 #   pst-utils      readpst: the PST peer check
+#   tesseract-ocr, tesseract-ocr-eng  OCR of scans and images (run as a process)
 #   chromium       headless browser for the review page's end-to-end test
 #   fonts-dejavu-core  the Unicode font bundles are rendered with
 #   playwright-core (npm, into tests/e2e/node_modules) drives chromium
@@ -15,6 +16,8 @@ cd "$(dirname "$0")/.."
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v readpst >/dev/null 2>&1 || need+=(pst-utils)
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+[ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr-eng)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 if ! command -v python3 >/dev/null 2>&1; then
   need+=(python3 python3-pip)
