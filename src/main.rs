@@ -79,6 +79,11 @@ fn main() -> ExitCode {
     // whole 2 MiB page (a tenth of the system time of `sarx index`).
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
+    // What sarx stores is private to its user whatever the umask: this
+    // covers files that dependencies create (tantivy's segments); sarx's own
+    // writes set 0700/0600 themselves (`sarx_model::private_fs`).
+    #[cfg(target_os = "linux")]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     let cli = Cli::parse();
     init_logging(cli.verbose);
     // A panic message can quote data from an input file, so it is kept out

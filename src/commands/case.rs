@@ -218,6 +218,7 @@ fn open(a: OpenArgs) -> anyhow::Result<ExitStatus> {
 
 fn status(dir: &Path, as_of: Date) -> anyhow::Result<ExitStatus> {
     let case = CaseDir::open(dir)?;
+    crate::commands::print::warn_loose_permissions("case folder", dir);
     let s = case.load()?;
     let hits = case.hits()?;
     let plans = case.plans()?;

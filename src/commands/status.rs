@@ -11,7 +11,7 @@ use anyhow::Context;
 use sarx_index::IndexSet;
 use sarx_model::Unsearchable;
 
-use crate::commands::print::{join_counts, mib};
+use crate::commands::print::{join_counts, mib, warn_loose_permissions};
 use crate::ExitStatus;
 
 /// Arguments of `sarx status`.
@@ -57,6 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
     let stats = set.stats()?;
     let unsearchable = set.unsearchable()?;
     let mut out = std::io::stdout().lock();
+    warn_loose_permissions("index", &args.index);
     if args.json {
         let report = Report {
             index: args.index.display().to_string(),

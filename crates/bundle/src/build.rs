@@ -779,7 +779,7 @@ fn write_zip(
 ) -> Result<(), Error> {
     use zip::write::SimpleFileOptions;
     let tmp = out.with_extension("zip.partial");
-    let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let f = sarx_model::private_fs::create_file(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let mut z = zip::ZipWriter::new(f);
     let base = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)

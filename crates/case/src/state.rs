@@ -15,8 +15,7 @@
 //! * `redacted-hashes.json` — salted hashes for `sarx verify`.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -488,7 +487,7 @@ impl CaseDir {
         records: &[Record],
         unsearchable: &[Unsearchable],
     ) -> Result<CaseDir, Error> {
-        fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+        sarx_model::private_fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
         if path.join(STATE).exists() {
             return Err(Error::AlreadyExists(path.to_path_buf()));
         }
@@ -598,22 +597,11 @@ impl CaseDir {
     }
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
-/// fsync, rename over the target, fsync of the folder.
+/// Writes `bytes` to `path` atomically and private to the user (0600): a
+/// temporary file in the same folder, fsync, rename over the target, fsync
+/// of the folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    {
-        let mut f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
-        f.sync_all().map_err(|e| Error::io(&tmp, e))?;
-    }
-    fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    sarx_model::private_fs::write_atomic(path, bytes).map_err(|e| Error::io(path, e))
 }
 
 /// An exclusive lock file held while comparing and replacing the state.
@@ -624,7 +612,7 @@ struct Lock {
 impl Lock {
     fn acquire(path: &Path) -> Result<Lock, Error> {
         for _ in 0..200 {
-            match OpenOptions::new().write(true).create_new(true).open(path) {
+            match sarx_model::private_fs::create_new(path) {
                 Ok(_) => {
                     return Ok(Lock {
                         path: path.to_path_buf(),

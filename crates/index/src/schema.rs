@@ -564,7 +564,7 @@ pub(crate) fn open_index(dir: &Path, create: bool) -> Result<Index> {
     let index = if exists {
         Index::open_in_dir(dir).map_err(|e| Error::engine(dir, e))?
     } else if create {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        sarx_model::private_fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let settings = IndexSettings {
             docstore_compression: tantivy::store::Compressor::Lz4,
             // Each indexing thread compresses its own blocks: a dedicated

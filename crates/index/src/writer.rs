@@ -417,6 +417,9 @@ impl Indexer {
             drop(writer);
         }
         summary.timing.merge_secs = t.elapsed().as_secs_f64();
+        // tantivy creates its files with the process umask: the shard is
+        // made private to the user whatever that was.
+        sarx_model::private_fs::restrict_tree(&dir).map_err(|e| Error::io(&dir, e))?;
 
         let after = Shard::from_index(shard, &dir, &index)?;
         summary.totals = after.stats()?;
@@ -621,6 +624,8 @@ impl Run<'_> {
             .map_err(|e| Error::engine(self.dir, e))?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(|e| Error::engine(self.dir, e))?;
+        // What a killed run leaves is private too.
+        sarx_model::private_fs::restrict_tree(self.dir).map_err(|e| Error::io(self.dir, e))?;
         self.since_commit = 0;
         self.last_commit = Instant::now();
         self.summary.timing.commit_secs += t.elapsed().as_secs_f64();

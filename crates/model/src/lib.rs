@@ -8,7 +8,8 @@
 //! A file or part that cannot be searched is not an error that stops a run: it
 //! becomes an [`Unsearchable`] entry with a specific [`Reason`].
 //!
-//! This crate does no I/O.
+//! This crate does no I/O, except [`private_fs`]: the helpers with which
+//! every crate writes what sarx stores, private to its user.
 //!
 //! ```
 //! use sarx_model::{Kind, Record, RecordId};
@@ -22,6 +23,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+pub mod private_fs;
 
 /// A stable record identifier: a hash of `source` and `locator`.
 ///

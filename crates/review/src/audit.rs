@@ -145,10 +145,7 @@ impl AuditLog {
         entry.hash = hash_of(&entry);
         let mut line = serde_json::to_vec(&entry).map_err(|e| Error::Audit(e.to_string()))?;
         line.push(b'\n');
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
+        let mut f = sarx_model::private_fs::open_append(&self.path)
             .map_err(|e| Error::Io(self.path.clone(), e))?;
         f.write_all(&line)
             .map_err(|e| Error::Io(self.path.clone(), e))?;
