@@ -18,6 +18,8 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod vocab;
+
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -37,33 +37,7 @@ pub(crate) fn pattern() -> String {
 /// Recogniser name.
 pub(crate) const NAME: &str = "date";
 
-pub(crate) fn month_number(word: &str) -> Option<u32> {
-    let w = word.to_ascii_lowercase();
-    let w = w.trim_end_matches(['.', ',']);
-    const NAMES: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    if w.len() < 3 {
-        return None;
-    }
-    let pos = NAMES.iter().position(|m| w.starts_with(m))?;
-    let full = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let f = full.get(pos)?;
-    (f.starts_with(w) || w == "sept").then_some(pos as u32 + 1)
-}
+use sarx_model::vocab::month_number;
 
 fn days_in(year: u32, month: u32) -> u32 {
     match month {
@@ -266,37 +240,28 @@ pub(crate) fn check(text: &str, start: usize, end: usize) -> Option<(usize, usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Recognisers;
-
-    fn found(text: &str) -> Vec<String> {
-        Recognisers::shared()
-            .find(text)
-            .into_iter()
-            .filter(|e| e.kind == crate::EntityKind::Date)
-            .map(|e| e.normalised)
-            .collect()
-    }
+    use crate::testing::{check_normalised, Only};
 
     #[test]
     fn table() {
         let cases: &[(&str, &[&str])] = &[
-            ("DOB 1979-06-14", &["1979-06-14"]),
-            ("born 14/06/1979.", &["1979-06-14"]),
-            ("14-06-1979", &["1979-06-14"]),
-            ("14.6.79", &["1979-06-14"]),
-            ("14 June 1979", &["1979-06-14"]),
-            ("14th June 1979", &["1979-06-14"]),
-            ("14th of June 1979", &["1979-06-14"]),
-            ("June 14th 1979", &["1979-06-14"]),
-            ("Jun 14, 1979", &["1979-06-14"]),
-            ("06/14/1979", &["1979-06-14"]),
-            ("1979-06-14T10:00:00Z", &["1979-06-14"]),
+            ("DOB «1979-06-14»", &["1979-06-14"]),
+            ("born «14/06/1979».", &["1979-06-14"]),
+            ("«14-06-1979»", &["1979-06-14"]),
+            ("«14.6.79»", &["1979-06-14"]),
+            ("«14 June 1979»", &["1979-06-14"]),
+            ("«14th June 1979»", &["1979-06-14"]),
+            ("«14th of June 1979»", &["1979-06-14"]),
+            ("«June 14th 1979»", &["1979-06-14"]),
+            ("«Jun 14, 1979»", &["1979-06-14"]),
+            ("«06/14/1979»", &["1979-06-14"]),
+            ("«1979-06-14»T10:00:00Z", &["1979-06-14"]),
             ("31/02/1979", &[]),
             ("14/13/1979", &[]),
             ("Junebug 14 1979", &[]),
         ];
         for (text, want) in cases {
-            assert_eq!(found(text), *want, "{text}");
+            check_normalised(&Only(crate::EntityKind::Date), text, want);
         }
     }
 

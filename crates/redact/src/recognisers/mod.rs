@@ -4,9 +4,9 @@
 //! postcode, dates) come from `sarx-detect`'s recognisers; these add person
 //! names, street addresses, bank details, vehicle registrations, non-UK phone
 //! numbers and special-category context. Each is built once (patterns and
-//! dictionaries compiled) and is `Send + Sync`.
+//! dictionaries compiled), is `Send + Sync`, and implements
+//! [`sarx_detect::Recogniser`], the seam `sarx-detect`'s identifiers use.
 
-use sarx_model::Span;
 use serde::{Deserialize, Serialize};
 
 pub mod address;
@@ -70,22 +70,10 @@ impl FindingKind {
     }
 }
 
-/// One thing found in a text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Finding {
-    /// What it is.
-    pub kind: FindingKind,
-    /// Byte range into the text (character boundaries).
-    pub span: Span,
-    /// Canonical form used to recognise the same party elsewhere: a name
-    /// folded to lowercase with single spaces and no title; identifiers as
-    /// `sarx-detect` normalises them.
-    pub normalised: String,
-    /// Confidence 0.0–1.0.
-    pub confidence: f32,
-    /// The recogniser's name.
-    pub recogniser: &'static str,
-}
+/// One thing found in a text: `sarx-detect`'s [`sarx_detect::Found`] with a
+/// [`FindingKind`]. Its `normalised` is a name folded to lowercase with
+/// single spaces and no title; identifiers as `sarx-detect` normalises them.
+pub type Finding = sarx_detect::Found<FindingKind>;
 
 /// True when `[start, end)` is not glued to a letter or digit on either side.
 pub(crate) fn word_bounded(text: &str, start: usize, end: usize) -> bool {
