@@ -3,7 +3,9 @@
 //! and street words, and the context cues around a name. Data only.
 
 /// Capitalised words that are never a name on their own: function words
-/// that start sentences, greetings, days, months, e-mail and letter words.
+/// that start sentences, greetings, e-mail and letter words (with
+/// `sarx_model::vocab::MONTHS` and `WEEKDAYS`, which `PersonNames::new`
+/// adds).
 pub(super) const STOP: &[&str] = &[
     "a",
     "about",
@@ -158,13 +160,6 @@ pub(super) const STOP: &[&str] = &[
     "best",
     "wishes",
     "warm",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "today",
     "tomorrow",
     "yesterday",
@@ -172,18 +167,6 @@ pub(super) const STOP: &[&str] = &[
     "morning",
     "afternoon",
     "evening",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "jan",
     "feb",
     "mar",

@@ -195,7 +195,12 @@ fn words(text: &str) -> Vec<Word> {
 impl PersonNames {
     /// Builds the recogniser from the compiled-in gazetteers.
     pub fn new() -> Self {
-        let stop: Set<&'static str> = STOP.iter().copied().collect();
+        let stop: Set<&'static str> = STOP
+            .iter()
+            .copied()
+            .chain(vocab::MONTHS)
+            .chain(vocab::WEEKDAYS)
+            .collect();
         let forenames = lines_of(FORENAMES)
             .map(fold_str)
             .filter(|n| !stop.contains(n.as_str()))
