@@ -25,19 +25,34 @@
 //! | `14/13/1979` | no (no month 13, nor day 13 of month 14) | |
 //! | `1979-06-14T10` | yes (the date part) | `1979-06-14` |
 
-const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+/// A month written in full or cut to three letters (`sept` too), from
+/// `sarx_model::vocab::MONTHS`: `(?:jan(?:uary)?|feb(?:ruary)?|…)`.
+fn month_pattern() -> String {
+    let alternatives: Vec<String> = MONTHS
+        .iter()
+        .map(|m| match (m.get(..3), m.get(3..)) {
+            (Some(_), Some("tember")) => "sep(?:t(?:ember)?)?".to_owned(),
+            (Some(short), Some("")) => short.to_owned(),
+            (Some(short), Some(rest)) => format!("{short}(?:{rest})?"),
+            _ => (*m).to_owned(),
+        })
+        .collect();
+    format!("(?:{})", alternatives.join("|"))
+}
 
 /// The pattern.
 pub(crate) fn pattern() -> String {
+    let month = month_pattern();
+    let month = month.as_str();
     format!(
-        r"(?i)[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{1,2}}[/.\-][0-9]{{1,2}}[/.\-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}}(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t]+{MONTH}\.?,?[ \t]+[0-9]{{4}}|{MONTH}\.?[ \t]+[0-9]{{1,2}}(?:st|nd|rd|th)?,?[ \t]+[0-9]{{4}}"
+        r"(?i)[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{1,2}}[/.\-][0-9]{{1,2}}[/.\-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}}(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t]+{month}\.?,?[ \t]+[0-9]{{4}}|{month}\.?[ \t]+[0-9]{{1,2}}(?:st|nd|rd|th)?,?[ \t]+[0-9]{{4}}"
     )
 }
 
 /// Recogniser name.
 pub(crate) const NAME: &str = "date";
 
-use sarx_model::vocab::month_number;
+use sarx_model::vocab::{month_number, MONTHS};
 
 fn days_in(year: u32, month: u32) -> u32 {
     match month {
@@ -240,6 +255,22 @@ pub(crate) fn check(text: &str, start: usize, end: usize) -> Option<(usize, usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_pattern_is_the_old_one() {
+        const OLD: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+        let old = regex::Regex::new(&format!("^{OLD}$")).unwrap();
+        let new = regex::Regex::new(&format!("^{}$", month_pattern())).unwrap();
+        for m in MONTHS
+            .iter()
+            .chain(&["sept", "septem", "junee", "ma", "mayy"])
+        {
+            for end in 0..=m.len() {
+                let w = &m[..end];
+                assert_eq!(old.is_match(w), new.is_match(w), "{w}");
+            }
+        }
+    }
     use crate::testing::{check_normalised, Only};
 
     #[test]
