@@ -25,6 +25,8 @@
 //! | `14/13/1979` | no (no month 13, nor day 13 of month 14) | |
 //! | `1979-06-14T10` | yes (the date part) | `1979-06-14` |
 
+use sarx_model::vocab::{month_number, MONTHS};
+
 /// A month written in full or cut to three letters (`sept` too), from
 /// `sarx_model::vocab::MONTHS`: `(?:jan(?:uary)?|feb(?:ruary)?|…)`.
 fn month_pattern() -> String {
@@ -51,8 +53,6 @@ pub(crate) fn pattern() -> String {
 
 /// Recogniser name.
 pub(crate) const NAME: &str = "date";
-
-use sarx_model::vocab::{month_number, MONTHS};
 
 fn days_in(year: u32, month: u32) -> u32 {
     match month {
