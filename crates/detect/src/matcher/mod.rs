@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use sarx_model::vocab::{self, TitleKind};
 use sarx_model::{Kind, Record, Span};
 use serde::Serialize;
 
@@ -199,12 +200,19 @@ fn street_line(address: &str) -> Option<String> {
         .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-fn titles_for(g: Option<Gender>) -> &'static [&'static str] {
-    match g {
-        Some(Gender::Female) => &["mrs", "ms", "miss", "mx", "dr"],
-        Some(Gender::Male) => &["mr", "mx", "dr"],
-        None => &["mr", "mrs", "ms", "miss", "mx", "dr"],
-    }
+/// The titles an index query writes before the subject's surname: the
+/// courtesy titles of `sarx_model::vocab::TITLES` (not `Master`) of the
+/// subject's gender or of none (any, when the gender is unknown), and `Dr`.
+fn titles_for(g: Option<Gender>) -> impl Iterator<Item = &'static str> {
+    vocab::TITLES
+        .iter()
+        .filter(move |t| {
+            (t.kind == TitleKind::Courtesy
+                && !t.for_children
+                && (g.is_none() || t.gender.is_none() || t.gender == g))
+                || t.word == "dr"
+        })
+        .map(|t| t.word)
 }
 
 impl SubjectMatcher {

@@ -2,6 +2,14 @@
 
 use super::*;
 
+#[test]
+fn query_titles_are_the_old_lists() {
+    let of = |g| titles_for(g).collect::<Vec<_>>();
+    assert_eq!(of(Some(Gender::Female)), ["mrs", "ms", "miss", "mx", "dr"]);
+    assert_eq!(of(Some(Gender::Male)), ["mr", "mx", "dr"]);
+    assert_eq!(of(None), ["mr", "mrs", "ms", "miss", "mx", "dr"]);
+}
+
 fn profile() -> SubjectProfile {
     SubjectProfile::from_toml_str(
         r#"name = "Margaret Anne Okafor"
