@@ -71,7 +71,7 @@ pub use recognisers::phone::normalise_phone;
 pub use recognisers::postcode::normalise_postcode;
 pub use recognisers::reference::{normalise_reference, reference_forms};
 pub use recognisers::{Recognisers, RecognisersBuilder};
-pub use text::fold;
+pub use text::{alnum_bounded, fold};
 
 /// Normalised identifier keys found in `text`, for the index's identifier
 /// field. The same normalisation applied to a subject profile yields the

@@ -75,12 +75,9 @@ impl FindingKind {
 /// single spaces and no title; identifiers as `sarx-detect` normalises them.
 pub type Finding = sarx_detect::Found<FindingKind>;
 
-/// True when `[start, end)` is not glued to a letter or digit on either side.
-pub(crate) fn word_bounded(text: &str, start: usize, end: usize) -> bool {
-    let before = text.get(..start).and_then(|s| s.chars().next_back());
-    let after = text.get(end..).and_then(|s| s.chars().next());
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-}
+/// True when `[start, end)` is not glued to a letter or digit on either
+/// side: `sarx-detect`'s boundary rule.
+pub(crate) use sarx_detect::alnum_bounded as word_bounded;
 
 /// Lowercased text within `window` bytes before `at` (char-boundary safe).
 pub(crate) fn before_window(text: &str, at: usize, window: usize) -> &str {
