@@ -74,10 +74,16 @@ pub enum Local {
     Contextual,
 }
 
-/// Titles that make `Title Surname` a name.
-const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "cllr", "lord", "lady",
-];
+/// True when `word` (lowercase) is a title that makes `Title Surname` a
+/// name: the titles of `sarx_model::vocab::TITLES` that are not other
+/// spellings, for children or police ranks.
+fn is_title(word: &str) -> bool {
+    sarx_model::vocab::title(word).is_some_and(|t| {
+        t.variant_of.is_none()
+            && !t.for_children
+            && t.kind != sarx_model::vocab::TitleKind::PoliceRank
+    })
+}
 
 /// Categories of identifiers and contacts (as planned, and as a caseworker adds them).
 const IDENTIFIERS: &[&str] = &[
@@ -246,7 +252,7 @@ impl Staff {
     /// True when `toks` (without a leading title) is part of a staff entry.
     pub fn contains(&self, toks: &[String], text: &str) -> bool {
         let bare = match toks.split_first() {
-            Some((t, rest)) if !rest.is_empty() && TITLES.contains(&t.as_str()) => rest,
+            Some((t, rest)) if !rest.is_empty() && is_title(t) => rest,
             _ => toks,
         };
         let d = digits(text);
@@ -303,6 +309,20 @@ pub fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_are_the_old_list() {
+        let old = [
+            "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "cllr", "lord",
+            "lady",
+        ];
+        let now = sarx_model::vocab::TITLES
+            .iter()
+            .filter(|t| is_title(t.word))
+            .count();
+        assert_eq!(now, old.len());
+        assert!(old.iter().all(|w| is_title(w)));
+    }
 
     fn org() -> OrgProfile {
         let mut o = OrgProfile::default();

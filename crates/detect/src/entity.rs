@@ -1,7 +1,8 @@
 //! What the recognisers report: an [`Entity`] of some [`EntityKind`].
 
-use sarx_model::Span;
 use serde::{Deserialize, Serialize};
+
+use crate::recogniser::Found;
 
 /// The kinds of identifier sarx-detect recognises.
 ///
@@ -77,24 +78,11 @@ impl EntityKind {
     }
 }
 
-/// One identifier found in a text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Entity {
-    /// What it is.
-    pub kind: EntityKind,
-    /// Where it is: a byte range into the text that was searched.
-    pub span: Span,
-    /// The canonical form: e-mail lowercased, phone in E.164, NI number and
-    /// postcode uppercase without spaces, NHS number as 10 digits, date as
-    /// `YYYY-MM-DD`, reference uppercase, name folded to lowercase.
-    pub normalised: String,
-    /// How sure the recogniser is that this is the kind it says (0.0–1.0).
-    pub confidence: f32,
-    /// Which recogniser found it (`email`, `uk_phone`, `uk_nino`, …).
-    pub recogniser: &'static str,
-}
+/// One identifier found in a text (the [`Found`] of every recogniser, with
+/// an [`EntityKind`]).
+pub type Entity = Found<EntityKind>;
 
-impl Entity {
+impl Found<EntityKind> {
     /// The identifier key for the index (`phone:+447700900461`), if the
     /// kind has one.
     pub fn key(&self) -> Option<String> {

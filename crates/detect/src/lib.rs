@@ -44,8 +44,11 @@ pub mod linked;
 mod matcher;
 mod places;
 mod profile;
+pub mod recogniser;
 pub mod recognisers;
 pub mod search;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 mod text;
 
 pub use entity::{Entity, EntityKind};
@@ -56,6 +59,7 @@ pub use matcher::{
     CONFIDENCE_TITLE, CONFIDENCE_TITLE_CORROBORATED, HIGH,
 };
 pub use profile::SubjectProfile;
+pub use recogniser::{Found, Recogniser};
 pub use recognisers::date::{is_birth_context, normalise_date};
 pub use recognisers::email::normalise_email;
 pub use recognisers::name::{
@@ -67,7 +71,7 @@ pub use recognisers::phone::normalise_phone;
 pub use recognisers::postcode::normalise_postcode;
 pub use recognisers::reference::{normalise_reference, reference_forms};
 pub use recognisers::{Recognisers, RecognisersBuilder};
-pub use text::fold;
+pub use text::{alnum_bounded, fold};
 
 /// Normalised identifier keys found in `text`, for the index's identifier
 /// field. The same normalisation applied to a subject profile yields the

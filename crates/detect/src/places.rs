@@ -13,32 +13,17 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use sarx_model::vocab::{month_number, STREET_TYPES, WEEKDAYS};
+
 const GAZETTEER: &str = include_str!("../data/gb-places.txt");
 
 /// Longest place name in words.
 const MAX_WORDS: usize = 4;
 
-/// Words after a place name that make it part of a street or building name.
-const STREET_WORDS: &[&str] = &[
-    "road",
-    "street",
-    "lane",
-    "avenue",
-    "drive",
-    "close",
-    "way",
-    "terrace",
-    "crescent",
-    "place",
-    "grove",
-    "court",
-    "gardens",
-    "square",
-    "walk",
-    "rise",
-    "hill",
-    "view",
-    "park",
+/// Words other than street types (`sarx_model::vocab::STREET_TYPES`) that,
+/// after a place name, make it part of a building, organisation or club
+/// name.
+const NOT_A_TOWN_AFTER: &[&str] = &[
     "house",
     "centre",
     "office",
@@ -54,15 +39,14 @@ const STREET_WORDS: &[&str] = &[
     "athletic",
 ];
 
-const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+/// True when `word` (lowercase) after a place name makes it part of a
+/// street or building name: a common street type or a building word.
+fn street_word(word: &str) -> bool {
+    STREET_TYPES
+        .iter()
+        .any(|s| s.common && s.word.eq_ignore_ascii_case(word))
+        || NOT_A_TOWN_AFTER.contains(&word)
+}
 
 fn gazetteer() -> &'static HashSet<String> {
     static SET: OnceLock<HashSet<String>> = OnceLock::new();
@@ -71,10 +55,7 @@ fn gazetteer() -> &'static HashSet<String> {
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .map(|l| l.trim().to_lowercase())
-            .filter(|l| {
-                !WEEKDAYS.contains(&l.as_str())
-                    && crate::recognisers::date::month_number(l).is_none()
-            })
+            .filter(|l| !WEEKDAYS.contains(&l.as_str()) && month_number(l).is_none())
             .collect()
     })
 }
@@ -141,8 +122,8 @@ pub(crate) fn towns_in(s: &str) -> Vec<String> {
             }
             let last = words.get(i + n - 1).map(|(_, w)| *w).unwrap_or("");
             let next = words.get(i + n).map(|(_, w)| clean(w).to_lowercase());
-            let street_follows = !last.ends_with([',', '.', ';', ':', ')'])
-                && next.is_some_and(|n| STREET_WORDS.contains(&n.as_str()));
+            let street_follows =
+                !last.ends_with([',', '.', ';', ':', ')']) && next.is_some_and(|n| street_word(&n));
             if !street_follows {
                 found = Some((name, n));
             }
@@ -162,6 +143,55 @@ pub(crate) fn towns_in(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn street_words_are_the_old_list() {
+        let old = [
+            "road",
+            "street",
+            "lane",
+            "avenue",
+            "drive",
+            "close",
+            "way",
+            "terrace",
+            "crescent",
+            "place",
+            "grove",
+            "court",
+            "gardens",
+            "square",
+            "walk",
+            "rise",
+            "hill",
+            "view",
+            "park",
+            "house",
+            "centre",
+            "office",
+            "team",
+            "council",
+            "college",
+            "university",
+            "hospital",
+            "station",
+            "city",
+            "united",
+            "rovers",
+            "athletic",
+        ];
+        let mut now: Vec<String> = STREET_TYPES
+            .iter()
+            .filter(|s| s.common)
+            .map(|s| s.word.to_lowercase())
+            .chain(NOT_A_TOWN_AFTER.iter().map(|w| (*w).to_owned()))
+            .collect();
+        now.sort();
+        let mut old: Vec<String> = old.iter().map(|w| (*w).to_owned()).collect();
+        old.sort();
+        assert_eq!(now, old);
+        assert!(street_word("road") && street_word("united") && !street_word("mews"));
+    }
 
     #[test]
     fn table() {

@@ -1,24 +1,6 @@
 //! Small text helpers shared by the recognisers: folding and boundaries.
 
-use unicode_normalization::UnicodeNormalization;
-
-/// Lowercases `s`, strips diacritics (`Zoë` → `zoe`), and maps typographic
-/// apostrophes and hyphens to ASCII ones. Used to compare names and
-/// references regardless of how they were typed.
-pub fn fold(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
-    s.nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .map(|c| match c {
-            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' => '\'',
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => '-',
-            other => other,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+pub use sarx_model::vocab::fold;
 
 /// The character ending just before byte `at` of `text`, if any.
 pub fn char_before(text: &str, at: usize) -> Option<char> {
@@ -73,13 +55,6 @@ mod tests {
         fn next_digit_is_the_first_digit(b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
             proptest::prop_assert_eq!(next_digit(&b), b.iter().position(u8::is_ascii_digit));
         }
-    }
-
-    #[test]
-    fn folds_case_diacritics_and_apostrophes() {
-        assert_eq!(fold("Zoë O\u{2019}NEILL"), "zoe o'neill");
-        assert_eq!(fold("Ærøskøbing"), "ærøskøbing");
-        assert_eq!(fold("ASCII only"), "ascii only");
     }
 
     #[test]

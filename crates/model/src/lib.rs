@@ -19,6 +19,8 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod vocab;
+
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use sarx_detect::{is_birth_context, Entity, EntityKind, Recognisers, SubjectMatcher};
+use sarx_detect::{is_birth_context, Entity, EntityKind, Recogniser, Recognisers, SubjectMatcher};
 use sarx_model::{Record, RecordId, Span};
 
 use crate::exemptions::Exemptions;
@@ -448,7 +448,7 @@ impl Engine {
             .filter_map(|e| from_entity(e, text))
             .collect();
         let ids: Vec<Span> = out.iter().map(|f| f.span).collect();
-        for p in self.phones.find(text) {
+        for p in self.phones.find_all(text) {
             if !ids.iter().any(|s| s.overlaps(&p.span)) {
                 out.push(p);
             }
@@ -460,7 +460,7 @@ impl Engine {
             .collect();
         let candidates: Vec<Finding> = self
             .names
-            .find(text)
+            .find_all(text)
             .into_iter()
             .filter(|n| !emails.iter().any(|s| s.overlaps(&n.span)))
             .collect();
@@ -509,19 +509,19 @@ impl Engine {
             }
         };
         out.extend(names);
-        out.extend(self.addresses.find(text));
+        out.extend(self.addresses.find_all(text));
         let taken: Vec<Span> = out.iter().map(|f| f.span).collect();
         for f in self
             .bank
-            .find(text)
+            .find_all(text)
             .into_iter()
-            .chain(self.vehicles.find(text))
+            .chain(self.vehicles.find_all(text))
         {
             if !taken.iter().any(|s| s.overlaps(&f.span)) {
                 out.push(f);
             }
         }
-        out.extend(self.special.find(text));
+        out.extend(self.special.find_all(text));
         out.sort_by_key(|f| (f.span.start, f.span.end));
         (out, model_failed)
     }

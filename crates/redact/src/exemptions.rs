@@ -13,13 +13,16 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
+use sarx_model::vocab;
+
 use crate::plan::ExemptionFlag;
 use crate::recognisers::word_bounded;
 
-const TABLE: &[(&str, &str, &[&str])] = &[
+/// The cues of each exemption, by its code in `sarx_model::vocab::EXEMPTIONS`
+/// (which gives its provision).
+const TABLE: &[(&str, &[&str])] = &[
     (
         "legal_professional_privilege",
-        "DPA 2018 Sch 2 Pt 4 para 19",
         &[
             "legal advice",
             "legally privileged",
@@ -38,7 +41,6 @@ const TABLE: &[(&str, &str, &[&str])] = &[
     ),
     (
         "crime_and_taxation",
-        "DPA 2018 Sch 2 Pt 1 para 2",
         &[
             "police investigation",
             "criminal investigation",
@@ -59,7 +61,6 @@ const TABLE: &[(&str, &str, &[&str])] = &[
     ),
     (
         "confidential_reference",
-        "DPA 2018 Sch 2 Pt 4 para 24",
         &[
             "confidential reference",
             "reference request",
@@ -70,7 +71,6 @@ const TABLE: &[(&str, &str, &[&str])] = &[
     ),
     (
         "management_forecast",
-        "DPA 2018 Sch 2 Pt 4 para 22",
         &[
             "management forecast",
             "management planning",
@@ -83,7 +83,6 @@ const TABLE: &[(&str, &str, &[&str])] = &[
     ),
     (
         "negotiations_with_requester",
-        "DPA 2018 Sch 2 Pt 4 para 23",
         &[
             "without prejudice",
             "settlement offer",
@@ -95,7 +94,6 @@ const TABLE: &[(&str, &str, &[&str])] = &[
     ),
     (
         "health_serious_harm",
-        "DPA 2018 Sch 3 Pt 2 para 5",
         &[
             "serious harm to the patient",
             "harm to the physical or mental health",
@@ -107,7 +105,6 @@ const TABLE: &[(&str, &str, &[&str])] = &[
     ),
     (
         "social_work_serious_harm",
-        "DPA 2018 Sch 3 Pt 3 para 10",
         &[
             "safeguarding",
             "child protection",
@@ -133,10 +130,12 @@ impl Exemptions {
     pub fn new() -> Result<Self, aho_corasick::BuildError> {
         let mut pats = Vec::new();
         let mut meta = Vec::new();
-        for (code, provision, cues) in TABLE {
+        for (code, cues) in TABLE {
+            // Every code is in the vocabulary (`codes_are_in_the_vocabulary`).
+            let provision = vocab::exemption(code).map_or("", |e| e.provision);
             for cue in *cues {
                 pats.push(*cue);
-                meta.push((*code, *provision, *cue));
+                meta.push((*code, provision, *cue));
             }
         }
         let ac = AhoCorasickBuilder::new()
@@ -174,6 +173,16 @@ impl Exemptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_in_the_vocabulary() {
+        let codes: Vec<&str> = TABLE.iter().map(|(c, _)| *c).collect();
+        let vocab: Vec<&str> = vocab::EXEMPTIONS.iter().map(|e| e.code).collect();
+        assert_eq!(codes, vocab);
+        let e = Exemptions::new().unwrap();
+        let f = e.flags("would cause serious harm");
+        assert_eq!(f[0].provision, "DPA 2018 Sch 3 Pt 2 para 5");
+    }
 
     #[test]
     fn table() {

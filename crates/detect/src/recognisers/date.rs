@@ -25,45 +25,34 @@
 //! | `14/13/1979` | no (no month 13, nor day 13 of month 14) | |
 //! | `1979-06-14T10` | yes (the date part) | `1979-06-14` |
 
-const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+use sarx_model::vocab::{month_number, MONTHS};
+
+/// A month written in full or cut to three letters (`sept` too), from
+/// `sarx_model::vocab::MONTHS`: `(?:jan(?:uary)?|feb(?:ruary)?|…)`.
+fn month_pattern() -> String {
+    let alternatives: Vec<String> = MONTHS
+        .iter()
+        .map(|m| match (m.get(..3), m.get(3..)) {
+            (Some(_), Some("tember")) => "sep(?:t(?:ember)?)?".to_owned(),
+            (Some(short), Some("")) => short.to_owned(),
+            (Some(short), Some(rest)) => format!("{short}(?:{rest})?"),
+            _ => (*m).to_owned(),
+        })
+        .collect();
+    format!("(?:{})", alternatives.join("|"))
+}
 
 /// The pattern.
 pub(crate) fn pattern() -> String {
+    let month = month_pattern();
+    let month = month.as_str();
     format!(
-        r"(?i)[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{1,2}}[/.\-][0-9]{{1,2}}[/.\-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}}(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t]+{MONTH}\.?,?[ \t]+[0-9]{{4}}|{MONTH}\.?[ \t]+[0-9]{{1,2}}(?:st|nd|rd|th)?,?[ \t]+[0-9]{{4}}"
+        r"(?i)[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{1,2}}[/.\-][0-9]{{1,2}}[/.\-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}}(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t]+{month}\.?,?[ \t]+[0-9]{{4}}|{month}\.?[ \t]+[0-9]{{1,2}}(?:st|nd|rd|th)?,?[ \t]+[0-9]{{4}}"
     )
 }
 
 /// Recogniser name.
 pub(crate) const NAME: &str = "date";
-
-pub(crate) fn month_number(word: &str) -> Option<u32> {
-    let w = word.to_ascii_lowercase();
-    let w = w.trim_end_matches(['.', ',']);
-    const NAMES: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    if w.len() < 3 {
-        return None;
-    }
-    let pos = NAMES.iter().position(|m| w.starts_with(m))?;
-    let full = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let f = full.get(pos)?;
-    (f.starts_with(w) || w == "sept").then_some(pos as u32 + 1)
-}
 
 fn days_in(year: u32, month: u32) -> u32 {
     match month {
@@ -266,37 +255,44 @@ pub(crate) fn check(text: &str, start: usize, end: usize) -> Option<(usize, usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Recognisers;
 
-    fn found(text: &str) -> Vec<String> {
-        Recognisers::shared()
-            .find(text)
-            .into_iter()
-            .filter(|e| e.kind == crate::EntityKind::Date)
-            .map(|e| e.normalised)
-            .collect()
+    #[test]
+    fn month_pattern_is_the_old_one() {
+        const OLD: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+        let old = regex::Regex::new(&format!("^{OLD}$")).unwrap();
+        let new = regex::Regex::new(&format!("^{}$", month_pattern())).unwrap();
+        for m in MONTHS
+            .iter()
+            .chain(&["sept", "septem", "junee", "ma", "mayy"])
+        {
+            for end in 0..=m.len() {
+                let w = &m[..end];
+                assert_eq!(old.is_match(w), new.is_match(w), "{w}");
+            }
+        }
     }
+    use crate::testing::{check_normalised, Only};
 
     #[test]
     fn table() {
         let cases: &[(&str, &[&str])] = &[
-            ("DOB 1979-06-14", &["1979-06-14"]),
-            ("born 14/06/1979.", &["1979-06-14"]),
-            ("14-06-1979", &["1979-06-14"]),
-            ("14.6.79", &["1979-06-14"]),
-            ("14 June 1979", &["1979-06-14"]),
-            ("14th June 1979", &["1979-06-14"]),
-            ("14th of June 1979", &["1979-06-14"]),
-            ("June 14th 1979", &["1979-06-14"]),
-            ("Jun 14, 1979", &["1979-06-14"]),
-            ("06/14/1979", &["1979-06-14"]),
-            ("1979-06-14T10:00:00Z", &["1979-06-14"]),
+            ("DOB «1979-06-14»", &["1979-06-14"]),
+            ("born «14/06/1979».", &["1979-06-14"]),
+            ("«14-06-1979»", &["1979-06-14"]),
+            ("«14.6.79»", &["1979-06-14"]),
+            ("«14 June 1979»", &["1979-06-14"]),
+            ("«14th June 1979»", &["1979-06-14"]),
+            ("«14th of June 1979»", &["1979-06-14"]),
+            ("«June 14th 1979»", &["1979-06-14"]),
+            ("«Jun 14, 1979»", &["1979-06-14"]),
+            ("«06/14/1979»", &["1979-06-14"]),
+            ("«1979-06-14»T10:00:00Z", &["1979-06-14"]),
             ("31/02/1979", &[]),
             ("14/13/1979", &[]),
             ("Junebug 14 1979", &[]),
         ];
         for (text, want) in cases {
-            assert_eq!(found(text), *want, "{text}");
+            check_normalised(&Only(crate::EntityKind::Date), text, want);
         }
     }
 

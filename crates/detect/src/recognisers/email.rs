@@ -77,42 +77,33 @@ pub(crate) fn check(text: &str, start: usize, end: usize) -> Option<(usize, usiz
 
 #[cfg(test)]
 mod tests {
-    use crate::Recognisers;
-
-    fn found(text: &str) -> Vec<String> {
-        Recognisers::shared()
-            .find(text)
-            .into_iter()
-            .filter(|e| e.kind == crate::EntityKind::Email)
-            .map(|e| e.normalised)
-            .collect()
-    }
+    use crate::testing::{check_normalised, Only};
 
     #[test]
     fn table() {
         let cases: &[(&str, &[&str])] = &[
             (
-                "write to M.Okafor79@Example.NET today",
+                "write to «M.Okafor79@Example.NET» today",
                 &["m.okafor79@example.net"],
             ),
             (
-                "To: \"Okafor, M\" <m.okafor79@example.net>",
+                "To: \"Okafor, M\" <«m.okafor79@example.net»>",
                 &["m.okafor79@example.net"],
             ),
-            ("mailto:jo@example.org.", &["jo@example.org"]),
+            ("mailto:«jo@example.org».", &["jo@example.org"]),
             ("jo@localhost", &[]),
             ("@example.org and jo@", &[]),
-            ("a@b.co, c.d@e.org.uk", &["a@b.co", "c.d@e.org.uk"]),
+            ("«a@b.co», «c.d@e.org.uk»", &["a@b.co", "c.d@e.org.uk"]),
         ];
         for (text, want) in cases {
-            assert_eq!(found(text), *want, "{text}");
+            check_normalised(&Only(crate::EntityKind::Email), text, want);
         }
     }
 
     #[test]
     fn span_covers_address_only() {
         let t = "From: \"Jo\" <jo@example.org>";
-        let e = Recognisers::shared().find(t);
+        let e = crate::Recognisers::shared().find(t);
         let e = e
             .iter()
             .find(|e| e.kind == crate::EntityKind::Email)

@@ -35,6 +35,7 @@ use sarx_model::Span;
 
 use crate::entity::{Entity, EntityKind};
 use crate::error::BuildError;
+use crate::recogniser::Recogniser;
 
 type Check = fn(&str, usize, usize) -> Option<(usize, usize, String)>;
 
@@ -395,6 +396,26 @@ impl Recognisers {
         } else {
             found.into_iter().map(|(_, e)| e).collect()
         }
+    }
+}
+
+/// The combined first pass as one [`Recogniser`]: one engine, every
+/// pattern it was built with ([`RecognisersBuilder::only`] builds one per
+/// kind, for a file's table of cases).
+impl Recogniser for Recognisers {
+    type Kind = EntityKind;
+
+    /// The pattern's recogniser name when the engine runs one pattern,
+    /// else `identifiers`.
+    fn name(&self) -> &'static str {
+        match self.patterns.as_slice() {
+            [one] => one.recogniser,
+            _ => "identifiers",
+        }
+    }
+
+    fn find(&self, text: &str, out: &mut Vec<Entity>) {
+        out.extend(self.find_with(text, true));
     }
 }
 

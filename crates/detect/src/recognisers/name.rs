@@ -33,6 +33,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use sarx_model::vocab::{self, fold_with_offsets, Title, TitleKind};
 use sarx_model::Span;
 
 use crate::text::{char_at, char_before, fold};
@@ -41,14 +42,7 @@ use crate::text::{char_at, char_before, fold};
 static VARIANTS: LazyLock<Variants> =
     LazyLock::new(|| Variants::parse(include_str!("../../data/forename_variants.txt")));
 
-/// A person's gender as hinted by forename or title.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Gender {
-    /// Female forenames; Mrs, Ms, Miss.
-    Female,
-    /// Male forenames; Mr.
-    Male,
-}
+pub use sarx_model::vocab::Gender;
 
 struct Variants {
     groups: Vec<(Option<Gender>, Vec<String>)>,
@@ -111,21 +105,29 @@ pub fn forename_gender(name: &str) -> Option<Gender> {
     g
 }
 
-const TITLES: [&str; 13] = [
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord", "rev", "master",
-];
+/// The titles a subject's name is written with: courtesy, honours,
+/// professional and clergy titles, not other spellings (`revd`,
+/// `professor`), civic titles or police ranks (`sarx_model::vocab::TITLES`).
+fn subject_title(word: &str) -> Option<&'static Title> {
+    vocab::title(word).filter(|t| {
+        t.variant_of.is_none()
+            && matches!(
+                t.kind,
+                TitleKind::Courtesy
+                    | TitleKind::Honour
+                    | TitleKind::Professional
+                    | TitleKind::Clergy
+            )
+    })
+}
 
 fn title_gender(t: &str) -> Option<Gender> {
-    match t {
-        "mr" | "sir" | "lord" | "master" => Some(Gender::Male),
-        "mrs" | "ms" | "miss" | "dame" | "lady" => Some(Gender::Female),
-        _ => None,
-    }
+    subject_title(t).and_then(|t| t.gender)
 }
 
 /// True when `word` (folded, without a trailing dot) is a title.
 pub fn is_title(word: &str) -> bool {
-    TITLES.contains(&word)
+    subject_title(word).is_some()
 }
 
 const PARTICLES: [&str; 10] = [
@@ -437,25 +439,6 @@ impl NameMatcher {
     }
 }
 
-/// `text` folded (see [`fold`]) and, for each byte of the folded copy (and
-/// one past its end), the byte of `text` where its character starts.
-fn fold_with_offsets(text: &str) -> (String, Vec<usize>) {
-    let mut folded = String::with_capacity(text.len());
-    let mut starts = Vec::with_capacity(text.len() + 1);
-    let mut buf = [0u8; 4];
-    for (i, c) in text.char_indices() {
-        let piece = if c.is_ascii() {
-            c.to_ascii_lowercase().encode_utf8(&mut buf).to_owned()
-        } else {
-            fold(c.encode_utf8(&mut buf))
-        };
-        starts.extend(std::iter::repeat_n(i, piece.len()));
-        folded.push_str(&piece);
-    }
-    starts.push(text.len());
-    (folded, starts)
-}
-
 fn is_word_char(c: char) -> bool {
     c.is_alphabetic() || c == '.' || c == '\'' || c == '\u{2019}' || c == '-'
 }
@@ -502,6 +485,25 @@ fn next_word(text: &str, pos: usize) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_are_the_old_list() {
+        let old = [
+            "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord", "rev",
+            "master",
+        ];
+        let now: Vec<&str> = vocab::TITLES
+            .iter()
+            .map(|t| t.word)
+            .filter(|w| is_title(w))
+            .collect();
+        assert_eq!(now.len(), old.len());
+        assert!(old.iter().all(|w| is_title(w)));
+        assert_eq!(title_gender("master"), Some(Gender::Male));
+        assert_eq!(title_gender("dame"), Some(Gender::Female));
+        assert_eq!(title_gender("mx"), None);
+        assert_eq!(title_gender("cllr"), None);
+    }
 
     fn check(names: &[&str], text: &str) -> Vec<(String, Strength)> {
         NameMatcher::new(names)

@@ -74,29 +74,20 @@ pub(crate) fn check(text: &str, start: usize, end: usize) -> Option<(usize, usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Recognisers;
-
-    fn found(text: &str) -> Vec<String> {
-        Recognisers::shared()
-            .find(text)
-            .into_iter()
-            .filter(|e| e.kind == crate::EntityKind::NhsNumber)
-            .map(|e| e.normalised)
-            .collect()
-    }
+    use crate::testing::{check_normalised, Only};
 
     #[test]
     fn table() {
         let cases: &[(&str, &[&str])] = &[
-            ("NHS 485 777 3457", &["4857773457"]),
-            ("4857773457", &["4857773457"]),
-            ("485-777-3457.", &["4857773457"]),
+            ("NHS «485 777 3457»", &["4857773457"]),
+            ("«4857773457»", &["4857773457"]),
+            ("«485-777-3457».", &["4857773457"]),
             ("485 777 3456", &[]),
             ("14857773457", &[]),
-            ("943 476 5919", &["9434765919"]),
+            ("«943 476 5919»", &["9434765919"]),
         ];
         for (text, want) in cases {
-            assert_eq!(found(text), *want, "{text}");
+            check_normalised(&Only(crate::EntityKind::NhsNumber), text, want);
         }
     }
 

@@ -1,18 +1,30 @@
 //! Bank sort codes and account numbers, found only next to a context word.
 //!
-//! A UK sort code is six digits written `12-34-56` (or with spaces); an
-//! account number is eight digits (sometimes seven, or ten for building
-//! societies). Bare digit runs are everywhere (phone numbers, references), so
-//! both need a context word within 40 bytes before them: `sort code`, `s/c`,
-//! `bank`, `account`, `a/c`, `acc no`, `BACS`, `direct debit`.
+//! **Finds** a sort code or an account number within 40 bytes after a bank
+//! word: `sort code`, `s/c`, `bank`, `account`, `a/c`, `acc no`, `BACS`,
+//! `direct debit`.
+//!
+//! **Why**: a third party's bank details are personal (and financial) data;
+//! bare digit runs are everywhere (phone numbers, references), so the context
+//! word is the evidence.
+//!
+//! **Format**: a UK sort code is six digits written `12-34-56` (or with
+//! spaces); an account number is eight digits (sometimes seven, or ten for
+//! building societies).
 //!
 //! **True:** `sort code 20-45-77, account 41234567`; `a/c no: 12345678`.
 //! **False:** `tenancy ref 12345678`; `call 01-23-45` without a bank word.
+//! The table of cases is in the tests.
 
 use regex::Regex;
 use sarx_model::Span;
 
+use sarx_detect::Recogniser;
+
 use super::{before_window, Finding, FindingKind};
+
+/// Recogniser name.
+pub const NAME: &str = "bank_details";
 
 const SORT_CUES: &[&str] = &[
     "sort code",
@@ -57,10 +69,17 @@ impl BankDetails {
             )?,
         })
     }
+}
+
+impl Recogniser for BankDetails {
+    type Kind = FindingKind;
+
+    fn name(&self) -> &'static str {
+        NAME
+    }
 
     /// Every sort code and account number with a bank context word nearby.
-    pub fn find(&self, text: &str) -> Vec<Finding> {
-        let mut out = Vec::new();
+    fn find(&self, text: &str, out: &mut Vec<Finding>) {
         for m in self.sort_code.find_iter(text) {
             let ctx = before_window(text, m.start(), 40).to_lowercase();
             if SORT_CUES.iter().any(|c| ctx.contains(c)) && !glued(text, m.start(), m.end()) {
@@ -69,7 +88,7 @@ impl BankDetails {
                     span: Span::new(m.start(), m.end()),
                     normalised: m.as_str().chars().filter(char::is_ascii_digit).collect(),
                     confidence: 0.85,
-                    recogniser: "bank_details",
+                    recogniser: NAME,
                 });
             }
         }
@@ -81,11 +100,10 @@ impl BankDetails {
                     span: Span::new(m.start(), m.end()),
                     normalised: m.as_str().chars().filter(char::is_ascii_digit).collect(),
                     confidence: 0.8,
-                    recogniser: "bank_details",
+                    recogniser: NAME,
                 });
             }
         }
-        out
     }
 }
 
@@ -105,28 +123,22 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use sarx_detect::testing::check;
+
     use super::*;
 
     #[test]
     fn table() {
         let r = BankDetails::new().unwrap();
-        let cases: &[(&str, &[&str])] = &[
-            (
-                "Bank: sort code 20-45-77, account 41234567",
-                &["20-45-77", "41234567"],
-            ),
-            ("a/c no: 12345678", &["12345678"]),
-            ("tenancy ref 12345678", &[]),
-            ("call 01-23-45 soon", &[]),
-            ("phone 07700 900123 about the account", &[]),
+        let cases: &[&str] = &[
+            "Bank: sort code «20-45-77», account «41234567»",
+            "a/c no: «12345678»",
+            "tenancy ref 12345678",
+            "call 01-23-45 soon",
+            "phone 07700 900123 about the account",
         ];
-        for (text, want) in cases {
-            let got: Vec<&str> = r
-                .find(text)
-                .iter()
-                .map(|f| &text[f.span.start..f.span.end])
-                .collect();
-            assert_eq!(&got, want, "{text}");
+        for text in cases {
+            check(&r, text);
         }
     }
 }

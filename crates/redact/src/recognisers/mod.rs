@@ -4,9 +4,9 @@
 //! postcode, dates) come from `sarx-detect`'s recognisers; these add person
 //! names, street addresses, bank details, vehicle registrations, non-UK phone
 //! numbers and special-category context. Each is built once (patterns and
-//! dictionaries compiled) and is `Send + Sync`.
+//! dictionaries compiled), is `Send + Sync`, and implements
+//! [`sarx_detect::Recogniser`], the seam `sarx-detect`'s identifiers use.
 
-use sarx_model::Span;
 use serde::{Deserialize, Serialize};
 
 pub mod address;
@@ -70,29 +70,14 @@ impl FindingKind {
     }
 }
 
-/// One thing found in a text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Finding {
-    /// What it is.
-    pub kind: FindingKind,
-    /// Byte range into the text (character boundaries).
-    pub span: Span,
-    /// Canonical form used to recognise the same party elsewhere: a name
-    /// folded to lowercase with single spaces and no title; identifiers as
-    /// `sarx-detect` normalises them.
-    pub normalised: String,
-    /// Confidence 0.0–1.0.
-    pub confidence: f32,
-    /// The recogniser's name.
-    pub recogniser: &'static str,
-}
+/// One thing found in a text: `sarx-detect`'s [`sarx_detect::Found`] with a
+/// [`FindingKind`]. Its `normalised` is a name folded to lowercase with
+/// single spaces and no title; identifiers as `sarx-detect` normalises them.
+pub type Finding = sarx_detect::Found<FindingKind>;
 
-/// True when `[start, end)` is not glued to a letter or digit on either side.
-pub(crate) fn word_bounded(text: &str, start: usize, end: usize) -> bool {
-    let before = text.get(..start).and_then(|s| s.chars().next_back());
-    let after = text.get(end..).and_then(|s| s.chars().next());
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-}
+/// True when `[start, end)` is not glued to a letter or digit on either
+/// side: `sarx-detect`'s boundary rule.
+pub(crate) use sarx_detect::alnum_bounded as word_bounded;
 
 /// Lowercased text within `window` bytes before `at` (char-boundary safe).
 pub(crate) fn before_window(text: &str, at: usize, window: usize) -> &str {

@@ -1,10 +1,12 @@
 //! Telephone numbers in any national format, for redaction recall.
 //!
-//! `sarx-detect` recognises UK numbers and normalises them to E.164 for
-//! search; a third party's number must be withheld whatever its format
-//! (`+33 1 42 68 53 00`, `(96) 627-277`, `024 971 50 30`). This recogniser
-//! takes digit groups separated by spaces, dots or hyphens, with an optional
-//! `+country` prefix and `(area)` code, 7 to 15 digits in all, and rejects
+//! **Finds** digit groups that are shaped like a phone number, in any
+//! country's style. **Why**: `sarx-detect` recognises UK numbers and
+//! normalises them to E.164 for search; a third party's number must be withheld whatever its format
+//! (`+33 1 42 68 53 00`, `(96) 627-277`, `024 971 50 30`).
+//!
+//! **Format**: this recogniser takes digit groups separated by spaces,
+//! dots or hyphens, with an optional `+country` prefix and `(area)` code, 7 to 15 digits in all, and rejects
 //! shapes that are something else: dates, times, money, US social security
 //! numbers (`123-45-6789`), card numbers (four groups of four, or 13+
 //! unbroken digits), sort codes. Unbroken runs of 7–9 digits need a context
@@ -18,7 +20,12 @@
 use regex::Regex;
 use sarx_model::Span;
 
+use sarx_detect::Recogniser;
+
 use super::{before_window, Finding, FindingKind};
+
+/// Recogniser name.
+pub const NAME: &str = "phone_any";
 
 const CUES: &[&str] = &[
     "tel",
@@ -92,10 +99,17 @@ impl AnyPhones {
             )?,
         })
     }
+}
+
+impl Recogniser for AnyPhones {
+    type Kind = FindingKind;
+
+    fn name(&self) -> &'static str {
+        NAME
+    }
 
     /// Every telephone number in `text`.
-    pub fn find(&self, text: &str) -> Vec<Finding> {
-        let mut out = Vec::new();
+    fn find(&self, text: &str, out: &mut Vec<Finding>) {
         let bytes = text.as_bytes();
         for m in self.re.find_iter(text) {
             let (s, e) = (m.start(), m.end());
@@ -171,10 +185,9 @@ impl AnyPhones {
                 } else {
                     0.7
                 },
-                recogniser: "phone_any",
+                recogniser: NAME,
             });
         }
-        out
     }
 }
 
@@ -229,39 +242,36 @@ fn plausible(num: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use sarx_detect::testing::check;
+
     use super::*;
 
     #[test]
     fn table() {
         let r = AnyPhones::new().unwrap();
-        let cases: &[(&str, &[&str])] = &[
-            ("call 07700 900461 today", &["07700 900461"]),
-            ("on +44 (0)113 496 0000.", &["+44 (0)113 496 0000"]),
-            ("call me at (96) 627-277 I'd like", &["(96) 627-277"]),
-            ("answering at 78 651 450", &["78 651 450"]),
-            ("my registered 024 971 50 30. Could", &["024 971 50 30"]),
-            ("tel 4960000", &["4960000"]),
-            ("born 14/06/1979", &[]),
-            ("card 4111 1111 1111 1111", &[]),
-            ("ssn 078-05-1120", &[]),
-            ("paid £1 250 000", &[]),
-            ("ref 12345678", &[]),
-            ("card 213176828496175 at", &[]),
-            ("Fax: 9498777106", &["9498777106"]),
-            ("Fax: 001-420-335-7509x38548", &["001-420-335-7509x38548"]),
-            ("My Israeli number is 09-7625400", &["09-7625400"]),
-            ("is 224 4966 Bond Street", &[]),
-            ("license number is 2270-66-1551", &[]),
-            ("address 41.173.96.26 blocked", &[]),
-            ("Apt. 675 62314 Mellemvej", &[]),
+        let cases: &[&str] = &[
+            "call «07700 900461» today",
+            "on «+44 (0)113 496 0000».",
+            "call me at «(96) 627-277» I'd like",
+            "answering at «78 651 450»",
+            "my registered «024 971 50 30». Could",
+            "tel «4960000»",
+            "born 14/06/1979",
+            "card 4111 1111 1111 1111",
+            "ssn 078-05-1120",
+            "paid £1 250 000",
+            "ref 12345678",
+            "card 213176828496175 at",
+            "Fax: «9498777106»",
+            "Fax: «001-420-335-7509x38548»",
+            "My Israeli number is «09-7625400»",
+            "is 224 4966 Bond Street",
+            "license number is 2270-66-1551",
+            "address 41.173.96.26 blocked",
+            "Apt. 675 62314 Mellemvej",
         ];
-        for (text, want) in cases {
-            let got: Vec<&str> = r
-                .find(text)
-                .iter()
-                .map(|f| &text[f.span.start..f.span.end])
-                .collect();
-            assert_eq!(&got, want, "{text}");
+        for text in cases {
+            check(&r, text);
         }
     }
 }
