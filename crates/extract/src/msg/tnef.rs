@@ -266,10 +266,31 @@ fn dtr(data: &[u8]) -> Option<i64> {
     Some((ts.as_second() + 11_644_473_600) * 10_000_000)
 }
 
-/// Parses a TNEF MAPI property block (`attMsgProps`, `attAttachment`).
+/// Parses a TNEF MAPI property block that fills its attribute
+/// (`attMsgProps`, `attAttachment`).
 fn mapi_props(data: &[u8]) -> Result<Props> {
+    property_block(data, "TNEF property block is malformed").map(|(props, _)| props)
+}
+
+/// The one TNEF MAPI property block parser, for every place a block
+/// appears: an attribute holding one block (`attMsgProps`,
+/// `attAttachment`) and the rows of `attRecipTable`, which are blocks laid
+/// end to end with no length of their own (the caller advances by the
+/// bytes used, returned with the properties).
+///
+/// A block is a `u32` count, then per property a type and an id (`u16`
+/// each), for a named property (id ≥ 0x8000) its set GUID and numeric id or
+/// padded UTF-16 name, then the value: for multi-valued and variable-length
+/// types a `u32` count of values, each variable value a `u32` length and
+/// bytes padded to 4. Values of multi-valued properties are walked over but
+/// not kept; of a repeated property the first is kept.
+///
+/// A count larger than the properties present stops at the end of the
+/// data with what was read; a property cut short, or of a type whose size
+/// is unknown, fails with `what` as the detail.
+fn property_block(data: &[u8], what: &'static str) -> Result<(Props, usize)> {
     let mut rd = Rd::new(data);
-    let bad = || Failure::corrupt("TNEF property block is malformed");
+    let bad = || Failure::corrupt(what);
     let count = rd.u32().ok_or_else(bad)?;
     let mut props = Props::default();
     for _ in 0..count {
@@ -291,11 +312,25 @@ fn mapi_props(data: &[u8]) -> Result<Props> {
         let multi = ty & 0x1000 != 0;
         let base = ty & 0x0FFF;
         let variable = matches!(base, 0x001E | 0x001F | 0x0102 | 0x000D);
+        // Bytes per fixed-size value; `None` for a type of unknown size,
+        // an error only once a value of it has to be read.
+        let size: Option<usize> = match base {
+            0x0002 | 0x0003 | 0x0004 | 0x000A | 0x000B => Some(4),
+            0x0005 | 0x0006 | 0x0007 | 0x0014 | 0x0040 => Some(8),
+            0x0048 => Some(16),
+            0x0001 => Some(0),
+            _ => None,
+        };
         let n = if multi || variable {
             rd.u32().ok_or_else(bad)?
         } else {
             1
         };
+        if !variable && size == Some(0) {
+            // PT_NULL values take no bytes and yield nothing: a count of
+            // them (up to 2^32 - 1 from the data) is not walked one by one.
+            continue;
+        }
         for _ in 0..n {
             let v = if variable {
                 let len = rd.u32().ok_or_else(bad)? as usize;
@@ -307,14 +342,7 @@ fn mapi_props(data: &[u8]) -> Result<Props> {
                     _ => Some(Value::Binary(b.to_vec())),
                 }
             } else {
-                let size = match base {
-                    0x0002 | 0x0003 | 0x0004 | 0x000A | 0x000B => 4,
-                    0x0005 | 0x0006 | 0x0007 | 0x0014 | 0x0040 => 8,
-                    0x0048 => 16,
-                    0x0001 => 0,
-                    _ => return Err(bad()),
-                };
-                let b = rd.take(size).ok_or_else(bad)?;
+                let b = rd.take(size.ok_or_else(bad)?).ok_or_else(bad)?;
                 let mut w = [0u8; 8];
                 for (d, s) in w.iter_mut().zip(b) {
                     *d = *s;
@@ -336,7 +364,7 @@ fn mapi_props(data: &[u8]) -> Result<Props> {
             }
         }
     }
-    Ok(props)
+    Ok((props, rd.pos))
 }
 
 /// Parses `attRecipTable`: a row count, then per row a property block.
@@ -353,7 +381,7 @@ fn recip_table(data: &[u8], cp: Option<u16>) -> Result<Vec<Recipient>> {
         // Each row is a property block without its own length: parse it
         // from the remaining bytes and advance by what it used.
         let rest = rd.buf.get(rd.pos..).unwrap_or(&[]);
-        let (mut props, used) = mapi_props_counted(rest)?;
+        let (mut props, used) = property_block(rest, "TNEF recipient row is malformed")?;
         rd.pos = rd.pos.saturating_add(used);
         props.settle_codepage(cp);
         out.push(Recipient {
@@ -367,55 +395,6 @@ fn recip_table(data: &[u8], cp: Option<u16>) -> Result<Vec<Recipient>> {
         });
     }
     Ok(out)
-}
-
-/// Like [`mapi_props`] but also returns the bytes consumed.
-fn mapi_props_counted(data: &[u8]) -> Result<(Props, usize)> {
-    // Find the shortest prefix that parses completely: walk once with the
-    // same grammar and report the position.
-    let mut rd = Rd::new(data);
-    let bad = || Failure::corrupt("TNEF recipient row is malformed");
-    let count = rd.u32().ok_or_else(bad)?;
-    for _ in 0..count {
-        let (ty, id) = (rd.u16().ok_or_else(bad)?, rd.u16().ok_or_else(bad)?);
-        if id >= 0x8000 {
-            rd.take(16).ok_or_else(bad)?;
-            if rd.u32().ok_or_else(bad)? == 0 {
-                rd.u32().ok_or_else(bad)?;
-            } else {
-                let n = rd.u32().ok_or_else(bad)? as usize;
-                rd.take(n).ok_or_else(bad)?;
-                rd.pad4(n).ok_or_else(bad)?;
-            }
-        }
-        let multi = ty & 0x1000 != 0;
-        let base = ty & 0x0FFF;
-        let variable = matches!(base, 0x001E | 0x001F | 0x0102 | 0x000D);
-        let n = if multi || variable {
-            rd.u32().ok_or_else(bad)?
-        } else {
-            1
-        };
-        for _ in 0..n {
-            if variable {
-                let len = rd.u32().ok_or_else(bad)? as usize;
-                rd.take(len).ok_or_else(bad)?;
-                rd.pad4(len).ok_or_else(bad)?;
-            } else {
-                let size = match base {
-                    0x0002 | 0x0003 | 0x0004 | 0x000A | 0x000B => 4,
-                    0x0005 | 0x0006 | 0x0007 | 0x0014 | 0x0040 => 8,
-                    0x0048 => 16,
-                    0x0001 => 0,
-                    _ => return Err(bad()),
-                };
-                rd.take(size).ok_or_else(bad)?;
-            }
-        }
-    }
-    let used = rd.pos;
-    let props = mapi_props(data.get(..used).unwrap_or(&[]))?;
-    Ok((props, used))
 }
 
 #[cfg(test)]
@@ -480,6 +459,127 @@ mod tests {
         );
         assert_eq!(out.records[1].locator, "attachment statement.txt");
         assert!(out.records[1].text.contains("Arrears"));
+    }
+
+    /// A `PT_STRING8` property as it sits in a TNEF property block.
+    fn str8_prop(id: u16, s: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&0x001Eu16.to_le_bytes());
+        v.extend_from_slice(&id.to_le_bytes());
+        v.extend_from_slice(&1u32.to_le_bytes());
+        v.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        v.extend_from_slice(s);
+        v.resize(v.len() + (4 - s.len() % 4) % 4, 0);
+        v
+    }
+
+    /// A property block: the count it declares, then the properties.
+    fn block(count: u32, props: &[Vec<u8>]) -> Vec<u8> {
+        let mut v = count.to_le_bytes().to_vec();
+        for p in props {
+            v.extend_from_slice(p);
+        }
+        v
+    }
+
+    /// A TNEF stream holding just a recipient table with `rows`.
+    fn tnef_with_recipients(declared_rows: u32, rows: &[Vec<u8>]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&TNEF_MAGIC.to_le_bytes());
+        v.extend_from_slice(&1u16.to_le_bytes());
+        let mut table = declared_rows.to_le_bytes().to_vec();
+        for r in rows {
+            table.extend_from_slice(r);
+        }
+        tnef_attr(&mut v, 1, ATT_RECIP_TABLE, &table);
+        v
+    }
+
+    fn row(name: &str, smtp: &str) -> Vec<Vec<u8>> {
+        vec![
+            str8_prop(tag::DISPLAY_NAME, format!("{name}\0").as_bytes()),
+            str8_prop(tag::SMTP_ADDRESS, format!("{smtp}\0").as_bytes()),
+        ]
+    }
+
+    #[test]
+    fn recipient_rows_laid_end_to_end_each_advance_by_what_they_used() {
+        let rows = [
+            block(2, &row("Sam Okoro", "sam@example.net")),
+            block(2, &row("Ana Diaz", "ana@example.net")),
+        ];
+        let item = read_tnef(&tnef_with_recipients(2, &rows), 0, 4).unwrap();
+        let got: Vec<(&str, &str)> = item
+            .recipients
+            .iter()
+            .map(|r| (r.name.as_str(), r.email.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Sam Okoro", "sam@example.net"),
+                ("Ana Diaz", "ana@example.net")
+            ]
+        );
+    }
+
+    /// The recipient-row walk used to fail the whole stream when a row
+    /// declared more properties than the data held; the block parser for
+    /// `attMsgProps` stopped at the end of the data. One parser now does
+    /// the latter for both.
+    #[test]
+    fn a_last_recipient_row_declaring_too_many_properties_keeps_what_it_has() {
+        let rows = [block(5, &row("Sam Okoro", "sam@example.net"))];
+        let item = read_tnef(&tnef_with_recipients(1, &rows), 0, 4).unwrap();
+        assert_eq!(item.recipients.len(), 1);
+        assert_eq!(item.recipients[0].email, "sam@example.net");
+
+        let msg_props = block(5, &[str8_prop(tag::SUBJECT, b"Rent\0")]);
+        let props = mapi_props(&msg_props).unwrap();
+        assert_eq!(props.text(tag::SUBJECT).as_deref(), Some("Rent"));
+    }
+
+    #[test]
+    fn a_row_cut_inside_a_property_is_malformed_wherever_the_block_is() {
+        let mut cut = block(2, &row("Sam Okoro", "sam@example.net"));
+        cut.truncate(cut.len() - 6);
+        let err = read_tnef(&tnef_with_recipients(1, &[cut.clone()]), 0, 4).unwrap_err();
+        assert_eq!(err.reason, Reason::Corrupt);
+        assert_eq!(err.detail, "TNEF recipient row is malformed");
+        let err = mapi_props(&cut).unwrap_err();
+        assert_eq!(err.detail, "TNEF property block is malformed");
+    }
+
+    #[test]
+    fn unknown_types_fail_only_when_a_value_of_them_is_read() {
+        // Multi-valued, unknown base type 0x0999, zero values: skipped.
+        let mut empty_mv = Vec::new();
+        empty_mv.extend_from_slice(&0x1999u16.to_le_bytes());
+        empty_mv.extend_from_slice(&0x0E1Du16.to_le_bytes());
+        empty_mv.extend_from_slice(&0u32.to_le_bytes());
+        let ok = block(2, &[empty_mv, str8_prop(tag::SUBJECT, b"Rent\0")]);
+        let (props, used) = property_block(&ok, "x").unwrap();
+        assert_eq!(props.text(tag::SUBJECT).as_deref(), Some("Rent"));
+        assert_eq!(used, ok.len());
+        // Single-valued unknown type: malformed.
+        let mut one = Vec::new();
+        one.extend_from_slice(&0x0999u16.to_le_bytes());
+        one.extend_from_slice(&0x0E1Du16.to_le_bytes());
+        one.extend_from_slice(&[0; 8]);
+        assert!(property_block(&block(1, &[one]), "x").is_err());
+    }
+
+    #[test]
+    fn a_huge_count_of_null_values_is_not_walked_one_by_one() {
+        let mut nulls = Vec::new();
+        nulls.extend_from_slice(&0x1001u16.to_le_bytes());
+        nulls.extend_from_slice(&0x0E1Du16.to_le_bytes());
+        nulls.extend_from_slice(&u32::MAX.to_le_bytes());
+        let data = block(2, &[nulls, str8_prop(tag::SUBJECT, b"Rent\0")]);
+        let started = std::time::Instant::now();
+        let (props, _) = property_block(&data, "x").unwrap();
+        assert_eq!(props.text(tag::SUBJECT).as_deref(), Some("Rent"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 
     proptest! {
