@@ -698,16 +698,7 @@ fn recipients(table: &dyn TableContext, cp: Option<u16>) -> Vec<Recipient> {
             }
         }
         props.settle_codepage(cp);
-        let email = props.text(msg::tag::SMTP_ADDRESS).or_else(|| {
-            props
-                .text(msg::tag::EMAIL_ADDRESS)
-                .filter(|e| !e.starts_with('/'))
-        });
-        out.push(Recipient {
-            kind: props.int(msg::tag::RECIPIENT_TYPE).unwrap_or(1),
-            name: props.text(msg::tag::DISPLAY_NAME).unwrap_or_default(),
-            email: email.unwrap_or_default(),
-        });
+        out.push(Recipient::from_props(&props));
     }
     out
 }

@@ -205,6 +205,22 @@ pub(crate) struct Recipient {
     pub email: String,
 }
 
+impl Recipient {
+    /// A recipient from its row's properties (`PR_RECIPIENT_TYPE`,
+    /// `PR_DISPLAY_NAME`, the SMTP address over an Exchange DN).
+    pub fn from_props(props: &Props) -> Self {
+        Recipient {
+            kind: props.int(tag::RECIPIENT_TYPE).unwrap_or(1),
+            name: props.text(tag::DISPLAY_NAME).unwrap_or_default(),
+            email: best_email(
+                props.text(tag::SMTP_ADDRESS),
+                props.text(tag::EMAIL_ADDRESS),
+            )
+            .unwrap_or_default(),
+        }
+    }
+}
+
 /// What an attachment holds.
 #[derive(Debug)]
 pub(crate) enum AttachData {
@@ -274,7 +290,7 @@ pub(crate) fn locator_word(kind: Kind) -> &'static str {
 }
 
 /// Picks an SMTP address over an Exchange DN (`/O=ORG/OU=...`).
-pub(crate) fn best_email(smtp: Option<String>, other: Option<String>) -> Option<String> {
+pub(super) fn best_email(smtp: Option<String>, other: Option<String>) -> Option<String> {
     smtp.or_else(|| other.filter(|e| !e.starts_with('/')))
 }
 

@@ -10,8 +10,8 @@ use sarx_model::Limit;
 
 use super::emit::{emit_item, Place};
 use super::mapi::{
-    attachment_name, best_email, decode_utf16le, missing_data, tag, AttachData, Attachment, Item,
-    Props, Recipient, Value,
+    attachment_name, decode_utf16le, missing_data, tag, AttachData, Attachment, Item, Props,
+    Recipient, Value,
 };
 use super::MAX_MSG_NESTING;
 use crate::{Ctx, Failure, Node, Result};
@@ -158,12 +158,7 @@ fn read_msg_item(
         let sub = list(cf, &p)?;
         let mut rp = read_props(cf, &p, &sub, 8);
         rp.settle_codepage(cp);
-        item.recipients.push(Recipient {
-            kind: rp.int(tag::RECIPIENT_TYPE).unwrap_or(1),
-            name: rp.text(tag::DISPLAY_NAME).unwrap_or_default(),
-            email: best_email(rp.text(tag::SMTP_ADDRESS), rp.text(tag::EMAIL_ADDRESS))
-                .unwrap_or_default(),
-        });
+        item.recipients.push(Recipient::from_props(&rp));
     }
     let mut atts: Vec<&EntryInfo> = entries
         .iter()

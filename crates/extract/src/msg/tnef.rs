@@ -14,8 +14,8 @@ use sarx_model::{Limit, Reason};
 
 use super::emit::{emit_item, Place};
 use super::mapi::{
-    attachment_name, best_email, decode_utf16le, missing_data, tag, AttachData, Attachment, Item,
-    Props, Recipient, Value,
+    attachment_name, decode_utf16le, missing_data, tag, AttachData, Attachment, Item, Props,
+    Recipient, Value,
 };
 use super::MAX_MSG_NESTING;
 use crate::{Ctx, Failure, Node, Result};
@@ -384,15 +384,7 @@ fn recip_table(data: &[u8], cp: Option<u16>) -> Result<Vec<Recipient>> {
         let (mut props, used) = property_block(rest, "TNEF recipient row is malformed")?;
         rd.pos = rd.pos.saturating_add(used);
         props.settle_codepage(cp);
-        out.push(Recipient {
-            kind: props.int(tag::RECIPIENT_TYPE).unwrap_or(1),
-            name: props.text(tag::DISPLAY_NAME).unwrap_or_default(),
-            email: best_email(
-                props.text(tag::SMTP_ADDRESS),
-                props.text(tag::EMAIL_ADDRESS),
-            )
-            .unwrap_or_default(),
-        });
+        out.push(Recipient::from_props(&props));
     }
     Ok(out)
 }
