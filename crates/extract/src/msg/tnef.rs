@@ -286,8 +286,8 @@ fn mapi_props(data: &[u8]) -> Result<Props> {
 /// not kept; of a repeated property the first is kept.
 ///
 /// A count larger than the properties present stops at the end of the
-/// data with what was read; a property cut short, or of a type whose size
-/// is unknown, fails with `what` as the detail.
+/// data with what was read; a property cut short, or a value of a type of
+/// unknown size, fails with `what` as the detail.
 fn property_block(data: &[u8], what: &'static str) -> Result<(Props, usize)> {
     let mut rd = Rd::new(data);
     let bad = || Failure::corrupt(what);
