@@ -53,11 +53,21 @@ use crate::{Ctx, Failure, Node, Result};
 /// Folders nested deeper than this are not followed (a loop guard).
 const MAX_FOLDER_DEPTH: usize = 64;
 
+/// The NDB header's magic (`dwMagic`), shared by PST and OST files.
+const PST_MAGIC: &[u8; 4] = b"!BDN";
+
+/// True when `head`, a file's first bytes, starts with the PST/OST magic:
+/// the one test of "is this a PST" (sniffing, opening on disk, the header
+/// check before reading).
+pub(crate) fn is_pst(head: &[u8]) -> bool {
+    head.starts_with(PST_MAGIC)
+}
+
 /// True when the file at `path` starts with the PST/OST magic `!BDN`.
 pub(crate) fn is_pst_path(path: &Path) -> bool {
     let mut head = [0u8; 4];
     match File::open(path) {
-        Ok(mut f) => f.read_exact(&mut head).is_ok() && &head == b"!BDN",
+        Ok(mut f) => f.read_exact(&mut head).is_ok() && is_pst(&head),
         Err(_) => false,
     }
 }
@@ -121,7 +131,7 @@ fn sniff_header(reader: &mut dyn PstReader) -> Result<(Flavour, bool, Option<Vec
     reader.seek(SeekFrom::Start(0)).map_err(io_failure)?;
     let n = read_up_to(reader, &mut head).map_err(io_failure)?;
     head.truncate(n);
-    if head.get(..4) != Some(b"!BDN".as_slice()) {
+    if !is_pst(&head) {
         return Err(Failure::corrupt("not a PST/OST file"));
     }
     let client = head.get(8..10).ok_or_else(truncated)?;
@@ -688,16 +698,7 @@ fn recipients(table: &dyn TableContext, cp: Option<u16>) -> Vec<Recipient> {
             }
         }
         props.settle_codepage(cp);
-        let email = props.text(msg::tag::SMTP_ADDRESS).or_else(|| {
-            props
-                .text(msg::tag::EMAIL_ADDRESS)
-                .filter(|e| !e.starts_with('/'))
-        });
-        out.push(Recipient {
-            kind: props.int(msg::tag::RECIPIENT_TYPE).unwrap_or(1),
-            name: props.text(msg::tag::DISPLAY_NAME).unwrap_or_default(),
-            email: email.unwrap_or_default(),
-        });
+        out.push(Recipient::from_props(&props));
     }
     out
 }

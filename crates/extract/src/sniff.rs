@@ -152,7 +152,7 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Format {
             _ => sniff_cfb_by_content(bytes),
         };
     }
-    if starts(bytes, b"!BDN") {
+    if crate::pst::is_pst(bytes) {
         return Format::Pst;
     }
     if starts(bytes, &[0x78, 0x9F, 0x3E, 0x22]) {
