@@ -214,11 +214,7 @@ fn tagged(
         // over every span first, so each one kept is the same whichever
         // of the others are judged now: the model reads a candidate in the
         // same words however many names were settled before.
-        ws.retain(|w| {
-            wanted
-                .iter()
-                .any(|s| s.start >= w.start && s.end <= w.end)
-        });
+        ws.retain(|w| wanted.iter().any(|s| s.start >= w.start && s.end <= w.end));
     }
     let slices: Vec<&str> = ws.iter().map(|w| w.slice(text).unwrap_or("")).collect();
     let tags = tagger.tag(&slices)?;

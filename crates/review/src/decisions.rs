@@ -34,19 +34,10 @@ pub(crate) struct DecideForm {
     note: String,
 }
 
-/// An exemption reason code and its legal basis.
-pub const EXEMPTIONS: &[(&str, &str)] = &[
-    ("legal-privilege", "DPA 2018 Sch 2 Pt 4 para 19"),
-    ("crime-taxation", "DPA 2018 Sch 2 Pt 1 para 2"),
-    ("confidential-reference", "DPA 2018 Sch 2 Pt 4 para 24"),
-    ("management-forecast", "DPA 2018 Sch 2 Pt 4 para 22"),
-    ("negotiations", "DPA 2018 Sch 2 Pt 4 para 23"),
-    ("serious-harm-health", "DPA 2018 Sch 3 Pt 2 para 5"),
-    ("serious-harm-social-work", "DPA 2018 Sch 3 Pt 3 para 10"),
-];
-
+/// The legal basis of the exemption a caseworker chose by its reason code
+/// (`sarx_model::vocab::EXEMPTIONS`, the table redaction's flags use too).
 pub(crate) fn legal_basis_of(code: &str) -> Option<&'static str> {
-    EXEMPTIONS.iter().find(|(c, _)| *c == code).map(|(_, b)| *b)
+    sarx_model::vocab::exemption_by_reason(code).map(|e| e.provision)
 }
 
 pub(crate) fn checked_span(

@@ -49,7 +49,7 @@ pub mod users;
 mod views;
 
 use auth::{login, login_page, logout};
-use decisions::{bulk, decide, sign_off, EXEMPTIONS};
+use decisions::{bulk, decide, sign_off};
 use error::not_found;
 use views::{css, document, document_pdf, documents, js, overview, progress, ListQuery};
 

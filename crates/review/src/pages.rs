@@ -4,7 +4,9 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use sarx_case::{Band, CaseState, ClockStatus, Decision, Disposition, Hit};
 use sarx_model::Record;
 
-use crate::{progress, AppState, ListQuery, Session, EXEMPTIONS};
+use sarx_model::vocab::EXEMPTIONS;
+
+use crate::{progress, AppState, ListQuery, Session};
 
 /// What every page needs: the app and the user.
 pub(crate) struct Ctx<'a> {
@@ -366,7 +368,7 @@ pub(crate) fn document(
                 form.inline method="post" action=(action) {
                     input type="hidden" name="csrf" value=(csrf);
                     input type="hidden" name="action" value="exempt_record";
-                    select name="code" { @for (c, b) in EXEMPTIONS { option value=(c) { (c) " — " (b) } } }
+                    select name="code" { @for e in EXEMPTIONS { option value=(e.reason_code) { (e.reason_code) " — " (e.provision) } } }
                     button type="submit" { "Withhold record (exempt)" }
                 }
                 @if matches!(disp, Disposition::NotAboutSubject | Disposition::Exempt { .. }) {
@@ -396,7 +398,7 @@ pub(crate) fn document(
                             @for c in ["third_party", "person_name", "contact", "address", "identifier", "special_category"] { option value=(c) { (c.replace('_', " ")) } }
                         }
                         button type="submit" name="action" value="add" id="add-redaction" disabled { "Redact selection (x)" }
-                        select name="code" { @for (c, _) in EXEMPTIONS { option value=(c) { (c) } } }
+                        select name="code" { @for e in EXEMPTIONS { option value=(e.reason_code) { (e.reason_code) } } }
                         button type="submit" name="action" value="exempt_span" id="exempt-selection" disabled { "Exempt selection" }
                     }
                 }
