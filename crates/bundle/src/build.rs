@@ -5,6 +5,7 @@
 //! manifest (`package`), the salted hashes verification looks for
 //! (`secrets`); then the zip is written and verified.
 
+use sarx_model::metakey;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -235,15 +236,15 @@ fn prepare_documents(
             }
             reds.sort_by_key(|r| (r.span.start, r.span.end));
             let mut record = d.record.clone();
-            if let Some(h) = record.meta.get("header").cloned() {
+            if let Some(h) = record.meta.get(metakey::HEADER).cloned() {
                 record
                     .meta
-                    .insert("header".into(), spread.scrubber.scrub_with(&own, &h));
+                    .insert(metakey::HEADER.into(), spread.scrubber.scrub_with(&own, &h));
             }
-            if let Some(h) = record.meta.get("sheet").cloned() {
+            if let Some(h) = record.meta.get(metakey::SHEET).cloned() {
                 record
                     .meta
-                    .insert("sheet".into(), spread.scrubber.scrub_with(&own, &h));
+                    .insert(metakey::SHEET.into(), spread.scrubber.scrub_with(&own, &h));
             }
             let raw_title = if record.title.trim().is_empty() {
                 record

@@ -6,6 +6,7 @@
 //! builder takes any renderer, and verification catches one that leaks.
 
 use sarx_case::Redaction;
+use sarx_model::metakey;
 use sarx_model::{Kind, Record};
 
 use crate::font::metrics;
@@ -179,10 +180,10 @@ impl Renderer for FreshRenderer {
             Kind::SheetRow => {
                 let header: Vec<String> = record
                     .meta
-                    .get("header")
+                    .get(metakey::HEADER)
                     .map(|h| h.split('\t').map(str::to_owned).collect())
                     .unwrap_or_default();
-                if let Some(sheet) = record.meta.get("sheet") {
+                if let Some(sheet) = record.meta.get(metakey::SHEET) {
                     b.meta_line(&format!("Sheet: {}", clean(sheet)));
                 }
                 b.rule();

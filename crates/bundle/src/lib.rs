@@ -100,7 +100,7 @@ impl Error {
 /// message in several exports): a JSON array of `{"source":…,"locator":…}`,
 /// the record's own place first. The schedule's `held_at` lists them; a
 /// record without it was held at its own source and locator.
-pub const LOCATIONS_META: &str = "locations";
+pub const LOCATIONS_META: &str = sarx_model::metakey::LOCATIONS;
 
 /// One record to disclose and the redactions in force for it.
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@
 //! Pure: the caller fetches candidates (and the children of hit e-mails)
 //! from the index; this module decides, de-duplicates and orders.
 
+use sarx_model::metakey;
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
@@ -244,7 +245,10 @@ pub fn assemble(
                         locations: Vec::new(),
                         thread: None,
                     },
-                    r.meta.get("dedup_key").filter(|k| !k.is_empty()).cloned(),
+                    r.meta
+                        .get(metakey::DEDUP_KEY)
+                        .filter(|k| !k.is_empty())
+                        .cloned(),
                 ));
             }
             Verdict::Excluded { reason } => excluded.push(Excluded {

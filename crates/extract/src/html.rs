@@ -6,6 +6,7 @@
 //! Text hidden with CSS is kept: the file itself discloses it.
 
 use ego_tree::iter::Edge;
+use sarx_model::metakey;
 use sarx_model::Kind;
 use scraper::{Html, Node as HtmlNode};
 
@@ -19,7 +20,7 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
         record.title = title;
     }
     record.text = text;
-    record.meta.insert("format".into(), "HTML".into());
+    record.meta.insert(metakey::FORMAT.into(), "HTML".into());
     ctx.emit(record);
     Ok(())
 }

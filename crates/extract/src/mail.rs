@@ -19,6 +19,7 @@
 //! bytes as text, and MIME nesting deeper than [`crate::Limits::max_mime_depth`]
 //! is cut off and reported.
 
+use sarx_model::metakey;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -64,7 +65,7 @@ fn extract_message(ctx: &mut Ctx<'_>, node: &Node<'_>, raw: &[u8], format: Forma
     let mut record = ctx.record_for(node, Kind::Email);
     record
         .meta
-        .insert("format".into(), format.name().to_owned());
+        .insert(metakey::FORMAT.into(), format.name().to_owned());
     let reachable = mime_depths(&message, ctx.limits().max_mime_depth);
     let envelope = envelope(&message, raw, &mut record);
     let body = body_text(&message, raw, &reachable.allowed);
@@ -164,8 +165,10 @@ fn unparsed_record(ctx: &Ctx<'_>, node: &Node<'_>, raw: &[u8], format: Format) -
     let mut record = ctx.record_for(node, Kind::Email);
     record
         .meta
-        .insert("format".into(), format.name().to_owned());
-    record.meta.insert("parse".into(), "no_headers".into());
+        .insert(metakey::FORMAT.into(), format.name().to_owned());
+    record
+        .meta
+        .insert(metakey::PARSE.into(), "no_headers".into());
     let text = crate::text::decode(raw);
     // An mbox member without headers starts with the blank line that ends
     // its (empty) header block.
@@ -272,11 +275,11 @@ fn fill_thread_meta(message: &Message<'_>, record: &mut Record, body: &str) {
     );
     let dedup = crate::thread::dedup_key(message_id.as_deref(), subject.unwrap_or(""), body);
     for (key, value) in [
-        ("message_id", message_id),
-        ("in_reply_to", in_reply_to),
-        ("references", references),
-        ("thread", (!thread.is_empty()).then_some(thread)),
-        ("dedup_key", Some(dedup)),
+        (metakey::MESSAGE_ID, message_id),
+        (metakey::IN_REPLY_TO, in_reply_to),
+        (metakey::REFERENCES, references),
+        (metakey::THREAD, (!thread.is_empty()).then_some(thread)),
+        (metakey::DEDUP_KEY, Some(dedup)),
     ] {
         if let Some(v) = value {
             record.meta.insert(key.to_owned(), v);
@@ -526,7 +529,7 @@ fn extract_mbox(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
     let mut record = ctx.record_for(node, Kind::Archive);
     record
         .meta
-        .insert("format".into(), Format::Mbox.name().to_owned());
+        .insert(metakey::FORMAT.into(), Format::Mbox.name().to_owned());
     record
         .meta
         .insert("messages".into(), messages.len().to_string());
@@ -700,20 +703,20 @@ VGVuYW50IHJlcG9ydGVkIGRhbXAu\r\n\
         assert_eq!(m.parties.cc, vec!["\"Renée Dupré\" <renee@example.org>"]);
         assert_eq!(m.dates.sent.as_deref(), Some("2025-03-14T08:30:00Z"));
         assert_eq!(
-            m.meta.get("message_id").map(String::as_str),
+            m.meta.get(metakey::MESSAGE_ID).map(String::as_str),
             Some("<abc@example.org>")
         );
         assert_eq!(
-            m.meta.get("in_reply_to").map(String::as_str),
+            m.meta.get(metakey::IN_REPLY_TO).map(String::as_str),
             Some("<parent@example.org>")
         );
         assert_eq!(
-            m.meta.get("thread").map(String::as_str),
+            m.meta.get(metakey::THREAD).map(String::as_str),
             Some("id:parent@example.org")
         );
         assert!(m
             .meta
-            .get("dedup_key")
+            .get(metakey::DEDUP_KEY)
             .is_some_and(|k| k.starts_with("mid:abc@example.org#")));
         let a = &out.records[1];
         assert_eq!(a.locator, "attachment café notes.txt");

@@ -30,6 +30,7 @@
 //! attachments then cannot be opened. With the patches, embedded messages
 //! are read to any depth (bounded by the depth limit).
 
+use sarx_model::metakey;
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -400,12 +401,13 @@ impl<F: StoreFlavour> Walker<F> {
         if !node.bytes.is_empty() {
             rec.content_hash = blake3::hash(node.bytes).to_hex().to_string();
         }
-        rec.meta.insert("format".into(), self.format.to_owned());
+        rec.meta
+            .insert(metakey::FORMAT.into(), self.format.to_owned());
         let props = self.store.properties();
         if let Some(PropertyValue::Integer32(v)) = props.get(msg::tag::PST_PASSWORD) {
             if *v != 0 && self.format == "PST" {
                 // Not encryption: Outlook checks it in its UI only.
-                rec.meta.insert("pst_password".into(), "set".into());
+                rec.meta.insert(metakey::PST_PASSWORD.into(), "set".into());
             }
         }
         let id = rec.id.clone();

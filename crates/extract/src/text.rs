@@ -3,6 +3,7 @@
 //! `chardetng`. RTF is reduced to its visible text. A fixed-width listing
 //! inside the text (see `listing`) gives one row record a line.
 
+use sarx_model::metakey;
 use sarx_model::{Kind, Record};
 
 use crate::{Ctx, Format, Node, Result};
@@ -60,7 +61,7 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Res
     };
     record
         .meta
-        .insert("format".into(), format.name().to_owned());
+        .insert(metakey::FORMAT.into(), format.name().to_owned());
     let parent = record.id.clone();
     let title = record.title.clone();
     ctx.emit(record);
@@ -74,10 +75,10 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Res
             r.text = cells.join("\t");
             r.size = r.text.len() as u64;
             r.content_hash = blake3::hash(r.text.as_bytes()).to_hex().to_string();
-            r.meta.insert("row".into(), line.to_string());
-            r.meta.insert("header".into(), header.clone());
-            r.meta.insert("sheet_state".into(), "visible".into());
-            r.meta.insert("format".into(), "fixed-width".into());
+            r.meta.insert(metakey::ROW.into(), line.to_string());
+            r.meta.insert(metakey::HEADER.into(), header.clone());
+            r.meta.insert(metakey::SHEET_STATE.into(), "visible".into());
+            r.meta.insert(metakey::FORMAT.into(), "fixed-width".into());
             ctx.emit(r);
         }
     }

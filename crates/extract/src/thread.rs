@@ -28,6 +28,7 @@
 //! in two different messages stays a child of each (the SAR bundle must show
 //! both), so only the message-level key is used to merge locations.
 
+use sarx_model::metakey;
 use std::collections::HashMap;
 
 use sarx_model::{Kind, Record};
@@ -238,18 +239,18 @@ pub fn conversations(records: &[&Record]) -> Vec<Option<String>> {
         let mut tokens: Vec<String> = Vec::new();
         if let Some(own) = r
             .meta
-            .get("message_id")
+            .get(metakey::MESSAGE_ID)
             .and_then(|v| msg_ids(v).into_iter().next())
         {
             tokens.push(format!("id:{own}"));
         }
-        for key in ["in_reply_to", "references"] {
+        for key in [metakey::IN_REPLY_TO, metakey::REFERENCES] {
             for id in r.meta.get(key).map(|v| msg_ids(v)).unwrap_or_default() {
                 tokens.push(format!("id:{id}"));
                 set(&mut linked, i);
             }
         }
-        match r.meta.get("thread") {
+        match r.meta.get(metakey::THREAD) {
             Some(t) if t.starts_with("conv:") => {
                 tokens.push(t.clone());
                 set(&mut linked, i);
@@ -327,7 +328,7 @@ pub fn conversations(records: &[&Record]) -> Vec<Option<String>> {
             let r = records.get(e)?;
             Some(
                 r.meta
-                    .get("thread")
+                    .get(metakey::THREAD)
                     .filter(|t| !t.is_empty())
                     .cloned()
                     .unwrap_or_else(|| format!("record:{}", r.id)),
@@ -679,10 +680,10 @@ mod tests {
         let b = mail("b", "2025-01-03T00:00:00Z", "Re: x", "<b@x>", "<r@x>", "");
         // Outlook items without ids, same conversation index.
         let mut c = Record::new("p.pst", "Inbox/message 1", Kind::Email);
-        c.meta.insert("thread".into(), "conv:0102".into());
+        c.meta.insert(metakey::THREAD.into(), "conv:0102".into());
         c.title = "Rent".into();
         let mut d = Record::new("p.pst", "Sent Items/message 1", Kind::Email);
-        d.meta.insert("thread".into(), "conv:0102".into());
+        d.meta.insert(metakey::THREAD.into(), "conv:0102".into());
         d.title = "RE: Rent".into();
         let k = keys_of(&[a, b, c, d]);
         assert_eq!(k[0], Some("id:r@x".into()));

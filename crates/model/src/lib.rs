@@ -26,6 +26,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub mod metakey;
 pub mod private_fs;
 
 /// A stable record identifier: a hash of `source` and `locator`.

@@ -2,6 +2,7 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use sarx_case::{Band, CaseState, ClockStatus, Decision, Disposition, Hit};
+use sarx_model::metakey;
 use sarx_model::Record;
 
 use sarx_model::vocab::EXEMPTIONS;
@@ -350,7 +351,7 @@ pub(crate) fn document(
                 " · " span id="disposition" { "State: " (disposition_label(&disp)) }
                 " · " a href=(format!("/documents/{n}/preview.pdf")) id="pdf-preview" target="_blank" { "Preview final PDF" }
             }
-            @if let Some(h) = record.meta.get("header") { p.meta { "Header row: " code { (h.replace('\t', " | ")) } } }
+            @if let Some(h) = record.meta.get(metakey::HEADER) { p.meta { "Header row: " code { (h.replace('\t', " | ")) } } }
             @if let Some(p) = plan { @for f in &p.flags { p.flag { "⚑ " (f) } } }
             div.actions {
                 @if matches!(disp, Disposition::NeedsReview) {

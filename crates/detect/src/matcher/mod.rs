@@ -1,6 +1,7 @@
 //! The subject matcher: from a profile to index query terms, and from a
 //! candidate record to a verdict with evidence.
 
+use sarx_model::metakey;
 use std::collections::HashSet;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -554,7 +555,7 @@ impl SubjectMatcher {
         let mentions = mentions.unwrap_or_else(|| self.names.find(text));
         let is_row = record.kind == Kind::SheetRow;
         let header = if is_row {
-            record.meta.get("header").map(String::as_str)
+            record.meta.get(metakey::HEADER).map(String::as_str)
         } else {
             None
         };

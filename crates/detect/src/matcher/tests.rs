@@ -1,6 +1,7 @@
 //! The subject matcher's tests: verdicts, evidence and the first pass.
 
 use super::*;
+use sarx_model::metakey;
 
 #[test]
 fn query_titles_are_the_old_lists() {
@@ -177,8 +178,10 @@ fn conflicting_identifiers_exclude() {
 fn sheet_rows_use_the_header() {
     let m = SubjectMatcher::new(&profile());
     let mut r = rec(Kind::SheetRow, "Okafor\tMargaret\t03/02/1985\t£400");
-    r.meta
-        .insert("header".into(), "Surname\tForename\tDOB\tArrears".into());
+    r.meta.insert(
+        metakey::HEADER.into(),
+        "Surname\tForename\tDOB\tArrears".into(),
+    );
     assert!(matches!(m.verify(&r), Verdict::Excluded { .. }));
     r.text = "Okafor\tMargaret\t14/06/1979\t£400".into();
     assert!(

@@ -19,6 +19,7 @@
 //!   the running ratio is checked, so a header that lies gains nothing;
 //! - quines (an archive that contains itself) end at the depth limit.
 
+use sarx_model::metakey;
 use std::io::{Cursor, Read};
 
 use sarx_model::{Kind, Limit, RecordId};
@@ -66,19 +67,24 @@ fn emit_archive(
     truncated: bool,
 ) -> RecordId {
     let mut record = ctx.record_for(node, Kind::Archive);
-    record.meta.insert("format".into(), format.to_owned());
     record
         .meta
-        .insert("entries".into(), members.len().to_string());
+        .insert(metakey::FORMAT.into(), format.to_owned());
+    record
+        .meta
+        .insert(metakey::ENTRIES.into(), members.len().to_string());
     let traversals = members.iter().filter(|(m, _)| m.traversal).count();
     if traversals > 0 {
-        record.meta.insert("path_traversal".into(), "true".into());
         record
             .meta
-            .insert("path_traversal_entries".into(), traversals.to_string());
+            .insert(metakey::PATH_TRAVERSAL.into(), "true".into());
+        record.meta.insert(
+            metakey::PATH_TRAVERSAL_ENTRIES.into(),
+            traversals.to_string(),
+        );
     }
     if truncated {
-        record.meta.insert("truncated".into(), "true".into());
+        record.meta.insert(metakey::TRUNCATED.into(), "true".into());
     }
     let id = record.id.clone();
     ctx.emit(record);
@@ -274,19 +280,22 @@ fn extract_zip_local(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
         })
         .collect();
     let mut record = ctx.record_for(node, Kind::Archive);
-    record.meta.insert("format".into(), "zip".into());
+    record.meta.insert(metakey::FORMAT.into(), "zip".into());
     record
         .meta
-        .insert("read_from".into(), "local_headers".into());
+        .insert(metakey::READ_FROM.into(), "local_headers".into());
     record
         .meta
-        .insert("entries".into(), members.len().to_string());
+        .insert(metakey::ENTRIES.into(), members.len().to_string());
     let traversals = members.iter().filter(|(m, _)| m.traversal).count();
     if traversals > 0 {
-        record.meta.insert("path_traversal".into(), "true".into());
         record
             .meta
-            .insert("path_traversal_entries".into(), traversals.to_string());
+            .insert(metakey::PATH_TRAVERSAL.into(), "true".into());
+        record.meta.insert(
+            metakey::PATH_TRAVERSAL_ENTRIES.into(),
+            traversals.to_string(),
+        );
     }
     let id = record.id.clone();
     ctx.emit(record);
@@ -651,8 +660,8 @@ fn extract_gzip(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
         return Ok(());
     }
     let mut record = ctx.record_for(node, Kind::Archive);
-    record.meta.insert("format".into(), "gzip".into());
-    record.meta.insert("entries".into(), "1".into());
+    record.meta.insert(metakey::FORMAT.into(), "gzip".into());
+    record.meta.insert(metakey::ENTRIES.into(), "1".into());
     let id = record.id.clone();
     ctx.emit(record);
     ctx.extract_child(node, &id, &inner, &inner, &data);
@@ -768,7 +777,7 @@ mod tests {
         let locs: Vec<&str> = out.records.iter().map(|r| r.locator.as_str()).collect();
         assert_eq!(locs, ["", "a/one.txt", "two.txt"]);
         assert_eq!(
-            out.records[0].meta.get("format").map(String::as_str),
+            out.records[0].meta.get(metakey::FORMAT).map(String::as_str),
             Some("tar.gz")
         );
         assert_eq!(out.records[1].text, "first file");
@@ -798,7 +807,7 @@ mod tests {
         assert_eq!(
             out.records[0]
                 .meta
-                .get("path_traversal")
+                .get(metakey::PATH_TRAVERSAL)
                 .map(String::as_str),
             Some("true")
         );
@@ -886,7 +895,10 @@ mod tests {
             .expect("first member");
         assert_eq!(a.text, "first member text");
         assert_eq!(
-            out.records[0].meta.get("read_from").map(String::as_str),
+            out.records[0]
+                .meta
+                .get(metakey::READ_FROM)
+                .map(String::as_str),
             Some("local_headers")
         );
         assert!(out

@@ -4,6 +4,7 @@
 //! embedded messages as child items). Shared by the MSG, TNEF and PST
 //! readers so that one item gives the same record whatever held it.
 
+use sarx_model::metakey;
 use sarx_model::{Kind, Limit, Record, RecordId};
 
 use super::mapi::{best_email, tag, AttachData, Item, Props, Value};
@@ -336,10 +337,10 @@ pub(crate) fn item_record(ctx: &Ctx<'_>, item: &Item, place: &Place<'_>) -> Reco
     let irt = p.text(tag::IN_REPLY_TO);
     let refs = p.text(tag::INTERNET_REFERENCES);
     let meta = &mut r.meta;
-    meta.insert("format".into(), place.format.to_owned());
-    meta.insert("message_class".into(), item.class());
+    meta.insert(metakey::FORMAT.into(), place.format.to_owned());
+    meta.insert(metakey::MESSAGE_CLASS.into(), item.class());
     if let Some(f) = place.folder {
-        meta.insert("folder".into(), f.to_owned());
+        meta.insert(metakey::FOLDER.into(), f.to_owned());
     }
     if kind == Kind::Email {
         let thread = thread::thread_key(
@@ -350,17 +351,17 @@ pub(crate) fn item_record(ctx: &Ctx<'_>, item: &Item, place: &Place<'_>) -> Reco
             subject.as_deref(),
         );
         if !thread.is_empty() {
-            meta.insert("thread".into(), thread);
+            meta.insert(metakey::THREAD.into(), thread);
         }
         meta.insert(
-            "dedup_key".into(),
+            metakey::DEDUP_KEY.into(),
             thread::dedup_key(mid.as_deref(), subject.as_deref().unwrap_or(""), &body),
         );
     }
     for (k, v) in [
-        ("message_id", mid),
-        ("in_reply_to", irt),
-        ("references", refs),
+        (metakey::MESSAGE_ID, mid),
+        (metakey::IN_REPLY_TO, irt),
+        (metakey::REFERENCES, refs),
     ] {
         if let Some(v) = v {
             meta.insert(k.into(), v);

@@ -360,16 +360,16 @@ mod tests {
         assert_eq!(top.parties.to, vec!["\"Sam Okoro\" <sam@example.net>"]);
         assert_eq!(top.dates.sent.as_deref(), Some("2024-03-14T09:30:00Z"));
         assert_eq!(
-            top.meta.get("message_id").map(String::as_str),
+            top.meta.get(metakey::MESSAGE_ID).map(String::as_str),
             Some("<abc@example.org>")
         );
         assert_eq!(
-            top.meta.get("thread").map(String::as_str),
+            top.meta.get(metakey::THREAD).map(String::as_str),
             Some("id:abc@example.org")
         );
         assert!(top
             .meta
-            .get("dedup_key")
+            .get(metakey::DEDUP_KEY)
             .is_some_and(|k| k.starts_with("mid:abc@example.org#")));
         let att = &out.records[1];
         assert_eq!(att.locator, "attachment note.txt");

@@ -18,6 +18,7 @@
 //! ODP, [`rtf`] reduces RTF to its visible text. This file dispatches on
 //! the format and turns what a reader found into the record.
 
+use sarx_model::metakey;
 use std::collections::BTreeSet;
 
 use sarx_model::{Kind, Record};
@@ -61,9 +62,11 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Res
     let mut record = ctx.record_for(node, kind);
     record
         .meta
-        .insert("format".into(), format.name().to_owned());
+        .insert(metakey::FORMAT.into(), format.name().to_owned());
     if doc.hidden {
-        record.meta.insert("hidden_text".into(), "true".into());
+        record
+            .meta
+            .insert(metakey::HIDDEN_TEXT.into(), "true".into());
     }
     let mut text = doc.text;
     if !doc.revision_authors.is_empty() {

@@ -16,6 +16,7 @@
 //! but no text at all is emitted and also reported as
 //! [`Reason::NeedsManualReview`] ("no text layer (scanned?)").
 
+use sarx_model::metakey;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -80,14 +81,14 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
         trim_end_in_place(&mut text, before);
     }
     let mut record = ctx.record_for(node, Kind::Pdf);
-    record.meta.insert("format".into(), "PDF".into());
+    record.meta.insert(metakey::FORMAT.into(), "PDF".into());
     record
         .meta
-        .insert("page_count".into(), pages.len().to_string());
+        .insert(metakey::PAGE_COUNT.into(), pages.len().to_string());
     if bad_pages > 0 {
         record
             .meta
-            .insert("unreadable_pages".into(), bad_pages.to_string());
+            .insert(metakey::UNREADABLE_PAGES.into(), bad_pages.to_string());
     }
     info(&doc, &mut record, &mut text);
     record.text = text;

@@ -15,6 +15,7 @@
 //! [`crate::Limits::max_cells`] (see [`precheck`]); XLSX and XLSB cells are
 //! streamed and counted.
 
+use sarx_model::metakey;
 use std::fmt::Write as _;
 use std::io::Cursor;
 
@@ -49,7 +50,7 @@ pub(crate) fn extract_delimited(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Form
     let mut record = ctx.record_for(node, Kind::Csv);
     record
         .meta
-        .insert("format".into(), format.name().to_owned());
+        .insert(metakey::FORMAT.into(), format.name().to_owned());
     let parent = record.id.clone();
     let title = record.title.clone();
     ctx.emit(record);
@@ -152,14 +153,16 @@ fn emit_row<S: AsRef<str>>(
     r.content_hash = blake3::hash(text.as_bytes()).to_hex().to_string();
     r.text = text;
     if let Some(sheet) = sink.sheet {
-        r.meta.insert("sheet".into(), sheet.to_owned());
+        r.meta.insert(metakey::SHEET.into(), sheet.to_owned());
     }
-    r.meta.insert("row".into(), row.to_string());
-    r.meta.insert("header".into(), header_text.clone());
-    r.meta.insert("sheet_state".into(), sink.state.to_owned());
-    r.meta.insert("format".into(), sink.format.to_owned());
+    r.meta.insert(metakey::ROW.into(), row.to_string());
+    r.meta.insert(metakey::HEADER.into(), header_text.clone());
+    r.meta
+        .insert(metakey::SHEET_STATE.into(), sink.state.to_owned());
+    r.meta
+        .insert(metakey::FORMAT.into(), sink.format.to_owned());
     if sink.state != "visible" {
-        r.meta.insert("hidden_text".into(), "true".into());
+        r.meta.insert(metakey::HIDDEN_TEXT.into(), "true".into());
     }
     ctx.emit(r);
 }
@@ -406,12 +409,14 @@ fn workbook_record(
     let mut record = ctx.record_for(node, Kind::Spreadsheet);
     record
         .meta
-        .insert("format".into(), format.name().to_owned());
+        .insert(metakey::FORMAT.into(), format.name().to_owned());
     record
         .meta
-        .insert("sheets".into(), sheets.len().to_string());
+        .insert(metakey::SHEETS.into(), sheets.len().to_string());
     if sheets.iter().any(|s| s.visible != SheetVisible::Visible) {
-        record.meta.insert("hidden_text".into(), "true".into());
+        record
+            .meta
+            .insert(metakey::HIDDEN_TEXT.into(), "true".into());
     }
     let names: Vec<String> = sheets
         .iter()
@@ -732,7 +737,7 @@ mod tests {
         assert_eq!(wbrec.kind, Kind::Spreadsheet);
         assert_eq!(wbrec.title, "rent.xlsx");
         assert_eq!(
-            wbrec.meta.get("hidden_text").map(String::as_str),
+            wbrec.meta.get(metakey::HIDDEN_TEXT).map(String::as_str),
             Some("true")
         );
         let row = out
