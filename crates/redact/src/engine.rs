@@ -74,25 +74,12 @@ const PROFESSIONAL_AFTER: &[&str] = &[
     " (paramedic",
 ];
 
-/// Titles (lowercase) that may open a name span.
-const TITLE_WORDS: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "rev",
-    "revd",
-    "sir",
-    "dame",
-    "lady",
-    "lord",
-    "prof",
-    "professor",
-    "cllr",
-    "councillor",
-];
+/// True when `word` (lowercase) is a title that may open a name span:
+/// `sarx_model::vocab::TITLES` but police ranks and titles for children.
+fn title_word(word: &str) -> bool {
+    sarx_model::vocab::title(word)
+        .is_some_and(|t| !t.for_children && t.kind != sarx_model::vocab::TitleKind::PoliceRank)
+}
 
 /// Relationship words that still identify a redacted third party.
 const RELATIONSHIPS: &[&str] = &[
@@ -667,7 +654,7 @@ impl Engine {
                             .all(|w| {
                                 w.is_empty()
                                     || w.eq_ignore_ascii_case("and")
-                                    || TITLE_WORDS.contains(&w.to_lowercase().as_str())
+                                    || title_word(&w.to_lowercase())
                             })
                     });
                     if only_titles || subject.is_some_and(|m| m.is_subject_name(surface)) {
@@ -694,7 +681,7 @@ impl Engine {
                     .next()
                     .unwrap_or("")
                     .to_lowercase();
-                let titled = TITLE_WORDS.contains(&first_word.as_str());
+                let titled = title_word(&first_word);
                 if self.staff.is_staff_name(surface, titled)
                     || (!titled
                         && greeting_or_sign_off(text, f.span)
@@ -908,6 +895,35 @@ fn greeting_or_sign_off(text: &str, span: Span) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_span_titles_are_the_old_list() {
+        let old = [
+            "mr",
+            "mrs",
+            "ms",
+            "miss",
+            "mx",
+            "dr",
+            "rev",
+            "revd",
+            "sir",
+            "dame",
+            "lady",
+            "lord",
+            "prof",
+            "professor",
+            "cllr",
+            "councillor",
+        ];
+        let now: Vec<&str> = sarx_model::vocab::TITLES
+            .iter()
+            .map(|t| t.word)
+            .filter(|w| title_word(w))
+            .collect();
+        assert_eq!(now.len(), old.len(), "{now:?}");
+        assert!(old.iter().all(|w| title_word(w)));
+    }
 
     fn staff() -> StaffDirectory {
         StaffDirectory::from_reader(
