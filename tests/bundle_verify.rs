@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::collections::BTreeMap;
-use std::process::Command;
+mod common;
 
 use jiff::civil::date;
 use sarx_bundle::{build, BundleSpec, Disclosure, FreshRenderer, Layout, Options, Renderer};
@@ -119,7 +119,7 @@ fn a_renderer_that_leaves_a_span_is_caught() {
     let case = CaseDir::create(&case_dir, &state, &[], &BTreeMap::new(), &[], &[]).unwrap();
     case.write_json("redacted-hashes.json", &built.secrets)
         .unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_sarx"))
+    let o = common::sarx()
         .arg("verify")
         .arg(&out)
         .arg("--case")

@@ -1,19 +1,24 @@
 //! `sarx index` over every file of ../shared/corpus-real (real-world files
 //! published by other projects, including zip bombs and traps): every file
 //! is indexed with records or listed as unsearchable with a specific reason,
-//! no extractor fails, bombs are rejected by a limit. Skips when the corpus
-//! is absent. Run with `--nocapture` to see the time and per-reason counts.
+//! no extractor fails, no panic is caught, bombs are rejected by a limit.
+//! Without the corpus it fails under CI and prints "skipped" elsewhere. Run with `--nocapture` to see the time and per-reason counts.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
-fn corpus() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus-real");
-    p.is_dir().then_some(p)
-}
+mod common;
+
+/// What the binary's panic hook (src/main.rs) prints for every panic, caught
+/// or not, in place of the default "thread ... panicked" message.
+const PANIC_HOOK_TEXT: &str = "sarx: an internal component failed";
+
+/// The detail of the one deliberate catch: calamine panics on some damaged
+/// workbooks and the sheet extractor reports the file as corrupt with this
+/// detail (crates/extract/src/sheet.rs). Every other panic is a failure.
+const WORKBOOK_PANIC_DETAIL: &str = "reader could not parse this workbook's structure";
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
@@ -29,13 +34,15 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn every_real_world_file_is_indexed_or_listed_with_a_reason() {
-    let Some(root) = corpus() else {
-        eprintln!("skipped: ../shared/corpus-real is absent");
+    let Some(root) = common::shared(
+        "every_real_world_file_is_indexed_or_listed_with_a_reason",
+        "corpus-real",
+    ) else {
         return;
     };
     let idx = tempfile::tempdir().unwrap();
     let t = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_sarx"))
+    let out = common::sarx()
         .args([
             "index",
             "--json",
@@ -52,6 +59,9 @@ fn every_real_world_file_is_indexed_or_listed_with_a_reason() {
         .unwrap();
     let elapsed = t.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
+    // The hook replaces the default panic message, so a panic that was
+    // caught shows only as the hook's line (counted below).
+    let panics = stderr.matches(PANIC_HOOK_TEXT).count();
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
@@ -159,4 +169,17 @@ fn every_real_world_file_is_indexed_or_listed_with_a_reason() {
         }
     }
     assert!(failed.is_empty(), "extractor_failed: {failed:#?}");
+    // Every panic the hook reported is a workbook calamine could not parse;
+    // any other (caught by the dispatcher or elsewhere) fails the test.
+    let workbook_panics: Vec<&str> = unsearchable
+        .iter()
+        .filter(|u| u.detail.contains(WORKBOOK_PANIC_DETAIL))
+        .map(|u| u.source.trim_start_matches(&root_s))
+        .collect();
+    eprintln!("  panics caught: {panics} (unparsable workbooks: {workbook_panics:?})");
+    assert!(
+        panics <= workbook_panics.len(),
+        "{panics} panic(s) caught, {} workbook(s) reported unparsable ({workbook_panics:?}): {stderr}",
+        workbook_panics.len()
+    );
 }

@@ -4,13 +4,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
-fn sarx() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_sarx"))
-}
+mod common;
+
+use common::sarx;
 
 /// Runs `sarx index --json` and returns (exit code, summary).
 fn index(idx: &Path, root: &Path) -> (i32, Value) {

@@ -8,8 +8,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
 fn sarx_index(idx: &Path, root: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sarx"));
+    let mut c = common::sarx();
     c.args([
         "index",
         "--quiet",

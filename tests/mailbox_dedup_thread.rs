@@ -23,7 +23,9 @@ mod common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::sarx_output;
 
 use serde_json::Value;
 
@@ -33,13 +35,6 @@ const REPLY_EML: &str = "custodian-b/sent/re-fw-damp-and-mould-flat-7.eml";
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mail")
-}
-
-fn sarx(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sarx"))
-        .args(args)
-        .output()
-        .expect("run sarx")
 }
 
 fn ok(o: &Output, what: &str) {
@@ -73,7 +68,7 @@ fn index_two_exports(tmp: &Path) -> PathBuf {
     let idx = tmp.join("idx");
     for custodian in ["custodian-a", "custodian-b"] {
         let own = tmp.join(format!("built-{custodian}"));
-        let o = sarx(&[
+        let o = sarx_output(&[
             "index",
             "--quiet",
             "--index",
@@ -122,7 +117,7 @@ fn same_message_in_two_exports_is_one_hit_and_threads_group() {
     let subject = fixture().join("subject.toml");
 
     // ---- search
-    let o = sarx(&[
+    let o = sarx_output(&[
         "search",
         "--index",
         idx.to_str().unwrap(),
@@ -225,7 +220,7 @@ fn same_message_in_two_exports_is_one_hit_and_threads_group() {
 
     // ---- bundle (one shot from the index)
     let zip_path = tmp.path().join("bundle.zip");
-    let o = sarx(&[
+    let o = sarx_output(&[
         "bundle",
         "--index",
         idx.to_str().unwrap(),
@@ -254,7 +249,7 @@ fn case_folder_bundle_says_where_the_duplicate_was_held() {
     let tmp = tempfile::tempdir().unwrap();
     let idx = index_two_exports(tmp.path());
     let case = tmp.path().join("case");
-    let o = sarx(&[
+    let o = sarx_output(&[
         "case",
         "open",
         case.to_str().unwrap(),
@@ -271,7 +266,7 @@ fn case_folder_bundle_says_where_the_duplicate_was_held() {
     ]);
     ok(&o, "case open");
     let zip_path = tmp.path().join("case-bundle.zip");
-    let o = sarx(&[
+    let o = sarx_output(&[
         "bundle",
         "--case",
         case.to_str().unwrap(),

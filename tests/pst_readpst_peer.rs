@@ -17,9 +17,9 @@
 //! format — an image attachment is counted although its record is an
 //! "needs manual review" entry.
 //!
-//! Setup: if `readpst` is missing and we run as root with apt-get, the test
-//! installs pst-utils; otherwise it skips with a message. It also skips
-//! when the corpus is absent.
+//! Setup: `scripts/setup.sh` installs pst-utils; the test installs nothing.
+//! Without `readpst` or the corpus it fails under CI and prints "skipped"
+//! elsewhere.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -29,33 +29,7 @@ use std::process::Command;
 
 use sarx_extract::{Collected, Extractor, Limits};
 
-fn corpus() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus-real/mail/pst");
-    p.is_dir().then_some(p)
-}
-
-fn have_readpst() -> bool {
-    Command::new("readpst").arg("-V").output().is_ok()
-}
-
-/// Installs pst-utils when possible (root + apt-get).
-fn ensure_readpst() -> bool {
-    if have_readpst() {
-        return true;
-    }
-    let is_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| o.stdout.starts_with(b"0"))
-        .unwrap_or(false);
-    if is_root && Path::new("/usr/bin/apt-get").exists() {
-        let _ = Command::new("apt-get")
-            .args(["install", "-y", "-q", "pst-utils"])
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .output();
-    }
-    have_readpst()
-}
+mod common;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct Counts {
@@ -193,12 +167,11 @@ fn sarx_counts(file: &Path) -> (Counts, Counts) {
 
 #[test]
 fn sarx_extracts_what_readpst_extracts() {
-    let Some(dir) = corpus() else {
-        eprintln!("../shared/corpus-real absent: skipped");
+    let test = "sarx_extracts_what_readpst_extracts";
+    let Some(dir) = common::shared(test, "corpus-real/mail/pst") else {
         return;
     };
-    if !ensure_readpst() {
-        eprintln!("readpst (pst-utils) not installed and cannot be installed here: skipped");
+    if !common::needs_tools(test, &["readpst"]) {
         return;
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)

@@ -4,8 +4,9 @@
 //! a redaction, add one by selecting text, sign off as approver), build the
 //! bundle from the case, and check the bundle reflects both decisions.
 //!
-//! Skips (with a message) when node, chromium or playwright-core are missing:
-//! `scripts/setup.sh` installs them.
+//! Needs node, chromium and playwright-core, which `scripts/setup.sh`
+//! installs: without them the test fails under CI and prints "skipped"
+//! elsewhere.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 mod common;
@@ -79,7 +80,10 @@ fn review_in_a_browser_then_bundle() {
         return;
     }
     if let Some(m) = missing_tools() {
-        eprintln!("SKIP review_e2e: missing {m}");
+        common::missing(
+            "review_in_a_browser_then_bundle",
+            &format!("{m} is missing"),
+        );
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

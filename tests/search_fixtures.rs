@@ -6,22 +6,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 use sarx_fixtures::{generate, generate_org2, Config, Truth, HARD_CLASSES};
 use serde_json::Value;
 
-fn sarx(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sarx"))
-        .args(args)
-        .output()
-        .expect("run sarx");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+
+use common::sarx_text;
 
 /// (source relative to the corpus root, locator) of every hit location.
 fn hit_locations(report: &Value, root: &str) -> BTreeSet<(String, String)> {
@@ -108,7 +99,7 @@ fn search_org(
     .unwrap();
     let corpus = fx.join("corpus");
     let idx = tmp.path().join("idx");
-    let (code, _, err) = sarx(&[
+    let (code, _, err) = sarx_text(&[
         "index",
         "--quiet",
         "--index",
@@ -126,7 +117,7 @@ fn search_org(
     let mut classes: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for s in &truth.subjects {
         let profile = fx.join(&s.profile);
-        let (code, out, err) = sarx(&[
+        let (code, out, err) = sarx_text(&[
             "search",
             "--json",
             "--index",
@@ -253,7 +244,7 @@ fn bad_profile_is_rejected_with_key_and_line() {
     let p = tmp.path().join("s.toml");
     std::fs::write(&p, "name = \"Margaret Okafor\"\nshoe_size = 5\n").unwrap();
     let idx = tmp.path().join("idx");
-    let (code, out, err) = sarx(&[
+    let (code, out, err) = sarx_text(&[
         "search",
         "--index",
         idx.to_str().unwrap(),
@@ -281,7 +272,7 @@ fn table_output_lists_hits_and_unsearchable() {
     .unwrap();
     std::fs::write(share.join("photo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
     let idx = tmp.path().join("idx");
-    let (code, _, err) = sarx(&[
+    let (code, _, err) = sarx_text(&[
         "index",
         "--quiet",
         "--index",
@@ -295,7 +286,7 @@ fn table_output_lists_hits_and_unsearchable() {
         "name = \"Margaret Okafor\"\ndate_of_birth = \"1979-06-14\"\nni_number = \"JM482761C\"\n",
     )
     .unwrap();
-    let (code, out, err) = sarx(&[
+    let (code, out, err) = sarx_text(&[
         "search",
         "--index",
         idx.to_str().unwrap(),
@@ -309,7 +300,7 @@ fn table_output_lists_hits_and_unsearchable() {
         "{out}"
     );
     assert!(!out.contains("Bradford"), "third-party text leaked: {out}");
-    let (_, json, _) = sarx(&[
+    let (_, json, _) = sarx_text(&[
         "search",
         "--json",
         "--index",

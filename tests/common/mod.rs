@@ -10,6 +10,21 @@ pub fn sarx() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sarx"))
 }
 
+/// Runs `sarx ARGS` to completion.
+pub fn sarx_output(args: &[&str]) -> std::process::Output {
+    sarx().args(args).output().expect("run sarx")
+}
+
+/// Runs `sarx ARGS`; exit code, stdout and stderr.
+pub fn sarx_text(args: &[&str]) -> (i32, String, String) {
+    let out = sarx_output(args);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Runs `c`; exit code and stdout + stderr.
 pub fn run(c: &mut Command) -> (i32, String) {
     let o = c.output().unwrap();
@@ -24,6 +39,45 @@ pub fn under_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
+/// Reports that `test` cannot run because `what` is missing: under CI it
+/// fails (setup must have provided it); elsewhere it prints
+/// "skipped: <test>: <what>" and the caller returns.
+pub fn missing(test: &str, what: &str) {
+    let msg = format!("{test}: {what}");
+    if under_ci() {
+        panic!("{msg}");
+    }
+    eprintln!("skipped: {msg}");
+}
+
+/// True when every program of `tools` is on PATH. When one is not: under CI
+/// the test fails, elsewhere it prints "skipped" and the caller returns.
+/// Tests never install anything: `scripts/setup.sh` does.
+pub fn needs_tools(test: &str, tools: &[&str]) -> bool {
+    let absent: Vec<&str> = tools
+        .iter()
+        .copied()
+        .filter(|t| {
+            !Command::new("sh")
+                .arg("-c")
+                .arg(format!("command -v {t}"))
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .collect();
+    if absent.is_empty() {
+        return true;
+    }
+    missing(
+        test,
+        &format!(
+            "{} not on PATH (scripts/setup.sh installs it)",
+            absent.join(", ")
+        ),
+    );
+    false
+}
+
 /// True when the person-name model is installed. When it is not: under CI
 /// the test fails (setup must have installed it); elsewhere it prints
 /// "skipped" and the caller returns.
@@ -32,16 +86,15 @@ pub fn needs_model(test: &str) -> bool {
     if inst.is_complete() {
         return true;
     }
-    let msg = format!(
-        "{test}: the person-name model is not installed in {} (missing {}); run `{}`",
-        inst.dir.display(),
-        inst.missing.join(", "),
-        sarx_ner::SETUP_COMMAND
+    missing(
+        test,
+        &format!(
+            "the person-name model is not installed in {} (missing {}); run `{}`",
+            inst.dir.display(),
+            inst.missing.join(", "),
+            sarx_ner::SETUP_COMMAND
+        ),
     );
-    if under_ci() {
-        panic!("{msg}");
-    }
-    eprintln!("skipped: {msg}");
     false
 }
 
@@ -60,10 +113,6 @@ pub fn shared(test: &str, sub: &str) -> Option<PathBuf> {
     if p.exists() {
         return Some(p);
     }
-    let msg = format!("{test}: ../shared/{sub} is absent");
-    if under_ci() {
-        panic!("{msg}");
-    }
-    eprintln!("skipped: {msg}");
+    missing(test, &format!("../shared/{sub} is absent"));
     None
 }

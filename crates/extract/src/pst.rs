@@ -731,7 +731,14 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../../shared/corpus-real/mail/pst/aspose-PersonalStorage.pst");
         let Ok(bytes) = std::fs::read(&path) else {
-            eprintln!("corpus-real absent: skipped");
+            // Absent corpus: a failure under CI, a printed skip elsewhere.
+            let msg = format!(
+                "pst_crc_matches_a_real_header: {} is absent",
+                path.display()
+            );
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            assert!(!ci, "{msg}");
+            eprintln!("skipped: {msg}");
             return;
         };
         let stored_partial = u32::from_le_bytes(bytes[4..8].try_into().unwrap());

@@ -10,14 +10,16 @@ use proptest::prelude::*;
 use sarx_extract::{Collected, Extractor, Limits};
 use sarx_model::Reason;
 
+mod common;
+
 fn run(name: &str, bytes: &[u8]) -> Collected {
     let mut out = Collected::default();
     Extractor::new(Limits::default()).extract_bytes(name, name, bytes, &mut out);
     out
 }
 
-fn real_archives() -> Vec<(String, Vec<u8>)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus-real/archives");
+fn real_archives(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let root = root.to_path_buf();
     let mut v = Vec::new();
     for dir in [root.clone(), root.join("bombs"), root.join("malicious")] {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -67,11 +69,11 @@ proptest! {
 
 #[test]
 fn real_archives_cut_and_flipped() {
-    let files = real_archives();
-    if files.is_empty() {
-        eprintln!("corpus-real absent; skipping");
+    let Some(root) = common::corpus("real_archives_cut_and_flipped", "archives") else {
         return;
-    }
+    };
+    let files = real_archives(&root);
+    assert!(!files.is_empty(), "no archives in {}", root.display());
     let budget = Limits::default().max_expanded_bytes;
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases: 160,

@@ -1,7 +1,7 @@
 //! Runs the document extractors (office, PDF, sheets) over every file in
 //! ../shared/corpus-real/{office,pdf,sheets}: no extractor failure, every file
 //! yields searchable text or a specific reason, and known content is found.
-//! Skips cleanly when the corpus is absent. `--nocapture` prints a summary.
+//! Without the corpus: a failure under CI, "skipped" elsewhere. `--nocapture` prints a summary.
 
 #![allow(clippy::unwrap_used)]
 
@@ -12,9 +12,10 @@ use std::time::Instant;
 use sarx_extract::{Collected, Extractor};
 use sarx_model::{Kind, Reason};
 
-fn corpus() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus-real");
-    p.is_dir().then_some(p)
+mod common;
+
+fn corpus(test: &str) -> Option<PathBuf> {
+    common::corpus(test, "")
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -58,8 +59,7 @@ fn top_reason(c: &Collected) -> Option<Reason> {
 
 #[test]
 fn every_document_yields_text_or_a_reason() {
-    let Some(root) = corpus() else {
-        eprintln!("corpus-real absent: skipped");
+    let Some(root) = corpus("every_document_yields_text_or_a_reason") else {
         return;
     };
     let started = Instant::now();
@@ -103,41 +103,37 @@ fn every_document_yields_text_or_a_reason() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
-fn check(rel: &str) -> Option<Collected> {
-    let root = corpus()?;
-    Some(run(&root.join(rel)))
-}
-
 #[test]
 fn tracked_deletions_and_comments_are_extracted() {
-    let Some(out) = check("office/pandoc-track_changes_deletion.docx") else {
+    let Some(root) = corpus("tracked_deletions_and_comments_are_extracted") else {
         return;
     };
+    let out = run(&root.join("office/pandoc-track_changes_deletion.docx"));
     let r = &out.records[0];
     assert_eq!(r.meta.get("hidden_text").map(String::as_str), Some("true"));
     // The tracked deletion (w:delText "n excessively modified") must be seen.
     assert!(r.text.contains("excessively modified"), "{}", r.text);
-    let out = check("office/mammoth-comments.docx").unwrap();
+    let out = run(&root.join("office/mammoth-comments.docx"));
     assert!(
         out.records[0].text.contains("Comment"),
         "{}",
         out.records[0].text
     );
-    let out = check("office/pandoc-trackedChanges.odt").unwrap();
+    let out = run(&root.join("office/pandoc-trackedChanges.odt"));
     assert!(
         out.records[0].text.contains("[Tracked changes"),
         "{}",
         out.records[0].text
     );
-    let out = check("office/mammoth-text-box.docx").unwrap();
+    let out = run(&root.join("office/mammoth-text-box.docx"));
     assert!(!out.records[0].text.trim().is_empty());
 }
 
 #[test]
 fn encrypted_documents_are_reported_encrypted() {
-    if corpus().is_none() {
+    let Some(root) = corpus("encrypted_documents_are_reported_encrypted") else {
         return;
-    }
+    };
     for rel in [
         "office/tika-testWORD_protected_passtika.docx",
         "office/tika-testODTEncrypted.odt",
@@ -151,7 +147,7 @@ fn encrypted_documents_are_reported_encrypted() {
         "pdf/pypdf-samples-libreoffice-writer-password.pdf",
         "pdf/tika-testPassword4Spaces.pdf",
     ] {
-        let out = check(rel).unwrap();
+        let out = run(&root.join(rel));
         assert_eq!(
             top_reason(&out),
             Some(Reason::Encrypted),
@@ -165,7 +161,7 @@ fn encrypted_documents_are_reported_encrypted() {
         "pdf/qpdf-V4-aes.pdf",
         "pdf/lopdf-encrypted.pdf",
     ] {
-        let out = check(rel).unwrap();
+        let out = run(&root.join(rel));
         assert_eq!(top_reason(&out), None, "{rel}: {:?}", out.unsearchable);
         assert!(!out.records[0].text.trim().is_empty(), "{rel}");
     }
@@ -173,16 +169,16 @@ fn encrypted_documents_are_reported_encrypted() {
 
 #[test]
 fn hidden_sheets_are_marked() {
-    if corpus().is_none() {
+    let Some(root) = corpus("hidden_sheets_are_marked") else {
         return;
-    }
+    };
     for rel in [
         "sheets/calamine-any_sheets.xlsx",
         "sheets/calamine-any_sheets.xls",
         "sheets/calamine-any_sheets.xlsb",
         "sheets/calamine-any_sheets.ods",
     ] {
-        let out = check(rel).unwrap();
+        let out = run(&root.join(rel));
         let wb = &out.records[0];
         assert_eq!(wb.kind, Kind::Spreadsheet, "{rel}");
         assert_eq!(
@@ -208,15 +204,15 @@ fn hidden_sheets_are_marked() {
 
 #[test]
 fn dos_workbooks_are_refused_quickly() {
-    if corpus().is_none() {
+    let Some(root) = corpus("dos_workbooks_are_refused_quickly") else {
         return;
-    }
+    };
     for rel in [
         "sheets/calamine-issue_594_dos.ods",
         "sheets/calamine-OOM_alloc3.xls",
     ] {
         let t = Instant::now();
-        let out = check(rel).unwrap();
+        let out = run(&root.join(rel));
         let r = top_reason(&out);
         assert!(
             matches!(r, Some(Reason::LimitExceeded(_)) | Some(Reason::Corrupt)),
@@ -228,16 +224,17 @@ fn dos_workbooks_are_refused_quickly() {
 
 #[test]
 fn pdfs_keep_pages_and_flag_scans() {
-    let Some(out) = check("pdf/pypdf-samples-pdflatex-4-pages.pdf") else {
+    let Some(root) = corpus("pdfs_keep_pages_and_flag_scans") else {
         return;
     };
+    let out = run(&root.join("pdf/pypdf-samples-pdflatex-4-pages.pdf"));
     let r = &out.records[0];
     assert_eq!(r.pages.len(), 4);
     assert_eq!(r.text.matches('\u{c}').count(), 3);
-    let out = check("pdf/tika-testOCR.pdf").unwrap();
+    let out = run(&root.join("pdf/tika-testOCR.pdf"));
     assert_eq!(out.records.len(), 1);
     assert_eq!(top_reason(&out), Some(Reason::NeedsManualReview));
-    let out = check("pdf/tika-testPDF_protected.pdf").unwrap();
+    let out = run(&root.join("pdf/tika-testPDF_protected.pdf"));
     assert_eq!(out.records[0].pages.len(), 41);
     let words = all_text(&out);
     assert!(words.split_whitespace().count() > 5000, "{}", words.len());

@@ -2,8 +2,8 @@
 //! `../shared/corpus-real/mail/{eml,mbox,other}` is extracted without an
 //! extractor failure, and becomes a record or an unsearchable entry with a
 //! specific reason. Spot checks come from the corpus' PROVENANCE.md.
-//! (MSG and PST files belong to the Outlook tests.) Skips when the corpus is
-//! absent.
+//! (MSG and PST files belong to the Outlook tests.) Without the corpus: a
+//! failure under CI, "skipped" elsewhere.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
@@ -15,14 +15,13 @@ use sarx_model::{Kind, Reason, Record};
 mod common;
 use common::{extract, files};
 
-fn corpus() -> Option<PathBuf> {
-    common::corpus("mail")
+fn corpus(test: &str) -> Option<PathBuf> {
+    common::corpus(test, "mail")
 }
 
 #[test]
 fn every_mail_file_is_a_record_or_has_a_reason() {
-    let Some(root) = corpus() else {
-        eprintln!("corpus-real absent; skipping");
+    let Some(root) = corpus("every_mail_file_is_a_record_or_has_a_reason") else {
         return;
     };
     let mut by_reason: BTreeMap<String, usize> = BTreeMap::new();
@@ -82,7 +81,9 @@ fn top(out: &Collected) -> &Record {
 
 #[test]
 fn iso_8859_1_display_name_is_decoded() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = corpus("iso_8859_1_display_name_is_decoded") else {
+        return;
+    };
     let out = eml(&root, "MSGReader-EmailWithISO_8859_1_From.eml");
     let m = top(&out);
     assert!(
@@ -103,7 +104,9 @@ fn iso_8859_1_display_name_is_decoded() {
 
 #[test]
 fn cc_and_bcc_land_in_parties() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = corpus("cc_and_bcc_land_in_parties") else {
+        return;
+    };
     let out = eml(&root, "tika-testRFC822-CC-BCC.eml");
     let m = top(&out);
     assert!(
@@ -123,7 +126,9 @@ fn cc_and_bcc_land_in_parties() {
 
 #[test]
 fn attached_rfc822_message_becomes_a_child_email() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = corpus("attached_rfc822_message_becomes_a_child_email") else {
+        return;
+    };
     let out = eml(&root, "mikel-mail-attachment_message_rfc822.eml");
     let parent = top(&out);
     let child = out
@@ -143,7 +148,9 @@ fn attached_rfc822_message_becomes_a_child_email() {
 
 #[test]
 fn rfc2231_filename_is_decoded() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = corpus("rfc2231_filename_is_decoded") else {
+        return;
+    };
     let out = eml(&root, "stalwart-legacy-045.eml");
     assert!(
         out.records
@@ -156,7 +163,9 @@ fn rfc2231_filename_is_decoded() {
 
 #[test]
 fn legacy_charsets_decode() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = corpus("legacy_charsets_decode") else {
+        return;
+    };
     assert_eq!(
         top(&eml(&root, "thunderbird-sample04-koi8r.eml"))
             .title
@@ -173,7 +182,9 @@ fn legacy_charsets_decode() {
 
 #[test]
 fn garbage_subject_still_a_record() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = corpus("garbage_subject_still_a_record") else {
+        return;
+    };
     let out = eml(&root, "mikel-mail-bad_encoded_subject.eml");
     assert_eq!(out.records.len(), 1);
     assert!(out.unsearchable.is_empty());
@@ -181,7 +192,9 @@ fn garbage_subject_still_a_record() {
 
 #[test]
 fn mboxes_split_into_messages() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = corpus("mboxes_split_into_messages") else {
+        return;
+    };
     let count = |name: &str| -> usize {
         let out = extract(&root.join("mbox").join(name));
         assert_eq!(top(&out).kind, Kind::Archive);
@@ -204,7 +217,9 @@ fn mboxes_split_into_messages() {
 
 #[test]
 fn emlx_message_is_read() {
-    let Some(root) = corpus() else { return };
+    let Some(root) = corpus("emlx_message_is_read") else {
+        return;
+    };
     let out = extract(&root.join("other/tika-testEMLX.emlx"));
     let m = top(&out);
     assert_eq!(m.kind, Kind::Email);

@@ -10,6 +10,8 @@ use proptest::prelude::*;
 use sarx_extract::{Collected, Extractor, Limits};
 use sarx_model::Reason;
 
+mod common;
+
 fn run(name: &str, bytes: &[u8]) -> Collected {
     let mut out = Collected::default();
     Extractor::new(Limits::default()).extract_bytes(name, name, bytes, &mut out);
@@ -32,8 +34,7 @@ fn assert_no_failure(name: &str, out: &Collected) {
     );
 }
 
-fn real_mail() -> Vec<(String, Vec<u8>)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus-real/mail");
+fn real_mail(root: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v = Vec::new();
     for sub in ["eml", "mbox", "other"] {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(sub))
@@ -96,11 +97,11 @@ proptest! {
 
 #[test]
 fn real_mail_cut_and_flipped() {
-    let files = real_mail();
-    if files.is_empty() {
-        eprintln!("corpus-real absent; skipping");
+    let Some(root) = common::corpus("real_mail_cut_and_flipped", "mail") else {
         return;
-    }
+    };
+    let files = real_mail(&root);
+    assert!(!files.is_empty(), "no mail in {}", root.display());
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases: 200,
         ..ProptestConfig::default()
