@@ -201,7 +201,6 @@ fn tagged(
     tagger: &dyn Tagger,
     text: &str,
     spans: &[Span],
-    wanted: &[Span],
 ) -> Result<Vec<(Span, Word)>, sarx_ner::Error> {
     let mut ws = windows(text, spans);
     let covered: usize = ws.iter().map(|w| w.end - w.start).sum();
@@ -209,12 +208,6 @@ fn tagged(
         // As dear as the windows, or nearly: the whole text, for the names
         // no rule proposed.
         ws = vec![Span::new(0, text.len())];
-    } else {
-        // Only the windows that hold a span to judge. The windows are laid
-        // over every span first, so each one kept is the same whichever
-        // of the others are judged now: the model reads a candidate in the
-        // same words however many names were settled before.
-        ws.retain(|w| wanted.iter().any(|s| s.start >= w.start && s.end <= w.end));
     }
     let slices: Vec<&str> = ws.iter().map(|w| w.slice(text).unwrap_or("")).collect();
     let tags = tagger.tag(&slices)?;
@@ -240,8 +233,7 @@ pub fn judge(
 /// [`judge`], with the model's windows laid over `context` too (names
 /// settled without the model, e.g. confirmed earlier in the case): a
 /// candidate is read in the same words whichever names were settled, so a
-/// record is judged the same in any case. Windows holding only settled
-/// names are not read.
+/// record is judged the same in any case.
 pub fn judge_in_context(
     tagger: &dyn Tagger,
     text: &str,
@@ -251,11 +243,10 @@ pub fn judge_in_context(
     if candidates.is_empty() && text.len() > SHORT {
         return Ok(candidates);
     }
-    let wanted: Vec<Span> = candidates.iter().map(|c| c.span).collect();
-    let mut spans = wanted.clone();
+    let mut spans: Vec<Span> = candidates.iter().map(|c| c.span).collect();
     spans.extend_from_slice(context);
     spans.sort_by_key(|s| (s.start, s.end));
-    let words = tagged(tagger, text, &spans, &wanted)?;
+    let words = tagged(tagger, text, &spans)?;
     let mut out = Vec::with_capacity(candidates.len());
     for mut c in candidates {
         let tw = text_words(text, c.span);
