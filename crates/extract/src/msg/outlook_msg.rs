@@ -215,6 +215,7 @@ mod tests {
     use super::*;
     use crate::{Collected, Extractor, Limits};
     use proptest::prelude::*;
+    use sarx_model::metakey;
     use sarx_model::Kind;
     use std::io::Write;
 
