@@ -122,6 +122,7 @@ pub struct IndexerBuilder {
     writer_memory: usize,
     writer_threads: Option<usize>,
     row_blocks: bool,
+    lock_wait: Duration,
 }
 
 impl std::fmt::Debug for IndexerBuilder {
@@ -137,6 +138,42 @@ impl std::fmt::Debug for IndexerBuilder {
 impl Default for IndexerBuilder {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// How long a run waits for a shard that another process holds.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(60);
+
+/// How often a held shard is tried again.
+const LOCK_RETRY: Duration = Duration::from_millis(250);
+
+/// The shard's writer, waiting up to `wait` while another process holds
+/// it (said once in the log); then [`Error::Locked`].
+fn open_writer(
+    index: &tantivy::Index,
+    dir: &std::path::Path,
+    threads: usize,
+    memory: usize,
+    wait: Duration,
+) -> Result<IndexWriter> {
+    let started = Instant::now();
+    let mut said = false;
+    loop {
+        match index.writer_with_num_threads(threads, memory) {
+            Ok(w) => return Ok(w),
+            Err(tantivy::TantivyError::LockFailure(..)) if started.elapsed() < wait => {
+                if !said {
+                    tracing::warn!(
+                        shard = %dir.display(),
+                        seconds = wait.as_secs(),
+                        "another process holds this shard; waiting for it"
+                    );
+                    said = true;
+                }
+                std::thread::sleep(LOCK_RETRY);
+            }
+            Err(e) => return Err(Error::engine(dir, e)),
+        }
     }
 }
 
@@ -160,6 +197,7 @@ impl IndexerBuilder {
             writer_memory: 256 << 20,
             writer_threads: None,
             row_blocks: true,
+            lock_wait: DEFAULT_LOCK_WAIT,
         }
     }
     /// Extraction threads (at least 1).
@@ -214,6 +252,13 @@ impl IndexerBuilder {
     /// return the same records either way (tests compare the two).
     pub fn row_blocks(mut self, yes: bool) -> Self {
         self.row_blocks = yes;
+        self
+    }
+    /// How long to wait for a shard another process holds (default
+    /// [`DEFAULT_LOCK_WAIT`]): a process killed a moment ago still holds
+    /// the lock while the system tears it down.
+    pub fn lock_wait(mut self, wait: Duration) -> Self {
+        self.lock_wait = wait;
         self
     }
     /// The indexer.
@@ -326,9 +371,13 @@ impl Indexer {
         let load_secs = t.elapsed().as_secs_f64();
 
         let writer_threads = self.b.writer_threads.unwrap_or(self.b.threads.min(2));
-        let writer: IndexWriter = index
-            .writer_with_num_threads(writer_threads, self.b.writer_memory)
-            .map_err(|e| Error::engine(&dir, e))?;
+        let writer = open_writer(
+            &index,
+            &dir,
+            writer_threads,
+            self.b.writer_memory,
+            self.b.lock_wait,
+        )?;
 
         let crawler = CrawlerBuilder::new()
             .threads(self.b.threads)
@@ -659,6 +708,36 @@ impl Run<'_> {
 mod tests {
     use super::*;
     use crate::IndexSet;
+
+    #[test]
+    fn a_held_shard_is_waited_for_then_refused() {
+        let share = tempfile::tempdir().unwrap();
+        std::fs::write(share.path().join("n.txt"), "a note").unwrap();
+        let idx = tempfile::tempdir().unwrap();
+        let run = |wait: Duration| {
+            IndexerBuilder::new()
+                .threads(1)
+                .lock_wait(wait)
+                .build()
+                .run(idx.path(), "s", &[share.path().to_path_buf()])
+        };
+        run(Duration::from_secs(1)).unwrap();
+        let dir = shards_dir(idx.path()).join("s");
+        let index = open_index(&dir, false).unwrap();
+        // Held throughout: refused after the wait, with the typed error.
+        let held: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let t = Instant::now();
+        let e = run(Duration::from_millis(600)).unwrap_err();
+        assert!(matches!(e, Error::Locked(_)), "{e}");
+        assert!(t.elapsed() >= Duration::from_millis(600));
+        // Released during the wait (a killed process torn down): the run goes on.
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(400));
+            drop(held);
+        });
+        run(Duration::from_secs(20)).unwrap();
+        release.join().unwrap();
+    }
 
     #[test]
     fn shard_names() {
