@@ -586,13 +586,13 @@ impl CaseDir {
     pub fn read_json<T: DeserializeOwned>(&self, name: &str) -> Result<T, Error> {
         let p = self.path.join(name);
         let bytes = fs::read(&p).map_err(|e| Error::io(&p, e))?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::Json(p, e.to_string()))
+        serde_json::from_slice(&bytes).map_err(|e| Error::Json(p, sarx_model::json_error(&e)))
     }
 
     /// Writes a JSON file of the case atomically.
     pub fn write_json<T: Serialize + ?Sized>(&self, name: &str, value: &T) -> Result<(), Error> {
         let bytes = serde_json::to_vec_pretty(value)
-            .map_err(|e| Error::Json(self.path.join(name), e.to_string()))?;
+            .map_err(|e| Error::Json(self.path.join(name), sarx_model::json_error(&e)))?;
         write_atomic(&self.path.join(name), &bytes)
     }
 }
@@ -751,6 +751,19 @@ mod tests {
             }
         });
         assert_eq!(d.load().unwrap().decisions.len(), 20);
+    }
+
+    #[test]
+    fn a_damaged_case_file_is_named_without_its_values() {
+        let (t, d) = case();
+        std::fs::write(
+            t.path().join(HITS),
+            r#"[{"record":"r1","source":"Margaret Okafor.txt","locator":"","kind":"text","confidence":"Margaret Okafor","evidence":[]}]"#,
+        )
+        .unwrap();
+        let e = d.hits().unwrap_err().to_string();
+        assert!(e.contains("unexpected value at line 1 column"), "{e}");
+        assert!(!e.contains("Okafor"), "{e}");
     }
 
     #[test]

@@ -426,7 +426,7 @@ impl RowBlock {
 }
 
 fn json_err(e: serde_json::Error) -> Error {
-    Error::Json(e.to_string())
+    Error::Json(sarx_model::json_error(&e))
 }
 
 /// A block of rows as stored (their texts apart, as the values of `text`):

@@ -29,6 +29,27 @@ use serde::{Deserialize, Serialize};
 pub mod metakey;
 pub mod private_fs;
 
+/// A JSON error as its kind, line and column, never the text it quotes:
+/// serde_json's own message quotes the value it could not read, which in a
+/// case file or a stored record is personal data.
+///
+/// ```
+/// let e = serde_json::from_str::<u32>("\"Margaret Okafor\"").unwrap_err();
+/// let m = sarx_model::json_error(&e);
+/// assert_eq!(m, "unexpected value at line 1 column 17");
+/// assert!(!m.contains("Okafor"));
+/// ```
+pub fn json_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Io => "read error",
+        Category::Syntax => "syntax error",
+        Category::Data => "unexpected value",
+        Category::Eof => "unexpected end of file",
+    };
+    format!("{what} at line {} column {}", e.line(), e.column())
+}
+
 /// A stable record identifier: a hash of `source` and `locator`.
 ///
 /// The same file crawled at the same path always yields the same ids, so an

@@ -172,10 +172,9 @@ fn read_entries(path: &Path) -> Result<Vec<Entry>, Error> {
         if line.trim().is_empty() {
             continue;
         }
-        out.push(
-            serde_json::from_str(&line)
-                .map_err(|e| Error::Audit(format!("unreadable entry: {e}")))?,
-        );
+        out.push(serde_json::from_str(&line).map_err(|e| {
+            Error::Audit(format!("unreadable entry: {}", sarx_model::json_error(&e)))
+        })?);
     }
     Ok(out)
 }

@@ -76,7 +76,11 @@ impl Users {
     pub fn load(path: &Path) -> Result<Users, Error> {
         let mut users = match std::fs::read(path) {
             Ok(bytes) => serde_json::from_slice::<Users>(&bytes).map_err(|e| {
-                Error::Users(format!("{} is not a valid users file: {e}", path.display()))
+                Error::Users(format!(
+                    "{} is not a valid users file: {}",
+                    path.display(),
+                    sarx_model::json_error(&e)
+                ))
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Users::default(),
             Err(e) => return Err(Error::Io(path.to_path_buf(), e)),
