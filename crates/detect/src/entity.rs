@@ -2,16 +2,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::recogniser::Found;
+pub use crate::recogniser::Entity;
 
-/// The kinds of identifier sarx-detect recognises.
+/// The kinds of thing a recogniser reports, for subject discovery and for
+/// redaction alike.
 ///
-/// Third parties' names are not here: they are `sarx-redact`'s business.
-/// [`EntityKind::Name`] is only ever the data subject's own name, reported by
-/// [`crate::SubjectMatcher::subject_spans`].
+/// Whose data it is, is not a kind, with two exceptions the subject
+/// matcher reports: [`EntityKind::Name`] and [`EntityKind::Alias`] are only
+/// ever the data subject's own names ([`crate::SubjectMatcher::subject_spans`]),
+/// where [`EntityKind::PersonName`] is anyone's name as a name recogniser
+/// finds it (`sarx-redact`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum EntityKind {
     /// An e-mail address.
     Email,
@@ -41,6 +43,17 @@ pub enum EntityKind {
     /// subject's name (`crate::linked`): it links the records that give only
     /// the number.
     LinkedReference,
+    /// A person's name, whoever's (redaction's name recogniser).
+    PersonName,
+    /// A bank sort code.
+    SortCode,
+    /// A bank account number.
+    AccountNumber,
+    /// A vehicle registration mark.
+    VehicleRegistration,
+    /// Special-category context (health, ethnicity, religion, sexuality,
+    /// criminal allegations).
+    SpecialCategory,
 }
 
 impl EntityKind {
@@ -59,6 +72,11 @@ impl EntityKind {
             EntityKind::Alias => "alias",
             EntityKind::Address => "address",
             EntityKind::LinkedReference => "linked_reference",
+            EntityKind::PersonName => "person_name",
+            EntityKind::SortCode => "sort_code",
+            EntityKind::AccountNumber => "account_number",
+            EntityKind::VehicleRegistration => "vehicle_registration",
+            EntityKind::SpecialCategory => "special_category",
         }
     }
 
@@ -73,16 +91,19 @@ impl EntityKind {
             EntityKind::Postcode => Some("postcode"),
             EntityKind::Date | EntityKind::DateOfBirth => Some("date"),
             EntityKind::Reference | EntityKind::LinkedReference => Some("ref"),
-            EntityKind::Name | EntityKind::Alias | EntityKind::Address => None,
+            EntityKind::Name
+            | EntityKind::Alias
+            | EntityKind::Address
+            | EntityKind::PersonName
+            | EntityKind::SortCode
+            | EntityKind::AccountNumber
+            | EntityKind::VehicleRegistration
+            | EntityKind::SpecialCategory => None,
         }
     }
 }
 
-/// One identifier found in a text (the [`Found`] of every recogniser, with
-/// an [`EntityKind`]).
-pub type Entity = Found<EntityKind>;
-
-impl Found<EntityKind> {
+impl Entity {
     /// The identifier key for the index (`phone:+447700900461`), if the
     /// kind has one.
     pub fn key(&self) -> Option<String> {

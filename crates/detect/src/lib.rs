@@ -59,7 +59,7 @@ pub use matcher::{
     CONFIDENCE_TITLE, CONFIDENCE_TITLE_CORROBORATED, HIGH,
 };
 pub use profile::SubjectProfile;
-pub use recogniser::{Found, Recogniser};
+pub use recogniser::Recogniser;
 pub use recognisers::date::{is_birth_context, normalise_date};
 pub use recognisers::email::normalise_email;
 pub use recognisers::name::{

@@ -1,19 +1,20 @@
-//! The one recogniser seam: a [`Recogniser`] reports [`Found`] items.
+//! The one recogniser seam: a [`Recogniser`] reports [`Entity`] items.
 //!
-//! Subject discovery's identifiers (`crate::Recognisers`, whose kind is
-//! [`crate::EntityKind`]) and redaction's third-party recognisers
-//! (`sarx-redact`, whose kind is its `FindingKind`) implement the same
-//! trait and report the same type; only the kind enum differs
-//! ([`crate::Entity`] is `Found<EntityKind>`).
+//! Subject discovery's identifiers (`crate::Recognisers`) and redaction's
+//! third-party recognisers (`sarx-redact`: names, street addresses, bank
+//! details, vehicles, special-category context) implement the same trait
+//! and report the same type, with one kind enum ([`EntityKind`]).
 
 use sarx_model::Span;
 use serde::{Deserialize, Serialize};
 
+use crate::EntityKind;
+
 /// One thing a recogniser found in a text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Found<K> {
+pub struct Entity {
     /// What it is.
-    pub kind: K,
+    pub kind: EntityKind,
     /// Where it is: a byte range into the text that was searched (on
     /// character boundaries).
     pub span: Span,
@@ -29,21 +30,18 @@ pub struct Found<K> {
     pub recogniser: &'static str,
 }
 
-/// Something that finds things of one family of kinds in a text. Built
-/// once (patterns compiled), immutable and shared across threads.
+/// Something that finds things in a text. Built once (patterns
+/// compiled), immutable and shared across threads.
 pub trait Recogniser: Send + Sync {
-    /// The kind enum of what it finds.
-    type Kind;
-
-    /// Its name, as in [`Found::recogniser`] (a combined engine names
+    /// Its name, as in [`Entity::recogniser`] (a combined engine names
     /// itself; each of its findings names the pattern that found it).
     fn name(&self) -> &'static str;
 
     /// Appends what it finds in `text` to `out`, in its own order.
-    fn find(&self, text: &str, out: &mut Vec<Found<Self::Kind>>);
+    fn find(&self, text: &str, out: &mut Vec<Entity>);
 
     /// What it finds in `text`, as a new vector.
-    fn find_all(&self, text: &str) -> Vec<Found<Self::Kind>> {
+    fn find_all(&self, text: &str) -> Vec<Entity> {
         let mut out = Vec::new();
         self.find(text, &mut out);
         out

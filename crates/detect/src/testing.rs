@@ -12,7 +12,7 @@
 #![allow(clippy::panic)]
 
 use crate::entity::{Entity, EntityKind};
-use crate::recogniser::{Found, Recogniser};
+use crate::recogniser::Recogniser;
 use crate::Recognisers;
 
 /// Opens a marked span.
@@ -107,7 +107,7 @@ pub fn check<R: Recogniser>(r: &R, marked: &str) {
 pub fn check_normalised<R: Recogniser>(r: &R, marked: &str, normalised: &[&str]) {
     check(r, marked);
     let (text, _) = parse(marked);
-    let mut found: Vec<Found<R::Kind>> = r.find_all(&text);
+    let mut found: Vec<Entity> = r.find_all(&text);
     found.sort_by_key(|f| (f.span.start, f.span.end));
     let got: Vec<&str> = found.iter().map(|f| f.normalised.as_str()).collect();
     assert_eq!(got, normalised, "recogniser {}: {marked}", r.name());
@@ -120,8 +120,6 @@ pub fn check_normalised<R: Recogniser>(r: &R, marked: &str, normalised: &[&str])
 pub struct Only(pub EntityKind);
 
 impl Recogniser for Only {
-    type Kind = EntityKind;
-
     fn name(&self) -> &'static str {
         self.0.as_str()
     }

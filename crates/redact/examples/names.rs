@@ -17,7 +17,7 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 use std::time::Instant;
 
-use sarx_redact::{Engine, FindingKind};
+use sarx_redact::{Engine, EntityKind};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -57,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let persons: Vec<[usize; 2]> = engine
             .findings(text)
             .into_iter()
-            .filter(|f| f.kind == FindingKind::PersonName)
+            .filter(|f| f.kind == EntityKind::PersonName)
             .map(|f| {
                 let s = text.get(..f.span.start).map_or(0, |t| t.chars().count());
                 let e = s + text

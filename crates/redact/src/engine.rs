@@ -19,7 +19,7 @@ use crate::recognisers::person_name::PersonNames;
 use crate::recognisers::phone_any::AnyPhones;
 use crate::recognisers::special_category::SpecialCategory;
 use crate::recognisers::vehicle::VehicleRegistrations;
-use crate::recognisers::{after_window, before_window, word_bounded, Finding, FindingKind};
+use crate::recognisers::{after_window, before_window, word_bounded};
 use crate::staff::{StaffDirectory, StaffPolicy};
 use crate::Error;
 use sarx_ner::Tagger;
@@ -310,7 +310,7 @@ impl ConfirmedNames {
 /// normalised form when it is a full name (two words or more), or its
 /// lower-cased surface when it is a title and a surname (`Mrs Okafor`) —
 /// the two forms the case consistency pass spreads. `None` otherwise.
-fn confirm_key(text: &str, f: &Finding) -> Option<String> {
+fn confirm_key(text: &str, f: &Entity) -> Option<String> {
     if f.normalised.split_whitespace().count() >= 2 {
         return Some(f.normalised.clone());
     }
@@ -324,49 +324,52 @@ fn confirm_key(text: &str, f: &Finding) -> Option<String> {
     }
 }
 
-fn from_entity(e: &Entity, text: &str) -> Option<Finding> {
-    let kind = match e.kind {
-        EntityKind::Email => FindingKind::Email,
-        EntityKind::Phone => FindingKind::Phone,
-        EntityKind::NiNumber => FindingKind::NiNumber,
-        EntityKind::NhsNumber => FindingKind::NhsNumber,
-        EntityKind::Postcode => FindingKind::Postcode,
-        EntityKind::DateOfBirth => FindingKind::Date,
-        // A date is personal data only as a date of birth.
-        EntityKind::Date if is_birth_context(text, e.span.start) => FindingKind::Date,
-        _ => return None,
-    };
-    Some(Finding {
-        kind,
-        span: e.span,
-        normalised: e.normalised.clone(),
-        confidence: e.confidence,
-        recogniser: e.recogniser,
-    })
+/// The shared identifiers redaction acts on: contact details, NI and NHS
+/// numbers, postcodes and dates of birth (a date is personal data only as
+/// a date of birth, so only in a birth context). A date of birth becomes a
+/// plain date.
+fn redactable(mut e: Entity, text: &str) -> Option<Entity> {
+    match e.kind {
+        EntityKind::Email
+        | EntityKind::Phone
+        | EntityKind::NiNumber
+        | EntityKind::NhsNumber
+        | EntityKind::Postcode => Some(e),
+        EntityKind::DateOfBirth => {
+            e.kind = EntityKind::Date;
+            Some(e)
+        }
+        EntityKind::Date if is_birth_context(text, e.span.start) => Some(e),
+        _ => None,
+    }
 }
 
 /// The redaction category of a finding kind.
-pub fn category_of(kind: FindingKind) -> Category {
+pub fn category_of(kind: EntityKind) -> Category {
     match kind {
-        FindingKind::PersonName => Category::ThirdPartyName,
-        FindingKind::Email | FindingKind::Phone => Category::ThirdPartyContact,
-        FindingKind::NiNumber
-        | FindingKind::NhsNumber
-        | FindingKind::Date
-        | FindingKind::Reference => Category::ThirdPartyIdentifier,
-        FindingKind::Postcode | FindingKind::Address => Category::ThirdPartyAddress,
-        FindingKind::SortCode | FindingKind::AccountNumber => Category::ThirdPartyFinancial,
-        FindingKind::VehicleRegistration => Category::ThirdPartyVehicle,
-        FindingKind::SpecialCategory => Category::SpecialCategory,
+        EntityKind::PersonName | EntityKind::Name | EntityKind::Alias => {
+            Category::ThirdPartyName
+        }
+        EntityKind::Email | EntityKind::Phone => Category::ThirdPartyContact,
+        EntityKind::NiNumber
+        | EntityKind::NhsNumber
+        | EntityKind::Date
+        | EntityKind::DateOfBirth
+        | EntityKind::Reference
+        | EntityKind::LinkedReference => Category::ThirdPartyIdentifier,
+        EntityKind::Postcode | EntityKind::Address => Category::ThirdPartyAddress,
+        EntityKind::SortCode | EntityKind::AccountNumber => Category::ThirdPartyFinancial,
+        EntityKind::VehicleRegistration => Category::ThirdPartyVehicle,
+        EntityKind::SpecialCategory => Category::SpecialCategory,
     }
 }
 
 /// A pseudonymous key for a party: a short hash of kind and normalised form.
-pub fn party_key(kind: FindingKind, normalised: &str) -> String {
+pub fn party_key(kind: EntityKind, normalised: &str) -> String {
     let fam = match kind {
-        FindingKind::PersonName => "name",
-        FindingKind::Email | FindingKind::Phone => "contact",
-        FindingKind::Address | FindingKind::Postcode => "address",
+        EntityKind::PersonName => "name",
+        EntityKind::Email | EntityKind::Phone => "contact",
+        EntityKind::Address | EntityKind::Postcode => "address",
         _ => kind.as_str(),
     };
     let h = blake3::hash(format!("{fam}\u{0}{normalised}").as_bytes());
@@ -408,7 +411,7 @@ impl Engine {
     /// bank details, vehicle registrations and special-category cues, sorted
     /// by position. Overlaps between kinds are kept; a person name inside an
     /// e-mail address is dropped.
-    pub fn findings(&self, text: &str) -> Vec<Finding> {
+    pub fn findings(&self, text: &str) -> Vec<Entity> {
         self.findings_checked(text, &[], None).0
     }
 
@@ -428,11 +431,11 @@ impl Engine {
         text: &str,
         own: &[Span],
         confirmed: Option<&ConfirmedNames>,
-    ) -> (Vec<Finding>, bool) {
-        let mut out: Vec<Finding> = Recognisers::shared()
+    ) -> (Vec<Entity>, bool) {
+        let mut out: Vec<Entity> = Recognisers::shared()
             .find(text)
-            .iter()
-            .filter_map(|e| from_entity(e, text))
+            .into_iter()
+            .filter_map(|e| redactable(e, text))
             .collect();
         let ids: Vec<Span> = out.iter().map(|f| f.span).collect();
         for p in self.phones.find_all(text) {
@@ -442,10 +445,10 @@ impl Engine {
         }
         let emails: Vec<Span> = out
             .iter()
-            .filter(|f| f.kind == FindingKind::Email)
+            .filter(|f| f.kind == EntityKind::Email)
             .map(|f| f.span)
             .collect();
-        let candidates: Vec<Finding> = self
+        let candidates: Vec<Entity> = self
             .names
             .find_all(text)
             .into_iter()
@@ -455,7 +458,7 @@ impl Engine {
         let names = match &self.model {
             None => candidates,
             Some(m) => {
-                let (settled, open): (Vec<Finding>, Vec<Finding>) =
+                let (settled, open): (Vec<Entity>, Vec<Entity>) =
                     candidates.iter().cloned().partition(|c| {
                         own.iter()
                             .any(|o| o.start <= c.span.start && c.span.end <= o.end)
@@ -480,7 +483,7 @@ impl Engine {
                         if let Some(k) = confirmed {
                             k.add(judged.iter().filter_map(|n| confirm_key(text, n)));
                         }
-                        let mut names: Vec<Finding> = judged
+                        let mut names: Vec<Entity> = judged
                             .into_iter()
                             .filter(|n| !emails.iter().any(|s| s.overlaps(&n.span)))
                             .chain(settled)
@@ -577,13 +580,13 @@ impl Engine {
             .collect();
         let mut specials = Vec::new();
         for f in &findings {
-            if f.kind == FindingKind::SpecialCategory {
+            if f.kind == EntityKind::SpecialCategory {
                 specials.push(f);
                 continue;
             }
             match self.classify(f, text, &own_spans, subject, &public) {
                 Some(reason) => {
-                    if f.kind == FindingKind::PersonName && reason == KeepReason::Subject {
+                    if f.kind == EntityKind::PersonName && reason == KeepReason::Subject {
                         people.push((f.span, false));
                     }
                     plan.kept.push(Kept {
@@ -594,7 +597,7 @@ impl Engine {
                     });
                 }
                 None => {
-                    if f.kind == FindingKind::PersonName {
+                    if f.kind == EntityKind::PersonName {
                         people.push((f.span, true));
                     }
                     plan.redactions.push(redaction(f, category_of(f.kind)));
@@ -633,7 +636,7 @@ impl Engine {
     /// it is kept.
     fn classify(
         &self,
-        f: &Finding,
+        f: &Entity,
         text: &str,
         own: &[Span],
         subject: Option<&SubjectMatcher>,
@@ -642,7 +645,7 @@ impl Engine {
         let surface = f.span.slice(text).unwrap_or("");
         let overlaps_own = own.iter().any(|s| s.overlaps(&f.span));
         match f.kind {
-            FindingKind::PersonName => {
+            EntityKind::PersonName => {
                 if overlaps_own {
                     // What the subject's spans leave of this name: if only
                     // titles and joiners remain, it is the subject.
@@ -701,7 +704,7 @@ impl Engine {
                 }
                 None
             }
-            FindingKind::Email | FindingKind::Phone => {
+            EntityKind::Email | EntityKind::Phone => {
                 if overlaps_own {
                     return Some(KeepReason::Subject);
                 }
@@ -709,13 +712,13 @@ impl Engine {
                 if self.public_contacts.contains(&key) {
                     return Some(KeepReason::Public);
                 }
-                if f.kind == FindingKind::Email {
+                if f.kind == EntityKind::Email {
                     let local = key.split('@').next().unwrap_or("");
                     if ORG_MAILBOXES.contains(&local) {
                         return Some(KeepReason::Public);
                     }
                 }
-                let staff = if f.kind == FindingKind::Email {
+                let staff = if f.kind == EntityKind::Email {
                     self.staff.is_staff_email(surface)
                 } else {
                     self.staff.is_staff_phone(surface)
@@ -749,7 +752,7 @@ impl RecognisedAs for Entity {
     }
 }
 
-fn redaction(f: &Finding, category: Category) -> Redaction {
+fn redaction(f: &Entity, category: Category) -> Redaction {
     Redaction {
         start: f.span.start,
         end: f.span.end,

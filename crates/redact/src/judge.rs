@@ -27,7 +27,7 @@ use sarx_model::Span;
 use sarx_ner::{Tagger, Word};
 
 use crate::recognisers::person_name::{normalise_name, LISTING_RECOGNISER};
-use crate::recognisers::{Finding, FindingKind};
+use crate::recognisers::{Entity, EntityKind};
 
 /// Bytes of context either side of a candidate.
 pub const WINDOW: usize = 100;
@@ -225,8 +225,8 @@ fn tagged(
 pub fn judge(
     tagger: &dyn Tagger,
     text: &str,
-    candidates: Vec<Finding>,
-) -> Result<Vec<Finding>, sarx_ner::Error> {
+    candidates: Vec<Entity>,
+) -> Result<Vec<Entity>, sarx_ner::Error> {
     judge_in_context(tagger, text, candidates, &[])
 }
 
@@ -237,9 +237,9 @@ pub fn judge(
 pub fn judge_in_context(
     tagger: &dyn Tagger,
     text: &str,
-    candidates: Vec<Finding>,
+    candidates: Vec<Entity>,
     context: &[Span],
-) -> Result<Vec<Finding>, sarx_ner::Error> {
+) -> Result<Vec<Entity>, sarx_ner::Error> {
     if candidates.is_empty() && text.len() > SHORT {
         return Ok(candidates);
     }
@@ -366,8 +366,8 @@ pub fn judge_in_context(
             && !out.iter().any(|f| f.span.overlaps(&span))
             && !spans.iter().any(|c| c.overlaps(&span))
         {
-            out.push(Finding {
-                kind: FindingKind::PersonName,
+            out.push(Entity {
+                kind: EntityKind::PersonName,
                 span,
                 normalised: normalise_name(surface),
                 confidence: w.person().min(0.99),
@@ -492,10 +492,10 @@ mod tests {
         }
     }
 
-    fn cand(text: &str, s: &str) -> Finding {
+    fn cand(text: &str, s: &str) -> Entity {
         let start = text.find(s).unwrap();
-        Finding {
-            kind: FindingKind::PersonName,
+        Entity {
+            kind: EntityKind::PersonName,
             span: Span::new(start, start + s.len()),
             normalised: normalise_name(s),
             confidence: 0.5,

@@ -59,7 +59,8 @@ pub use plan::{
     Category, ExemptionFlag, KeepReason, Kept, RecordPlan, Redaction, Warning, BASIS_THIRD_PARTY,
     REASON_THIRD_PARTY,
 };
-pub use recognisers::{Finding, FindingKind};
+/// What the recognisers report: `sarx-detect`'s one finding type and kind enum.
+pub use sarx_detect::{Entity, EntityKind};
 pub use staff::{StaffDirectory, StaffMember, StaffPolicy};
 
 /// What can go wrong building an engine or reading a staff directory.

@@ -405,6 +405,12 @@ impl SubjectMatcher {
             | EntityKind::Address
             | EntityKind::Reference
             | EntityKind::LinkedReference => e.recogniser == SUBJECT,
+            // Redaction's kinds: never an identifier of the subject.
+            EntityKind::PersonName
+            | EntityKind::SortCode
+            | EntityKind::AccountNumber
+            | EntityKind::VehicleRegistration
+            | EntityKind::SpecialCategory => false,
         }
     }
 

@@ -403,8 +403,6 @@ impl Recognisers {
 /// pattern it was built with ([`RecognisersBuilder::only`] builds one per
 /// kind, for a file's table of cases).
 impl Recogniser for Recognisers {
-    type Kind = EntityKind;
-
     /// The pattern's recogniser name when the engine runs one pattern,
     /// else `identifiers`.
     fn name(&self) -> &'static str {

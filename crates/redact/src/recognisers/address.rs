@@ -25,7 +25,7 @@ use sarx_model::Span;
 
 use sarx_detect::Recogniser;
 
-use super::{Finding, FindingKind};
+use super::{Entity, EntityKind};
 
 /// Recogniser name.
 pub const NAME: &str = "street_address";
@@ -77,14 +77,13 @@ impl Addresses {
 }
 
 impl Recogniser for Addresses {
-    type Kind = FindingKind;
 
     fn name(&self) -> &'static str {
         NAME
     }
 
     /// Every street address in `text`.
-    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+    fn find(&self, text: &str, out: &mut Vec<Entity>) {
         for (re, conf) in [(&self.uk, 0.85f32), (&self.continental, 0.7)] {
             for m in re.find_iter(text) {
                 let s = m.as_str();
@@ -92,8 +91,8 @@ impl Recogniser for Addresses {
                 // the pattern's capital rule; drop trailing punctuation.
                 let trimmed = s.trim_end_matches([',', ' ', '.']);
                 let end = m.start() + trimmed.len();
-                out.push(Finding {
-                    kind: FindingKind::Address,
+                out.push(Entity {
+                    kind: EntityKind::Address,
                     span: Span::new(m.start(), end),
                     normalised: normalise_address(trimmed),
                     confidence: conf,

@@ -21,7 +21,7 @@ use sarx_model::Span;
 
 use sarx_detect::Recogniser;
 
-use super::{before_window, Finding, FindingKind};
+use super::{before_window, Entity, EntityKind};
 
 /// Recogniser name.
 pub const NAME: &str = "bank_details";
@@ -72,19 +72,18 @@ impl BankDetails {
 }
 
 impl Recogniser for BankDetails {
-    type Kind = FindingKind;
 
     fn name(&self) -> &'static str {
         NAME
     }
 
     /// Every sort code and account number with a bank context word nearby.
-    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+    fn find(&self, text: &str, out: &mut Vec<Entity>) {
         for m in self.sort_code.find_iter(text) {
             let ctx = before_window(text, m.start(), 40).to_lowercase();
             if SORT_CUES.iter().any(|c| ctx.contains(c)) && !glued(text, m.start(), m.end()) {
-                out.push(Finding {
-                    kind: FindingKind::SortCode,
+                out.push(Entity {
+                    kind: EntityKind::SortCode,
                     span: Span::new(m.start(), m.end()),
                     normalised: m.as_str().chars().filter(char::is_ascii_digit).collect(),
                     confidence: 0.85,
@@ -95,8 +94,8 @@ impl Recogniser for BankDetails {
         for m in self.account.find_iter(text) {
             let ctx = before_window(text, m.start(), 40).to_lowercase();
             if ACCOUNT_CUES.iter().any(|c| ctx.contains(c)) && !glued(text, m.start(), m.end()) {
-                out.push(Finding {
-                    kind: FindingKind::AccountNumber,
+                out.push(Entity {
+                    kind: EntityKind::AccountNumber,
                     span: Span::new(m.start(), m.end()),
                     normalised: m.as_str().chars().filter(char::is_ascii_digit).collect(),
                     confidence: 0.8,

@@ -22,7 +22,7 @@ use sarx_model::Span;
 
 use sarx_detect::Recogniser;
 
-use super::{before_window, Finding, FindingKind};
+use super::{before_window, Entity, EntityKind};
 
 /// Recogniser name.
 pub const NAME: &str = "phone_any";
@@ -102,14 +102,13 @@ impl AnyPhones {
 }
 
 impl Recogniser for AnyPhones {
-    type Kind = FindingKind;
 
     fn name(&self) -> &'static str {
         NAME
     }
 
     /// Every telephone number in `text`.
-    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+    fn find(&self, text: &str, out: &mut Vec<Entity>) {
         let bytes = text.as_bytes();
         for m in self.re.find_iter(text) {
             let (s, e) = (m.start(), m.end());
@@ -176,8 +175,8 @@ impl Recogniser for AnyPhones {
             {
                 continue;
             }
-            out.push(Finding {
-                kind: FindingKind::Phone,
+            out.push(Entity {
+                kind: EntityKind::Phone,
                 span: Span::new(s, e),
                 normalised: format!("digits:{digits}"),
                 confidence: if num.starts_with('+') || digits.starts_with('0') {

@@ -23,7 +23,7 @@ use sarx_model::Span;
 
 use sarx_detect::Recogniser;
 
-use super::{word_bounded, Finding, FindingKind};
+use super::{word_bounded, Entity, EntityKind};
 
 /// Recogniser name.
 pub const NAME: &str = "special_category";
@@ -260,7 +260,6 @@ impl SpecialCategory {
 }
 
 impl Recogniser for SpecialCategory {
-    type Kind = FindingKind;
 
     fn name(&self) -> &'static str {
         NAME
@@ -268,7 +267,7 @@ impl Recogniser for SpecialCategory {
 
     /// Every cue, with the span from the cue to the end of its clause.
     /// `normalised` is `<class>:<cue>` from the fixed list, never the text.
-    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+    fn find(&self, text: &str, out: &mut Vec<Entity>) {
         let mut covered_to = 0;
         for m in self.ac.find_iter(text) {
             if m.start() < covered_to || !word_bounded(text, m.start(), m.end()) {
@@ -286,8 +285,8 @@ impl Recogniser for SpecialCategory {
                     .unwrap_or(tail.len());
             covered_to = clause_end;
             let cue = text.get(m.start()..m.end()).unwrap_or("").to_lowercase();
-            out.push(Finding {
-                kind: FindingKind::SpecialCategory,
+            out.push(Entity {
+                kind: EntityKind::SpecialCategory,
                 span: Span::new(m.start(), clause_end),
                 normalised: format!("{}:{cue}", class.as_str()),
                 confidence: 0.6,

@@ -23,7 +23,7 @@ use sarx_model::Span;
 
 use sarx_detect::Recogniser;
 
-use super::{before_window, word_bounded, Finding, FindingKind};
+use super::{before_window, word_bounded, Entity, EntityKind};
 
 /// Recogniser name.
 pub const NAME: &str = "vehicle_registration";
@@ -69,17 +69,17 @@ impl VehicleRegistrations {
 
 impl VehicleRegistrations {
     /// Every vehicle registration in `text`.
-    fn found(&self, text: &str) -> Vec<Finding> {
+    fn found(&self, text: &str) -> Vec<Entity> {
         let mut out = Vec::new();
-        let push = |s: usize, e: usize, conf: f32, out: &mut Vec<Finding>| {
+        let push = |s: usize, e: usize, conf: f32, out: &mut Vec<Entity>| {
             let norm: String = text
                 .get(s..e)
                 .unwrap_or("")
                 .chars()
                 .filter(|c| !c.is_whitespace())
                 .collect();
-            out.push(Finding {
-                kind: FindingKind::VehicleRegistration,
+            out.push(Entity {
+                kind: EntityKind::VehicleRegistration,
                 span: Span::new(s, e),
                 normalised: norm,
                 confidence: conf,
@@ -122,14 +122,13 @@ impl VehicleRegistrations {
 }
 
 impl Recogniser for VehicleRegistrations {
-    type Kind = FindingKind;
 
     fn name(&self) -> &'static str {
         NAME
     }
 
     /// Every vehicle registration in `text`.
-    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+    fn find(&self, text: &str, out: &mut Vec<Entity>) {
         let mut found = self.found(text);
         out.append(&mut found);
     }

@@ -46,7 +46,7 @@ use sarx_model::Span;
 
 use sarx_detect::Recogniser;
 
-use super::{Finding, FindingKind};
+use super::{Entity, EntityKind};
 
 mod lists;
 
@@ -251,7 +251,7 @@ impl PersonNames {
     /// Names in a list with a found name are names too: `Eklund, Michael and
     /// Hodge`, `Usamov and Bowers`. Only single capitalised words that are
     /// not stop words, places or organisation words are added.
-    fn propagate_lists(&self, text: &str, ws: &[Word], out: &mut Vec<Finding>, buf: &mut String) {
+    fn propagate_lists(&self, text: &str, ws: &[Word], out: &mut Vec<Entity>, buf: &mut String) {
         let mut k = 0;
         while k < out.len() && out.len() < 4096 {
             let Some(f) = out.get(k) else { break };
@@ -323,8 +323,8 @@ impl PersonNames {
                 let Some(surface) = text.get(w.start..w.end) else {
                     continue;
                 };
-                out.push(Finding {
-                    kind: FindingKind::PersonName,
+                out.push(Entity {
+                    kind: EntityKind::PersonName,
                     span: Span::new(w.start, w.end),
                     normalised: normalise_name(surface),
                     confidence: 0.6,
@@ -403,7 +403,7 @@ impl PersonNames {
         text: &str,
         ws: &[Word],
         i: usize,
-        out: &mut Vec<Finding>,
+        out: &mut Vec<Entity>,
         buf: &mut String,
     ) -> Option<usize> {
         let sur = ws.get(i)?;
@@ -438,8 +438,8 @@ impl PersonNames {
             }
         }
         let surface = text.get(sur.start..end)?;
-        out.push(Finding {
-            kind: FindingKind::PersonName,
+        out.push(Entity {
+            kind: EntityKind::PersonName,
             span: Span::new(sur.start, end),
             normalised: normalise_name(surface),
             // In capitals on both sides the words say little to the model
@@ -461,7 +461,7 @@ impl PersonNames {
     }
 
     /// Splits a chain at stop words and titles, then judges each piece.
-    fn judge_chain(&self, text: &str, chain: &[Word], out: &mut Vec<Finding>, buf: &mut String) {
+    fn judge_chain(&self, text: &str, chain: &[Word], out: &mut Vec<Entity>, buf: &mut String) {
         let mut piece_start = 0;
         let mut titled = false;
         for (k, w) in chain.iter().enumerate() {
@@ -494,7 +494,7 @@ impl PersonNames {
         text: &str,
         piece: &[Word],
         titled_in_chain: bool,
-        out: &mut Vec<Finding>,
+        out: &mut Vec<Entity>,
         buf: &mut String,
     ) {
         let (Some(first), Some(last)) = (piece.first(), piece.last()) else {
@@ -637,8 +637,8 @@ impl PersonNames {
         let Some(surface) = text.get(start..end) else {
             return;
         };
-        out.push(Finding {
-            kind: FindingKind::PersonName,
+        out.push(Entity {
+            kind: EntityKind::PersonName,
             span: Span::new(self.title_start(text, start), end),
             normalised: normalise_name(surface),
             confidence,
@@ -714,7 +714,7 @@ impl PersonNames {
 
 impl PersonNames {
     /// Every person name in `text`.
-    fn found(&self, text: &str) -> Vec<Finding> {
+    fn found(&self, text: &str) -> Vec<Entity> {
         let ws = words(text);
         let mut out = Vec::new();
         let mut i = 0;
@@ -759,14 +759,13 @@ impl PersonNames {
 }
 
 impl Recogniser for PersonNames {
-    type Kind = FindingKind;
 
     fn name(&self) -> &'static str {
         NAME
     }
 
     /// Every person name in `text`.
-    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+    fn find(&self, text: &str, out: &mut Vec<Entity>) {
         let mut found = self.found(text);
         out.append(&mut found);
     }
