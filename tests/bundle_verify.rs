@@ -32,12 +32,12 @@ fn red(text: &str, needle: &str) -> Redaction {
     Redaction {
         id: format!("r{s}"),
         span: Span::new(s, s + needle.len()),
-        category: "third_party_name".into(),
+        category: sarx_model::plan::Category::ThirdPartyName,
         reason_code: "third-party".into(),
         legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
         confidence: 0.9,
         recogniser: "test".into(),
-        exemption: false,
+        party: String::new(),
     }
 }
 

@@ -69,12 +69,15 @@ fn privacy_notices_plan_at_most_three_name_redactions() {
     let names: usize = plans
         .values()
         .flat_map(|p| &p.redactions)
-        .filter(|r| r.category == "third_party_name")
+        .filter(|r| r.category == sarx_model::plan::Category::ThirdPartyName)
         .count();
     let spread = plans
         .values()
         .flat_map(|p| &p.redactions)
-        .filter(|r| r.category == "third_party_name" && r.recogniser == "case_consistency")
+        .filter(|r| {
+            r.category == sarx_model::plan::Category::ThirdPartyName
+                && r.recogniser == "case_consistency"
+        })
         .count();
     eprintln!("privacy notices: {names} third-party name redactions ({spread} by consistency)");
     assert!(names <= 3, "{names} third-party name redactions planned");

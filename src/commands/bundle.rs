@@ -8,17 +8,16 @@
 //! comes from `SARX_BUNDLE_PASSPHRASE` or the first line of stdin, never
 //! from the command line.
 
-use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use sarx_bundle::{FreshRenderer, Options};
-use sarx_case::{CaseDir, CaseState, Hit, RecordPlan};
-use sarx_model::{Record, RecordId, Unsearchable};
+use sarx_case::CaseDir;
+use sarx_request::case::{prepare_files, read_staff, CaseFiles, Prepared};
 use sarx_request::disclose::{self, BundleInputs, Mode};
 
-use crate::commands::case::{prepare, today, Inputs};
+use crate::commands::case::today;
 use crate::ExitStatus;
 
 /// Environment variable holding the bundle passphrase.
@@ -86,45 +85,16 @@ pub fn passphrase() -> anyhow::Result<String> {
     Ok(p)
 }
 
-/// Names and work contacts in the staff directory (one-shot mode; a case
-/// folder keeps no staff directory).
-fn staff_contacts(path: Option<&std::path::Path>) -> anyhow::Result<Vec<String>> {
-    let Some(p) = path else {
-        return Ok(Vec::new());
-    };
-    let f = std::fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
-    let dir = sarx_redact::StaffDirectory::from_reader(f)?;
-    Ok(disclose::staff_contacts(&dir))
-}
-
-/// What a bundle is made from: the case state, hits, plans, record
-/// snapshots, unsearchable entries and (for `--case`) the case folder.
-type CaseParts = (
-    CaseState,
-    Vec<Hit>,
-    BTreeMap<RecordId, RecordPlan>,
-    Vec<Record>,
-    Vec<Unsearchable>,
-    Option<CaseDir>,
-);
-
 /// Runs `sarx bundle`.
 pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
     let passphrase = if a.encrypt { Some(passphrase()?) } else { None };
-    let (state, hits, plans, records, unsearchable, case_dir): CaseParts = match &a.case {
+    let (parts, case_dir) = match &a.case {
         Some(dir) => {
             let c = CaseDir::open(dir)?;
-            (
-                c.load()?,
-                c.hits()?,
-                c.plans()?,
-                c.records()?,
-                c.unsearchable()?,
-                Some(c),
-            )
+            (Prepared::load(&c)?, Some(c))
         }
         None => {
-            let inputs = Inputs {
+            let files = CaseFiles {
                 index: a.index.clone().context("--index (or --case) is required")?,
                 subject: a.subject.clone().context("--subject is required")?,
                 received: a.received.context("--received is required")?,
@@ -133,10 +103,16 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
                 reference: a.reference.clone(),
                 rules_only: a.rules_only,
             };
-            let p = prepare(&inputs)?;
-            (p.state, p.hits, p.plans, p.records, p.unsearchable, None)
+            (prepare_files(&files)?, None)
         }
     };
+    let Prepared {
+        state,
+        hits,
+        plans,
+        records,
+        unsearchable,
+    } = parts;
     if case_dir.is_some() && state.sign_off.is_none() {
         eprintln!("sarx: warning: this case has not been signed off by an approver");
     }
@@ -154,7 +130,10 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         records: &records,
         unsearchable,
         clock: state.clock_status(today())?,
-        staff: staff_contacts(a.staff.as_deref())?,
+        staff: match &a.staff {
+            Some(p) => disclose::staff_contacts(&read_staff(p)?),
+            None => Vec::new(),
+        },
         mode,
     });
     let opts = Options {

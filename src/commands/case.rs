@@ -6,16 +6,12 @@
 //! decisions. `status` shows the deadline, days left, hits by confidence and
 //! review progress. `clock` stops, restarts or extends the time limit.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use jiff::civil::Date;
-use sarx_case::{Band, CaseDir, ClockEvent, Disposition, OrgProfile, StopReason};
-use sarx_detect::SubjectProfile;
-use sarx_index::IndexSet;
-use sarx_model::RecordId;
-use sarx_request::case::{name_model, CaseInputs, Prepared};
+use sarx_case::{CaseDir, ClockEvent, StopReason};
+use sarx_request::case::{prepare_files, CaseFiles};
 
 use crate::ExitStatus;
 
@@ -171,39 +167,23 @@ pub fn run(command: Command) -> anyhow::Result<ExitStatus> {
     }
 }
 
-/// Reads the inputs' files and prepares the case (`sarx_request::case`).
-pub fn prepare(inputs: &Inputs) -> anyhow::Result<Prepared> {
-    let subject_toml = std::fs::read_to_string(&inputs.subject)
-        .with_context(|| format!("reading {}", inputs.subject.display()))?;
-    let profile = SubjectProfile::from_path(&inputs.subject)?;
-    let org = match &inputs.org {
-        Some(p) => OrgProfile::load(p)?,
-        None => OrgProfile::default(),
-    };
-    let staff = match &inputs.staff {
-        Some(p) => {
-            let f = std::fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
-            Some(sarx_redact::StaffDirectory::from_reader(f)?)
+impl Inputs {
+    /// The files a case is prepared from.
+    pub fn files(&self) -> CaseFiles {
+        CaseFiles {
+            index: self.index.clone(),
+            subject: self.subject.clone(),
+            received: self.received,
+            org: self.org.clone(),
+            staff: self.staff.clone(),
+            reference: self.reference.clone(),
+            rules_only: self.rules_only,
         }
-        None => None,
-    };
-    let set = IndexSet::open(&inputs.index)
-        .with_context(|| format!("opening {}", inputs.index.display()))?;
-    Ok(sarx_request::case::prepare(CaseInputs {
-        index: &set,
-        index_path: &inputs.index,
-        subject_toml: &subject_toml,
-        profile: &profile,
-        org,
-        staff,
-        model: name_model(inputs.rules_only)?,
-        reference: inputs.reference.clone(),
-        received: inputs.received,
-    })?)
+    }
 }
 
 fn open(a: OpenArgs) -> anyhow::Result<ExitStatus> {
-    let p = prepare(&a.inputs)?;
+    let p = prepare_files(&a.inputs.files())?;
     CaseDir::create(
         &a.dir,
         &p.state,
@@ -261,46 +241,22 @@ fn status(dir: &Path, as_of: Date) -> anyhow::Result<ExitStatus> {
     if c.outside_holiday_table {
         println!("WARNING:      dates outside the 2020-2030 bank-holiday table: weekends only were considered");
     }
-    let mut bands: BTreeMap<Band, usize> = BTreeMap::new();
-    for h in &hits {
-        *bands.entry(h.band()).or_default() += 1;
-    }
+    let p = s.progress(&hits, &plans);
     println!(
         "Hits:         {} ({} high, {} medium, {} low)",
         hits.len(),
-        bands.get(&Band::High).copied().unwrap_or(0),
-        bands.get(&Band::Medium).copied().unwrap_or(0),
-        bands.get(&Band::Low).copied().unwrap_or(0)
+        p.high,
+        p.medium,
+        p.low
     );
-    let mut disclose = 0;
-    let mut review = 0;
-    let mut withheld = 0;
-    for h in &hits {
-        match s.disposition(h) {
-            Disposition::Disclose => disclose += 1,
-            Disposition::NeedsReview => review += 1,
-            _ => withheld += 1,
-        }
-    }
-    let redactions: usize = hits
-        .iter()
-        .map(|h| {
-            s.effective_redactions(&h.record, plans.get(&h.record))
-                .len()
-        })
-        .sum();
-    let flagged = plans.values().filter(|p| !p.flags.is_empty()).count();
-    let reviewed: std::collections::BTreeSet<&RecordId> =
-        s.decisions.iter().map(|d| d.decision.record()).collect();
     println!(
         "Review:       {} to disclose, {} awaiting confirmation, {} withheld; {} records with decisions; {} decisions",
-        disclose,
-        review,
-        withheld,
-        reviewed.len(),
-        s.decisions.len()
+        p.disclose, p.awaiting, p.withheld, p.records_decided, p.decisions
     );
-    println!("Redactions:   {redactions} in force; {flagged} records flagged for exemptions or identifiability");
+    println!(
+        "Redactions:   {} in force; {} records flagged for exemptions or identifiability",
+        p.redactions, p.flagged
+    );
     println!("Unsearchable: {}", unsearchable.len());
     match &s.sign_off {
         Some(so) => println!(

@@ -61,12 +61,12 @@ fn disclosures(n: usize) -> Vec<Disclosure> {
                 reds.push(Redaction {
                     id: format!("r{}", reds.len() + 1),
                     span: Span::new(s, s + name.len()),
-                    category: "third_party_name".into(),
+                    category: sarx_model::plan::Category::ThirdPartyName,
                     reason_code: "third-party".into(),
                     legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
                     confidence: 0.9,
                     recogniser: "bench".into(),
-                    exemption: false,
+                    party: String::new(),
                 });
                 from = s + name.len();
             }

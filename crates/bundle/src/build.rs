@@ -154,10 +154,10 @@ fn spread_redactions(spec: &BundleSpec) -> Spread {
                     let scope = if subject.contains(&sarx_case::secrets::tokens(&t), &t) {
                         Scope::Local(Local::Subject)
                     } else {
-                        spread::classify(&r.category, r.exemption, &t, &boilerplate, &staff)
+                        spread::classify(r.category, &t, &boilerplate, &staff)
                     };
                     if scope == Scope::Spread {
-                        scrubber.add(&t, &r.reason_code);
+                        scrubber.add(&t, r.category, &r.reason_code);
                         redacted_strings.push(t);
                     }
                     scope
@@ -213,11 +213,15 @@ fn prepare_documents(
             let mut own = scrub::Scrubber::default();
             for (r, s) in d.redactions.iter().zip(scope) {
                 if matches!(s, Scope::Local(Local::SingleWord | Local::Contextual)) {
-                    own.add(&span_text(&d.record.text, r.span), &r.reason_code);
+                    own.add(
+                        &span_text(&d.record.text, r.span),
+                        r.category,
+                        &r.reason_code,
+                    );
                 }
             }
             let mut reds = d.redactions.clone();
-            for (span, code) in spread.scrubber.find(&d.record.text) {
+            for (span, t) in spread.scrubber.find(&d.record.text) {
                 if !reds
                     .iter()
                     .any(|r| r.span.start <= span.start && r.span.end >= span.end)
@@ -225,12 +229,12 @@ fn prepare_documents(
                     reds.push(Redaction {
                         id: format!("c{}", reds.len() + 1),
                         span,
-                        category: "consistency".into(),
-                        reason_code: code,
+                        category: t.category,
+                        reason_code: t.reason_code,
                         legal_basis: "same data redacted elsewhere in this response".into(),
                         confidence: 1.0,
                         recogniser: CONSISTENCY.into(),
-                        exemption: false,
+                        party: String::new(),
                     });
                 }
             }
@@ -391,7 +395,7 @@ fn papers(
     };
     let mut redaction_total = 0;
     for (i, p) in prepared.iter().enumerate() {
-        let ex = p.redactions.iter().filter(|r| r.exemption).count();
+        let ex = p.redactions.iter().filter(|r| r.is_exemption()).count();
         let tp = p.redactions.len() - ex;
         redaction_total += p.redactions.len();
         facts.third_party_redactions += tp;
@@ -421,11 +425,11 @@ fn papers(
             log.push(docs::LogRow {
                 document: p.file.clone(),
                 location: format!("page {} ({label})", page + 1),
-                category: r.category.clone(),
+                category: r.category,
                 reason_code: r.reason_code.clone(),
                 legal_basis: r.legal_basis.clone(),
             });
-            if r.exemption {
+            if r.is_exemption() {
                 *facts
                     .exemptions
                     .entry((r.reason_code.clone(), r.legal_basis.clone()))
@@ -439,7 +443,7 @@ fn papers(
                 source: p.record.source.clone(),
                 locator: p.record.locator.clone(),
                 span: r.span,
-                category: r.category.clone(),
+                category: r.category,
                 reason_code: r.reason_code.clone(),
                 legal_basis: r.legal_basis.clone(),
                 recogniser: r.recogniser.clone(),
@@ -629,10 +633,10 @@ fn own_wording(spec: &BundleSpec) -> Vec<String> {
         w.push(format!("Type: {}", layout::describe_kind(k)));
         w.push(source_type(k).to_owned());
         for r in &d.redactions {
-            w.push(r.category.clone());
+            w.push(r.category.as_str().to_owned());
             w.push(r.legal_basis.clone());
             w.push(layout::marker_text(&r.reason_code));
-            if r.exemption {
+            if r.is_exemption() {
                 facts
                     .exemptions
                     .insert((r.reason_code.clone(), r.legal_basis.clone()), 1);

@@ -44,7 +44,7 @@ pub struct LogRow {
     /// Location, e.g. `page 2`.
     pub location: String,
     /// Category of data withheld.
-    pub category: String,
+    pub category: sarx_model::plan::Category,
     /// Reason code.
     pub reason_code: String,
     /// Legal basis.

@@ -539,12 +539,12 @@ mod tests {
         Redaction {
             id: format!("r{s}"),
             span: Span::new(s, e),
-            category: "person_name".into(),
+            category: sarx_model::plan::Category::ThirdPartyName,
             reason_code: "third-party".into(),
             legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
             confidence: 1.0,
             recogniser: "t".into(),
-            exemption: false,
+            party: String::new(),
         }
     }
 

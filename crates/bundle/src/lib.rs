@@ -168,7 +168,7 @@ pub struct InternalLogEntry {
     /// Byte range in the record's text.
     pub span: Span,
     /// Category.
-    pub category: String,
+    pub category: sarx_model::plan::Category,
     /// Reason code.
     pub reason_code: String,
     /// Legal basis.

@@ -10,13 +10,24 @@
 use std::collections::{BTreeSet, HashMap};
 
 use sarx_case::secrets::MIN_CHARS;
+use sarx_model::plan::Category;
 use sarx_model::Span;
 
-/// Redacted strings to look for, with the reason code each was redacted for.
+/// Redacted strings to look for, with what each is and the reason code it
+/// was redacted for.
 #[derive(Debug, Default, Clone)]
 pub struct Scrubber {
-    keys: HashMap<String, String>,
+    keys: HashMap<String, Tracked>,
     lengths: BTreeSet<usize>,
+}
+
+/// What a tracked string was redacted as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tracked {
+    /// What the data is.
+    pub category: Category,
+    /// The reason code of its marker.
+    pub reason_code: String,
 }
 
 /// Byte spans of alphanumeric tokens in `text`, lowercased.
@@ -45,16 +56,17 @@ pub fn token_spans(text: &str) -> Vec<(usize, usize, String)> {
 impl Scrubber {
     /// Adds a redacted string (ignored when shorter than
     /// [`MIN_CHARS`] alphanumeric characters).
-    pub fn add(&mut self, redacted: &str, reason_code: &str) {
+    pub fn add(&mut self, redacted: &str, category: Category, reason_code: &str) {
         let toks = sarx_case::secrets::tokens(redacted);
         let chars: usize = toks.iter().map(|t| t.chars().count()).sum();
         if toks.is_empty() || chars < MIN_CHARS {
             return;
         }
         self.lengths.insert(toks.len());
-        self.keys
-            .entry(toks.join(" "))
-            .or_insert_with(|| reason_code.to_owned());
+        self.keys.entry(toks.join(" ")).or_insert_with(|| Tracked {
+            category,
+            reason_code: reason_code.to_owned(),
+        });
     }
 
     /// True when no string is tracked.
@@ -67,8 +79,9 @@ impl Scrubber {
         self.keys.len()
     }
 
-    /// Every occurrence of a tracked string in `text`: byte span and reason code.
-    pub fn find(&self, text: &str) -> Vec<(Span, String)> {
+    /// Every occurrence of a tracked string in `text`: byte span and what
+    /// it was redacted as.
+    pub fn find(&self, text: &str) -> Vec<(Span, Tracked)> {
         if self.keys.is_empty() {
             return Vec::new();
         }
@@ -87,10 +100,10 @@ impl Scrubber {
                     }
                     key.push_str(&t.2);
                 }
-                if let (Some(code), Some(first), Some(last)) =
+                if let (Some(t), Some(first), Some(last)) =
                     (self.keys.get(&key), w.first(), w.last())
                 {
-                    out.push((Span::new(first.0, last.1), code.clone()));
+                    out.push((Span::new(first.0, last.1), t.clone()));
                 }
             }
         }
@@ -111,21 +124,21 @@ impl Scrubber {
     }
 }
 
-fn scrub_found(text: &str, found: Vec<(Span, String)>) -> String {
+fn scrub_found(text: &str, found: Vec<(Span, Tracked)>) -> String {
     if found.is_empty() {
         return text.to_owned();
     }
     let reds: Vec<sarx_case::Redaction> = found
         .into_iter()
-        .map(|(span, code)| sarx_case::Redaction {
+        .map(|(span, t)| sarx_case::Redaction {
             id: String::new(),
             span,
-            category: String::new(),
-            reason_code: code,
+            category: t.category,
+            reason_code: t.reason_code,
             legal_basis: String::new(),
             confidence: 1.0,
             recogniser: String::new(),
-            exemption: false,
+            party: String::new(),
         })
         .collect();
     crate::layout::apply(text, &reds)
@@ -144,8 +157,8 @@ mod tests {
     #[test]
     fn finds_variants_and_scrubs() {
         let mut s = Scrubber::default();
-        s.add("Janet Smith", "third-party");
-        s.add("Jo", "third-party");
+        s.add("Janet Smith", Category::ThirdPartyName, "third-party");
+        s.add("Jo", Category::ThirdPartyName, "third-party");
         assert_eq!(s.len(), 1);
         assert_eq!(
             s.scrub("asb/JANET-smith-complaint.docx"),

@@ -25,22 +25,25 @@
 //!
 //! ```
 //! use sarx_bundle::spread::{classify, Boilerplate, Local, Scope, Staff};
+//! use sarx_model::plan::Category;
 //! let mut org = sarx_case::OrgProfile::default();
 //! org.controller.name = "Fernbank Homes".into();
 //! let b = Boilerplate::new(&org, &["Schedule of documents".to_owned()]);
 //! let staff = Staff::new(&["Priya Patel".to_owned()]);
-//! let s = |text: &str| classify("third_party_name", false, text, &b, &staff);
+//! let s = |text: &str| classify(Category::ThirdPartyName, text, &b, &staff);
 //! assert_eq!(s("Janet Smith"), Scope::Spread);
 //! assert_eq!(s("Mrs Okafor"), Scope::Spread);
 //! assert_eq!(s("Okafor"), Scope::Local(Local::SingleWord));
 //! assert_eq!(s("Fernbank Homes"), Scope::Local(Local::Organisation));
 //! assert_eq!(s("Schedule of"), Scope::Local(Local::OwnWording));
 //! assert_eq!(s("Ms Patel"), Scope::Local(Local::Staff));
-//! assert_eq!(classify("third_party_contact", false, "07700 900123", &b, &staff), Scope::Spread);
+//! let contact = classify(Category::ThirdPartyContact, "07700 900123", &b, &staff);
+//! assert_eq!(contact, Scope::Spread);
 //! ```
 
 use sarx_case::secrets::{tokens, MIN_CHARS};
 use sarx_case::OrgProfile;
+use sarx_model::plan::Category;
 
 /// Whether a redaction spreads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,21 +87,6 @@ fn is_title(word: &str) -> bool {
             && t.kind != sarx_model::vocab::TitleKind::PoliceRank
     })
 }
-
-/// Categories of identifiers and contacts (as planned, and as a caseworker adds them).
-const IDENTIFIERS: &[&str] = &[
-    "third_party_contact",
-    "third_party_identifier",
-    "third_party_address",
-    "third_party_financial",
-    "third_party_vehicle",
-    "contact",
-    "identifier",
-    "address",
-];
-
-/// Categories whose text is about one context only.
-const CONTEXTUAL: &[&str] = &["special_category"];
 
 fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
@@ -261,21 +249,14 @@ impl Staff {
     }
 }
 
-/// Decides whether a redaction of `text` (its category, and whether it is an
-/// exemption) may spread.
-pub fn classify(
-    category: &str,
-    exemption: bool,
-    text: &str,
-    boilerplate: &Boilerplate,
-    staff: &Staff,
-) -> Scope {
+/// Decides whether a redaction of `text` (of `category`) may spread.
+pub fn classify(category: Category, text: &str, boilerplate: &Boilerplate, staff: &Staff) -> Scope {
     let toks = tokens(text);
     let chars: usize = toks.iter().map(|t| t.chars().count()).sum();
     if toks.is_empty() || chars < MIN_CHARS {
         return Scope::Local(Local::Short);
     }
-    if exemption {
+    if category == Category::Exemption {
         return Scope::Local(Local::Exemption);
     }
     if boilerplate.is_organisation(&toks, text) {
@@ -287,11 +268,11 @@ pub fn classify(
     if staff.contains(&toks, text) {
         return Scope::Local(Local::Staff);
     }
-    if CONTEXTUAL.contains(&category) {
+    if category.is_contextual() {
         return Scope::Local(Local::Contextual);
     }
     let words = toks.len();
-    if IDENTIFIERS.contains(&category) {
+    if category.is_identifier() {
         if words >= 2 || text.contains('@') || text.chars().any(|c| c.is_ascii_digit()) {
             return Scope::Spread;
         }
@@ -343,7 +324,10 @@ mod tests {
             ],
         );
         let staff = Staff::new(&["Priya Patel".to_owned(), "0113 496 0777".to_owned()]);
-        classify(category, false, text, &b, &staff)
+        let Some(category) = Category::from_code(category) else {
+            panic!("no category {category}");
+        };
+        classify(category, text, &b, &staff)
     }
 
     #[test]
@@ -416,13 +400,7 @@ mod tests {
         );
         let b = Boilerplate::new(&org(), &[]);
         assert_eq!(
-            classify(
-                "third_party_name",
-                true,
-                "Janet Smith",
-                &b,
-                &Staff::default()
-            ),
+            classify(Category::Exemption, "Janet Smith", &b, &Staff::default()),
             Scope::Local(Local::Exemption)
         );
     }

@@ -27,12 +27,12 @@ fn red(id: &str, text: &str, needle: &str, category: &str) -> Redaction {
     Redaction {
         id: id.into(),
         span: Span::new(s, s + needle.len()),
-        category: category.into(),
+        category: sarx_model::plan::Category::from_code(category).unwrap(),
         reason_code: "third-party".into(),
         legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
         confidence: 0.6,
         recogniser: "person_name".into(),
-        exemption: false,
+        party: String::new(),
     }
 }
 

@@ -30,8 +30,8 @@ pub use holidays::{Holidays, Nation};
 pub use org::OrgProfile;
 pub use secrets::SecretSet;
 pub use state::{
-    Band, CaseDir, CaseState, Decision, DecisionEntry, Disposition, Evidence, Hit, RecordMark,
-    RecordPlan, Redaction, SignOff,
+    Band, CaseDir, CaseState, Decision, DecisionEntry, Disposition, Evidence, Hit, Progress,
+    RecordMark, RecordPlan, Redaction, SignOff,
 };
 
 /// Errors of the case crate.

@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use jiff::civil::Date;
+use sarx_model::plan::Category;
+pub use sarx_model::plan::{RecordPlan, Redaction};
 use sarx_model::{Kind, Record, RecordId, Span, Unsearchable};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -96,39 +98,30 @@ impl Hit {
     }
 }
 
-/// One planned redaction (or exemption) over a record's text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Redaction {
-    /// Stable id within the record's plan (`r1`, `r2`, … for planned ones,
-    /// `d<decision>` for ones a caseworker added).
-    pub id: String,
-    /// Byte range into the record's text.
-    pub span: Span,
-    /// What the data is: `person_name`, `email`, `phone`, `address`, ...
-    pub category: String,
-    /// Reason code shown on the marker, e.g. `third-party`.
-    pub reason_code: String,
-    /// Legal basis, e.g. `DPA 2018 Sch 2 Pt 3 para 16`.
-    pub legal_basis: String,
-    /// Recogniser confidence 0..1 (1 for a caseworker's own).
-    #[serde(default)]
-    pub confidence: f32,
-    /// Which recogniser or person produced it.
-    #[serde(default)]
-    pub recogniser: String,
-    /// True when this is an exemption rather than a third-party redaction.
-    #[serde(default)]
-    pub exemption: bool,
-}
-
-/// The redaction plan of one record.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RecordPlan {
-    /// Planned redactions, in text order.
-    pub redactions: Vec<Redaction>,
-    /// Flags for the caseworker (exemption markers, identifiability warnings).
-    #[serde(default)]
-    pub flags: Vec<String>,
+/// Where review of a case stands ([`CaseState::progress`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Hits of high confidence.
+    pub high: usize,
+    /// Hits of medium confidence.
+    pub medium: usize,
+    /// Hits of low confidence.
+    pub low: usize,
+    /// Hits to disclose.
+    pub disclose: usize,
+    /// Hits awaiting a caseworker's confirmation.
+    pub awaiting: usize,
+    /// Hits withheld (not about the subject, or exempt).
+    pub withheld: usize,
+    /// Redactions in force over the hits.
+    pub redactions: usize,
+    /// Records whose plan flags a possible exemption or a third party who
+    /// may still be identifiable.
+    pub flagged: usize,
+    /// Records with at least one decision.
+    pub records_decided: usize,
+    /// Decisions in all.
+    pub decisions: usize,
 }
 
 /// A caseworker's mark on a whole record.
@@ -170,8 +163,8 @@ pub enum Decision {
         record: RecordId,
         /// Byte range into the text.
         span: Span,
-        /// Category.
-        category: String,
+        /// What the data is.
+        category: Category,
         /// Reason code.
         reason_code: String,
         /// Legal basis.
@@ -395,12 +388,12 @@ impl CaseState {
                         Redaction {
                             id,
                             span: *span,
-                            category: category.clone(),
+                            category: *category,
                             reason_code: reason_code.clone(),
                             legal_basis: legal_basis.clone(),
                             confidence: 1.0,
                             recogniser: format!("caseworker:{}", d.by),
-                            exemption: false,
+                            party: String::new(),
                         },
                     );
                 }
@@ -416,12 +409,12 @@ impl CaseState {
                         Redaction {
                             id,
                             span: *span,
-                            category: "exemption".into(),
+                            category: Category::Exemption,
                             reason_code: code.clone(),
                             legal_basis: legal_basis.clone(),
                             confidence: 1.0,
                             recogniser: format!("caseworker:{}", d.by),
-                            exemption: true,
+                            party: String::new(),
                         },
                     );
                 }
@@ -431,6 +424,34 @@ impl CaseState {
         let mut v: Vec<Redaction> = out.into_values().collect();
         v.sort_by_key(|r| (r.span.start, r.span.end));
         v
+    }
+
+    /// Where review stands over `hits` with their `plans`.
+    pub fn progress(&self, hits: &[Hit], plans: &BTreeMap<RecordId, RecordPlan>) -> Progress {
+        let mut p = Progress {
+            decisions: self.decisions.len(),
+            ..Progress::default()
+        };
+        for h in hits {
+            match h.band() {
+                Band::High => p.high += 1,
+                Band::Medium => p.medium += 1,
+                Band::Low => p.low += 1,
+            }
+            match self.disposition(h) {
+                Disposition::Disclose => p.disclose += 1,
+                Disposition::NeedsReview => p.awaiting += 1,
+                _ => p.withheld += 1,
+            }
+            p.redactions += self
+                .effective_redactions(&h.record, plans.get(&h.record))
+                .len();
+        }
+        p.flagged = plans.values().filter(|p| p.needs_review()).count();
+        let decided: std::collections::BTreeSet<&RecordId> =
+            self.decisions.iter().map(|d| d.decision.record()).collect();
+        p.records_decided = decided.len();
+        p
     }
 
     /// Whether `hit`'s record is disclosed, after decisions.
@@ -569,9 +590,16 @@ impl CaseDir {
     pub fn hits(&self) -> Result<Vec<Hit>, Error> {
         self.read_json(HITS)
     }
-    /// The plans by record.
+    /// The plans by record. (A plan stored before plans named their record
+    /// takes the id it is stored under.)
     pub fn plans(&self) -> Result<BTreeMap<RecordId, RecordPlan>, Error> {
-        self.read_json(PLANS)
+        let mut plans: BTreeMap<RecordId, RecordPlan> = self.read_json(PLANS)?;
+        for (id, p) in plans.iter_mut() {
+            if p.record_id.0.is_empty() {
+                p.record_id = id.clone();
+            }
+        }
+        Ok(plans)
     }
     /// The record snapshots.
     pub fn records(&self) -> Result<Vec<Record>, Error> {
@@ -813,16 +841,17 @@ mod tests {
         let red = |id: &str, s, e| Redaction {
             id: id.into(),
             span: Span::new(s, e),
-            category: "person_name".into(),
+            category: Category::ThirdPartyName,
             reason_code: "third-party".into(),
             legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
             confidence: 0.9,
             recogniser: "names".into(),
-            exemption: false,
+            party: String::new(),
         };
         let plan = RecordPlan {
+            record_id: rid.clone(),
             redactions: vec![red("r1", 0, 4), red("r2", 10, 14)],
-            flags: vec![],
+            ..RecordPlan::default()
         };
         let mut s = CaseState::new("x", date(2025, 1, 1), "", OrgProfile::default());
         s.decide(
@@ -841,7 +870,7 @@ mod tests {
             Decision::AddRedaction {
                 record: rid.clone(),
                 span: Span::new(5, 8),
-                category: "phone".into(),
+                category: Category::ThirdPartyContact,
                 reason_code: "third-party".into(),
                 legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
             },
@@ -858,6 +887,18 @@ mod tests {
             evidence: vec![],
         };
         assert_eq!(s.disposition(&hit), Disposition::NeedsReview);
+        let plans = BTreeMap::from([(rid.clone(), plan.clone())]);
+        let p = s.progress(std::slice::from_ref(&hit), &plans);
+        assert_eq!(
+            (
+                p.medium,
+                p.awaiting,
+                p.redactions,
+                p.records_decided,
+                p.decisions
+            ),
+            (1, 1, 2, 1, 2)
+        );
         s.decide(
             "a",
             "t",
@@ -877,5 +918,7 @@ mod tests {
             },
         );
         assert_eq!(s.disposition(&hit), Disposition::NotAboutSubject);
+        let p = s.progress(std::slice::from_ref(&hit), &plans);
+        assert_eq!((p.disclose, p.awaiting, p.withheld), (0, 0, 1));
     }
 }

@@ -18,6 +18,7 @@
 //! assert!(r.locator.is_empty());
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod vocab;
 
@@ -27,6 +28,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub mod metakey;
+pub mod plan;
 pub mod private_fs;
 
 /// A JSON error as its kind, line and column, never the text it quotes:
@@ -54,7 +56,7 @@ pub fn json_error(e: &serde_json::Error) -> String {
 ///
 /// The same file crawled at the same path always yields the same ids, so an
 /// index can be rebuilt and case decisions keep pointing at the right record.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct RecordId(pub String);
 

@@ -7,13 +7,13 @@
 //! a run mixing categories gets the generic `[REDACTED: third party]`.
 //!
 //! ```
-//! use sarx_model::RecordId;
+//! use sarx_model::{RecordId, Span};
 //! use sarx_redact::{apply, Category, RecordPlan, Redaction};
 //! let text = "Call Janet Smith on 07700 900123.";
 //! let mut plan = RecordPlan::new(RecordId::new("a.txt", ""));
 //! for (start, end, category) in [(5, 16, Category::ThirdPartyName), (20, 32, Category::ThirdPartyContact)] {
 //!     plan.redactions.push(Redaction {
-//!         start, end, category,
+//!         id: String::new(), span: Span::new(start, end), category,
 //!         reason_code: "third-party".into(),
 //!         legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
 //!         confidence: 0.9, recogniser: "test".into(), party: String::new(),
@@ -70,8 +70,8 @@ pub fn merge_spans(text: &str, redactions: &[Redaction]) -> Vec<MergedSpan> {
         .iter()
         .map(|r| {
             (
-                floor_boundary(text, r.start),
-                ceil_boundary(text, r.end),
+                floor_boundary(text, r.span.start),
+                ceil_boundary(text, r.span.end),
                 r.category,
             )
         })
@@ -123,8 +123,8 @@ mod tests {
 
     fn red(start: usize, end: usize, category: Category) -> Redaction {
         Redaction {
-            start,
-            end,
+            id: String::new(),
+            span: Span::new(start, end),
             category,
             reason_code: "third-party".into(),
             legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
@@ -197,8 +197,8 @@ mod tests {
     fn oracle(text: &str, reds: &[Redaction]) -> String {
         let mut mask = vec![None::<Option<Category>>; text.len()];
         for r in reds {
-            let s = floor_boundary(text, r.start);
-            let e = ceil_boundary(text, r.end);
+            let s = floor_boundary(text, r.span.start);
+            let e = ceil_boundary(text, r.span.end);
             for m in mask.iter_mut().take(e).skip(s) {
                 *m = Some(match m {
                     None => Some(r.category),

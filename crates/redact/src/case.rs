@@ -86,7 +86,7 @@ impl<'a> CasePlanner<'a> {
         let mut known: BTreeMap<String, Known> = BTreeMap::new();
         for (r, p) in records.iter().zip(&plans) {
             for red in &p.redactions {
-                let Some(s) = r.text.get(red.start..red.end) else {
+                let Some(s) = r.text.get(red.span.start..red.span.end) else {
                     continue;
                 };
                 let s = s.trim();
@@ -126,17 +126,17 @@ impl<'a> CasePlanner<'a> {
                 let covered = p
                     .redactions
                     .iter()
-                    .any(|x| x.start <= span.start && span.end <= x.end);
+                    .any(|x| x.span.start <= span.start && span.end <= x.span.end);
                 let kept = p
                     .kept
                     .iter()
-                    .any(|x| Span::new(x.start, x.end).overlaps(&span));
+                    .any(|x| Span::new(x.span.start, x.span.end).overlaps(&span));
                 if covered || kept {
                     continue;
                 }
                 added.push(Redaction {
-                    start: span.start,
-                    end: span.end,
+                    id: String::new(),
+                    span: Span::new(span.start, span.end),
                     category: k.category,
                     reason_code: REASON_THIRD_PARTY.to_owned(),
                     legal_basis: BASIS_THIRD_PARTY.to_owned(),
@@ -226,7 +226,7 @@ mod tests {
             plans[k]
                 .redactions
                 .iter()
-                .filter_map(|x| records[k].text.get(x.start..x.end))
+                .filter_map(|x| records[k].text.get(x.span.start..x.span.end))
                 .collect()
         };
         assert!(redacted(0).contains(&"Janet Smith"), "{:?}", redacted(0));

@@ -81,44 +81,6 @@ fn title_word(word: &str) -> bool {
         .is_some_and(|t| !t.for_children && t.kind != sarx_model::vocab::TitleKind::PoliceRank)
 }
 
-/// Relationship words that still identify a redacted third party.
-const RELATIONSHIPS: &[&str] = &[
-    "son",
-    "daughter",
-    "wife",
-    "husband",
-    "partner",
-    "ex-partner",
-    "brother",
-    "sister",
-    "mother",
-    "father",
-    "mum",
-    "dad",
-    "neighbour",
-    "neighbor",
-    "child",
-    "grandson",
-    "granddaughter",
-    "nephew",
-    "niece",
-    "lodger",
-    "carer",
-    "boyfriend",
-    "girlfriend",
-    "fiancé",
-    "fiance",
-    "stepson",
-    "stepdaughter",
-    "stepfather",
-    "stepmother",
-    "uncle",
-    "aunt",
-    "cousin",
-    "flatmate",
-    "ex",
-];
-
 /// Local parts of organisation mailboxes that are not a person's address.
 const ORG_MAILBOXES: &[&str] = &[
     "info",
@@ -347,9 +309,7 @@ fn redactable(mut e: Entity, text: &str) -> Option<Entity> {
 /// The redaction category of a finding kind.
 pub fn category_of(kind: EntityKind) -> Category {
     match kind {
-        EntityKind::PersonName | EntityKind::Name | EntityKind::Alias => {
-            Category::ThirdPartyName
-        }
+        EntityKind::PersonName | EntityKind::Name | EntityKind::Alias => Category::ThirdPartyName,
         EntityKind::Email | EntityKind::Phone => Category::ThirdPartyContact,
         EntityKind::NiNumber
         | EntityKind::NhsNumber
@@ -545,8 +505,7 @@ impl Engine {
         let own_spans: Vec<Span> = own.iter().map(|e| e.span).collect();
         for e in &own {
             plan.kept.push(Kept {
-                start: e.span.start,
-                end: e.span.end,
+                span: Span::new(e.span.start, e.span.end),
                 reason: KeepReason::Subject,
                 recogniser: e.recognised_as(),
             });
@@ -565,8 +524,7 @@ impl Engine {
         if model_failed {
             plan.warnings.push(Warning {
                 code: "model_failed".into(),
-                start: 0,
-                end: 0,
+                span: Span::new(0, 0),
                 message: "the person-name model failed on this record: its names are the rules' alone; check them by hand".into(),
             });
         }
@@ -590,8 +548,7 @@ impl Engine {
                         people.push((f.span, false));
                     }
                     plan.kept.push(Kept {
-                        start: f.span.start,
-                        end: f.span.end,
+                        span: Span::new(f.span.start, f.span.end),
                         reason,
                         recogniser: f.recogniser.to_owned(),
                     });
@@ -618,8 +575,8 @@ impl Engine {
             if let Some((_, true)) = nearest {
                 for piece in subtract(f.span, &own_spans) {
                     plan.redactions.push(Redaction {
-                        start: piece.start,
-                        end: piece.end,
+                        id: String::new(),
+                        span: Span::new(piece.start, piece.end),
                         ..redaction(f, Category::SpecialCategory)
                     });
                 }
@@ -754,8 +711,8 @@ impl RecognisedAs for Entity {
 
 fn redaction(f: &Entity, category: Category) -> Redaction {
     Redaction {
-        start: f.span.start,
-        end: f.span.end,
+        id: String::new(),
+        span: Span::new(f.span.start, f.span.end),
         category,
         reason_code: REASON_THIRD_PARTY.to_owned(),
         legal_basis: BASIS_THIRD_PARTY.to_owned(),
@@ -794,26 +751,31 @@ fn subtract(span: Span, holes: &[Span]) -> Vec<Span> {
 /// or a location that points at one household (`the tenant at number 14`,
 /// `next door`).
 pub fn identifiability_warnings(text: &str, redactions: &[Redaction]) -> Vec<Warning> {
+    let relationships_identifying = || {
+        sarx_model::vocab::RELATIONSHIPS
+            .iter()
+            .filter(|r| r.identifies)
+            .map(|r| r.word)
+    };
     let mut out = Vec::new();
     for r in redactions
         .iter()
         .filter(|r| r.category == Category::ThirdPartyName)
     {
-        let before = before_window(text, r.start, 24);
+        let before = before_window(text, r.span.start, 24);
         let lower = before.to_lowercase();
         let trimmed = lower.trim_end();
-        if let Some(word) = RELATIONSHIPS.iter().find(|w| {
-            trimmed.ends_with(*w)
+        if let Some(word) = relationships_identifying().find(|w| {
+            trimmed.ends_with(w)
                 && trimmed
                     .get(..trimmed.len() - w.len())
                     .and_then(|s| s.chars().next_back())
                     .is_none_or(|c| !c.is_alphanumeric())
         }) {
-            let start = r.start - (before.len() - trimmed.len()) - word.len();
+            let start = r.span.start - (before.len() - trimmed.len()) - word.len();
             out.push(Warning {
                 code: "relationship_context".into(),
-                start,
-                end: start + word.len(),
+                span: Span::new(start, start + word.len()),
                 message:
                     "a relationship word next to a redacted name may still identify the third party"
                         .into(),
@@ -853,8 +815,7 @@ pub fn identifiability_warnings(text: &str, redactions: &[Redaction]) -> Vec<War
             }
             out.push(Warning {
                 code: "location_context".into(),
-                start: i,
-                end: i + cue.len(),
+                span: Span::new(i, i + cue.len()),
                 message: "a location may identify a third party's household".into(),
             });
         }
@@ -944,7 +905,7 @@ mod tests {
             .plan_text(&RecordId::new("s", "l"), text, None)
             .redactions
             .iter()
-            .map(|r| text[r.start..r.end].to_owned())
+            .map(|r| text[r.span.start..r.span.end].to_owned())
             .collect()
     }
 

@@ -13,7 +13,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use sarx_model::vocab;
+use sarx_model::{vocab, Span};
 
 use crate::plan::ExemptionFlag;
 use crate::recognisers::word_bounded;
@@ -161,8 +161,7 @@ impl Exemptions {
             out.push(ExemptionFlag {
                 exemption: code.to_owned(),
                 cue: cue.to_owned(),
-                start: m.start(),
-                end: m.end(),
+                span: Span::new(m.start(), m.end()),
                 provision: provision.to_owned(),
             });
         }

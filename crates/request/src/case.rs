@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use jiff::civil::Date;
-use sarx_case::{CaseState, Evidence, Hit, OrgProfile, RecordPlan, Redaction};
+use sarx_case::{CaseState, Evidence, Hit, OrgProfile, RecordPlan};
 use sarx_detect::{SubjectMatcher, SubjectProfile};
 use sarx_index::IndexSet;
 use sarx_model::{Record, RecordId, Span, Unsearchable};
@@ -38,6 +38,56 @@ pub struct CaseInputs<'a> {
     pub received: Date,
 }
 
+/// The files a case is prepared from, as a user names them.
+#[derive(Debug, Clone)]
+pub struct CaseFiles {
+    /// Index directory.
+    pub index: std::path::PathBuf,
+    /// Subject profile (TOML).
+    pub subject: std::path::PathBuf,
+    /// Day one of the statutory clock.
+    pub received: Date,
+    /// Organisation profile (TOML); `None`: an empty one.
+    pub org: Option<std::path::PathBuf>,
+    /// Staff directory CSV.
+    pub staff: Option<std::path::PathBuf>,
+    /// Case reference (default: from the receipt date and subject).
+    pub reference: Option<String>,
+    /// Plan with the rules alone, without the person-name model.
+    pub rules_only: bool,
+}
+
+/// Reads and checks the files, opens the index and the name model, and
+/// prepares the case ([`prepare`]).
+pub fn prepare_files(files: &CaseFiles) -> Result<Prepared, Error> {
+    let subject_toml =
+        std::fs::read_to_string(&files.subject).map_err(Error::read(&files.subject))?;
+    let profile = SubjectProfile::from_path(&files.subject).map_err(Error::Profile)?;
+    let org = match &files.org {
+        Some(p) => OrgProfile::load(p).map_err(Error::Case)?,
+        None => OrgProfile::default(),
+    };
+    let staff = files.staff.as_deref().map(read_staff).transpose()?;
+    let set = IndexSet::open(&files.index).map_err(Error::index("opening the index"))?;
+    prepare(CaseInputs {
+        index: &set,
+        index_path: &files.index,
+        subject_toml: &subject_toml,
+        profile: &profile,
+        org,
+        staff,
+        model: name_model(files.rules_only)?,
+        reference: files.reference.clone(),
+        received: files.received,
+    })
+}
+
+/// Reads a staff directory CSV.
+pub fn read_staff(path: &Path) -> Result<StaffDirectory, Error> {
+    let f = std::fs::File::open(path).map_err(Error::read(path))?;
+    StaffDirectory::from_reader(f).map_err(Error::Redact)
+}
+
 /// The search and planning results of a case.
 pub struct Prepared {
     /// The initial case state.
@@ -50,6 +100,20 @@ pub struct Prepared {
     pub records: Vec<Record>,
     /// What could not be searched.
     pub unsearchable: Vec<Unsearchable>,
+}
+
+impl Prepared {
+    /// What a case folder holds: the state with the caseworkers' decisions,
+    /// hits, plans, record snapshots and unsearchable items.
+    pub fn load(case: &sarx_case::CaseDir) -> Result<Prepared, Error> {
+        Ok(Prepared {
+            state: case.load().map_err(Error::Case)?,
+            hits: case.hits().map_err(Error::Case)?,
+            plans: case.plans().map_err(Error::Case)?,
+            records: case.records().map_err(Error::Case)?,
+            unsearchable: case.unsearchable().map_err(Error::Case)?,
+        })
+    }
 }
 
 /// The person-name model from its default folder, or `None` when
@@ -153,7 +217,7 @@ pub fn prepare(inputs: CaseInputs<'_>) -> Result<Prepared, Error> {
     let plans = records
         .iter()
         .zip(planned)
-        .map(|(r, p)| (r.id.clone(), convert_plan(&p)))
+        .map(|(r, p)| (r.id.clone(), p))
         .collect();
     let reference = inputs
         .reference
@@ -200,39 +264,4 @@ fn default_reference(received: Date, name: &str) -> String {
         received.day(),
         h.get(..4).unwrap_or("0000").to_uppercase()
     )
-}
-
-/// Converts a redaction plan of `sarx_redact` into the case's form.
-pub fn convert_plan(p: &sarx_redact::RecordPlan) -> RecordPlan {
-    let redactions = p
-        .redactions
-        .iter()
-        .enumerate()
-        .map(|(i, r)| Redaction {
-            id: format!("r{}", i + 1),
-            span: r.span(),
-            category: r.category.as_str().to_owned(),
-            reason_code: r.reason_code.clone(),
-            legal_basis: r.legal_basis.clone(),
-            confidence: r.confidence,
-            recogniser: r.recogniser.clone(),
-            exemption: false,
-        })
-        .collect();
-    let mut flags: Vec<String> = p
-        .exemptions
-        .iter()
-        .map(|e| {
-            format!(
-                "exemption:{} ({}) at {}..{}",
-                e.exemption, e.provision, e.start, e.end
-            )
-        })
-        .collect();
-    flags.extend(
-        p.warnings
-            .iter()
-            .map(|w| format!("warning:{} at {}..{}", w.code, w.start, w.end)),
-    );
-    RecordPlan { redactions, flags }
 }

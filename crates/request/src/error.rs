@@ -21,12 +21,33 @@ pub enum Error {
          rules alone): {0}"
     )]
     Model(sarx_ner::Error),
+    /// An input file could not be read.
+    #[error("reading {}: {}", path.display(), source.kind())]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The subject profile is not usable.
+    #[error(transparent)]
+    Profile(sarx_detect::ProfileError),
+    /// The organisation profile or the case folder is not usable.
+    #[error(transparent)]
+    Case(sarx_case::Error),
     /// A value could not be encoded for the case (a defect).
     #[error("encoding the locations of a de-duplicated record")]
     Encode,
 }
 
 impl Error {
+    pub(crate) fn read(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+        move |source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
     pub(crate) fn index(stage: &'static str) -> impl FnOnce(sarx_index::Error) -> Error {
         move |source| Error::Index { stage, source }
     }

@@ -6,6 +6,7 @@
 use axum::extract::{Form, Path as UrlPath, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use sarx_case::{Decision, RecordMark};
+use sarx_model::plan::{Category, BASIS_THIRD_PARTY, REASON_THIRD_PARTY};
 use sarx_model::{Record, Span};
 use serde::Deserialize;
 
@@ -91,16 +92,18 @@ pub(crate) async fn decide(
         "add" => {
             let span = checked_span(record, f.start, f.end)?;
             let category = if f.category.is_empty() {
-                "third_party".to_owned()
+                Category::ThirdParty
             } else {
-                f.category.clone()
+                Category::from_code(&f.category)
+                    .filter(|c| *c != Category::Exemption)
+                    .ok_or_else(|| AppError::BadRequest("Unknown category".into()))?
             };
             Decision::AddRedaction {
                 record: id.clone(),
                 span,
                 category,
-                reason_code: "third-party".into(),
-                legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
+                reason_code: REASON_THIRD_PARTY.into(),
+                legal_basis: BASIS_THIRD_PARTY.into(),
             }
         }
         "exempt_span" => {

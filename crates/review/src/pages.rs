@@ -3,6 +3,7 @@
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use sarx_case::{Band, CaseState, ClockStatus, Decision, Disposition, Hit};
 use sarx_model::metakey;
+use sarx_model::plan::Category;
 use sarx_model::Record;
 
 use sarx_model::vocab::EXEMPTIONS;
@@ -303,10 +304,10 @@ pub(crate) fn document(
     let effective = state.effective_redactions(&hit.record, plan);
     let mut marks: Vec<(usize, usize, String)> = Vec::new();
     for r in &effective {
-        let cls = if r.exemption {
+        let cls = if r.is_exemption() {
             "exempt".to_owned()
         } else {
-            format!("red cat-{}", css_ident(&r.category))
+            format!("red cat-{}", css_ident(r.category.as_str()))
         };
         marks.push((r.span.start, r.span.end, cls));
     }
@@ -352,7 +353,12 @@ pub(crate) fn document(
                 " · " a href=(format!("/documents/{n}/preview.pdf")) id="pdf-preview" target="_blank" { "Preview final PDF" }
             }
             @if let Some(h) = record.meta.get(metakey::HEADER) { p.meta { "Header row: " code { (h.replace('\t', " | ")) } } }
-            @if let Some(p) = plan { @for f in &p.flags { p.flag { "⚑ " (f) } } }
+            @if let Some(p) = plan {
+                @for e in &p.exemptions {
+                    p.flag { "⚑ Possible exemption: " (e.exemption.replace('_', " ")) " (" (e.provision) "), cue “" (e.cue) "”: decide before disclosure" }
+                }
+                @for w in &p.warnings { p.flag { "⚑ " (w.message) } }
+            }
             div.actions {
                 @if matches!(disp, Disposition::NeedsReview) {
                     form.inline method="post" action=(action) {
@@ -396,7 +402,7 @@ pub(crate) fn document(
                         input type="hidden" name="end" id="sel-end";
                         p.muted id="sel-info" { "Select text above to redact it or apply an exemption (x)." }
                         select name="category" {
-                            @for c in ["third_party", "person_name", "contact", "address", "identifier", "special_category"] { option value=(c) { (c.replace('_', " ")) } }
+                            @for c in Category::ALL.iter().filter(|c| **c != Category::Exemption) { option value=(c.as_str()) { (c.label()) } }
                         }
                         button type="submit" name="action" value="add" id="add-redaction" disabled { "Redact selection (x)" }
                         select name="code" { @for e in EXEMPTIONS { option value=(e.reason_code) { (e.reason_code) } } }

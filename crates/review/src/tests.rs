@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use sarx_case::{CaseDir, CaseState, Decision, Evidence, Hit, OrgProfile, RecordPlan, Redaction};
+use sarx_model::plan::Category;
 use sarx_model::{Kind, Record, Span};
 use tower::ServiceExt;
 
@@ -50,25 +51,36 @@ fn fixture() -> Fixture {
             span: Span::new(5, 20),
         }],
     };
-    let red = |id: &str, s: usize, e: usize, cat: &str| Redaction {
+    let red = |id: &str, s: usize, e: usize, category: Category| Redaction {
         id: id.into(),
         span: Span::new(s, e),
-        category: cat.into(),
+        category,
         reason_code: "third-party".into(),
         legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
         confidence: 0.9,
         recogniser: "test".into(),
-        exemption: false,
+        party: String::new(),
     };
     let mut plans = BTreeMap::new();
     plans.insert(
         record.id.clone(),
         RecordPlan {
+            record_id: record.id.clone(),
             redactions: vec![
-                red("r1", start, start + "Janet Smith".len(), "person_name"),
-                red("r2", pstart, pstart + "07700 900123".len(), "phone"),
+                red(
+                    "r1",
+                    start,
+                    start + "Janet Smith".len(),
+                    Category::ThirdPartyName,
+                ),
+                red(
+                    "r2",
+                    pstart,
+                    pstart + "07700 900123".len(),
+                    Category::ThirdPartyContact,
+                ),
             ],
-            flags: vec![],
+            ..RecordPlan::default()
         },
     );
     let org: OrgProfile = toml::from_str("[controller]\nname = \"Example Homes\"\n").unwrap();

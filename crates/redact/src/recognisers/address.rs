@@ -77,7 +77,6 @@ impl Addresses {
 }
 
 impl Recogniser for Addresses {
-
     fn name(&self) -> &'static str {
         NAME
     }

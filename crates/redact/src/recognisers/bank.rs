@@ -72,7 +72,6 @@ impl BankDetails {
 }
 
 impl Recogniser for BankDetails {
-
     fn name(&self) -> &'static str {
         NAME
     }

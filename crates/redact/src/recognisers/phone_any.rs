@@ -102,7 +102,6 @@ impl AnyPhones {
 }
 
 impl Recogniser for AnyPhones {
-
     fn name(&self) -> &'static str {
         NAME
     }

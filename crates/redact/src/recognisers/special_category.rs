@@ -260,7 +260,6 @@ impl SpecialCategory {
 }
 
 impl Recogniser for SpecialCategory {
-
     fn name(&self) -> &'static str {
         NAME
     }

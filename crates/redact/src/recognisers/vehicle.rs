@@ -122,7 +122,6 @@ impl VehicleRegistrations {
 }
 
 impl Recogniser for VehicleRegistrations {
-
     fn name(&self) -> &'static str {
         NAME
     }
