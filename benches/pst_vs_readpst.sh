@@ -11,7 +11,7 @@
 # and CPU (user+sys) seconds. items/s counts the
 # store's items (messages, contacts, appointments), MB/s the file size.
 # readpst writes every item and attachment to a temporary directory
-# (-S -D -b -q -j 0, as in tests/pst_readpst_peer.rs); sarx extracts text
+# (-S -D -b -q -j 0, as in tests/it/pst_readpst_peer.rs); sarx extracts text
 # and records into memory (attachments are parsed by their format
 # extractors too). Prints Markdown for BENCHMARKS.md.
 set -euo pipefail

@@ -2,10 +2,8 @@
 //! an index, a case folder and a bundle written under `umask 000` have no
 //! entry other accounts can read, and `sarx status` / `sarx case status`
 //! warn about looser permissions they find.
-#![cfg(unix)]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -1,9 +1,8 @@
 //! A legacy fixed-width listing in a text file is one record per line
 //! (issue 19): a search finds the subject's row, not the whole listing, so
 //! a bundle discloses her line and nobody else's.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
-mod common;
+use crate::common;
 
 use common::{run, sarx};
 

@@ -21,15 +21,13 @@
 //! Without `readpst` or the corpus it fails under CI and prints "skipped"
 //! elsewhere.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use sarx_extract::{Collected, Extractor, Limits};
 
-mod common;
+use crate::common;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct Counts {

@@ -17,9 +17,8 @@
 //!   right after its message, the look-alike after the thread although it
 //!   is dated inside it, and the duplicate once with both places it was
 //!   held.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

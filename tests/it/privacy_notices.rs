@@ -8,9 +8,8 @@
 //! and are otherwise full of Title Case headings, services and
 //! organisation names (`Shared Ownership`, `Live Chat`, `Survey Monkey`,
 //! `Connect Housing`) that the rules alone took for people.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
-mod common;
+use crate::common;
 
 use common::{needs_model, run, sarx, shared};
 use sarx_case::RecordPlan;

@@ -2,9 +2,8 @@
 //! every other tenant's `SURNAME, FORENAME`, address, postcode and date of
 //! birth is withheld, with the model and with the rules alone, and the
 //! subject's own row stays readable.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

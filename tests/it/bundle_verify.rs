@@ -3,10 +3,9 @@
 //! refuses to report success and deletes the zip) and from the command
 //! line, `sarx verify` exits 1 on a bundle written without that check and
 //! names the redaction (id, record, document) that survives.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
+use crate::common;
 use std::collections::BTreeMap;
-mod common;
 
 use jiff::civil::date;
 use sarx_bundle::{build, BundleSpec, Disclosure, FreshRenderer, Layout, Options, Renderer};

@@ -9,10 +9,9 @@
 //!
 //! Both are deterministic: one verification thread, no clock in the output.
 //! Review a change with `cargo insta review` (or set `INSTA_UPDATE=always`
-//! and read the diff of `tests/snapshots/*.snap`).
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
+//! and read the diff of `tests/it/snapshots/*.snap`).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -7,8 +7,6 @@
 //! `outer>inner` for attachments and archive members) so that the extractor
 //! at fault is obvious.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -1,14 +1,13 @@
 //! SIGKILL during `sarx index` leaves a shard that opens, holds no record
 //! twice, and the next run completes it: the final shard holds exactly the
 //! records (and unsearchable entries) of a clean single run.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-mod common;
+use crate::common;
 
 fn sarx_index(idx: &Path, root: &Path) -> Command {
     let mut c = common::sarx();

@@ -1,8 +1,7 @@
 //! `sarx case open|status|clock` and `sarx bundle --case` + `sarx verify`
 //! end to end on the fixture corpus.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
-mod common;
+use crate::common;
 
 use common::{run, sarx};
 

@@ -1,13 +1,12 @@
 //! `sarx index` is incremental: an unchanged corpus is not read again, a
 //! modified file is re-extracted, a deleted file's records vanish; exit
 //! codes follow the unsearchable state of the shard.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::path::Path;
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 
 use common::sarx;
 

@@ -2,9 +2,8 @@
 //! (issue 19, acceptance 3): a hit that matches only the subject's name is
 //! left out, counted without personal data, and the exit status is 1;
 //! `--include-unconfirmed` discloses it.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,6 @@
 //! fixture subject, recall ≥ 0.98 of the records about them, zero records of
 //! their namesake returned as hits, precision ≥ 0.95, and every hard case of
 //! discovery present and found (issues 2 and 19, acceptance 1).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -10,7 +9,7 @@ use std::path::Path;
 use sarx_fixtures::{generate, generate_org2, Config, Truth, HARD_CLASSES};
 use serde_json::Value;
 
-mod common;
+use crate::common;
 
 use common::sarx_text;
 

@@ -7,9 +7,8 @@
 //! Needs pdftotext/pdfinfo (poppler-utils), unzip and sha256sum, which
 //! `scripts/setup.sh` installs: without them the test fails under CI and
 //! prints "skipped" elsewhere. It installs nothing itself.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
-mod common;
+use crate::common;
 
 use common::sarx;
 

@@ -3,13 +3,12 @@
 //! is indexed with records or listed as unsearchable with a specific reason,
 //! no extractor fails, no panic is caught, bombs are rejected by a limit.
 //! Without the corpus it fails under CI and prints "skipped" elsewhere. Run with `--nocapture` to see the time and per-reason counts.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches may panic
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-mod common;
+use crate::common;
 
 /// What the binary's panic hook (src/main.rs) prints for every panic, caught
 /// or not, in place of the default "thread ... panicked" message.
