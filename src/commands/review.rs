@@ -18,6 +18,10 @@ pub struct Args {
     /// The users file (default: $SARX_USERS, else ~/.config/sarx/users.json).
     #[arg(long)]
     pub users: Option<PathBuf>,
+    /// Serve the case even when its audit log's hash chain is broken (see
+    /// `sarx case audit CASE_DIR --verify`); the start is audited.
+    #[arg(long)]
+    pub allow_broken_audit: bool,
 }
 
 /// Runs `sarx review`.
@@ -45,7 +49,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
         };
         sarx_bundle::pdf::write(&layout, &furniture).map_err(|e| e.to_string())
     });
-    let state = sarx_review::AppState::open_with_preview(&args.case_dir, &users, Some(preview))
+    let options = sarx_review::OpenOptions {
+        pdf: Some(preview),
+        allow_broken_audit: args.allow_broken_audit,
+        ..sarx_review::OpenOptions::default()
+    };
+    let state = sarx_review::AppState::open_with(&args.case_dir, &users, options)
         .with_context(|| format!("opening the case at {}", args.case_dir.display()))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -6,12 +6,14 @@ use axum::extract::{Form, FromRef, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use std::time::Instant;
+
 use rand::RngCore;
 use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::users::Users;
-use crate::{pages, AppState, Session};
+use crate::{pages, AppState, Failures, Session};
 
 pub(crate) const SESSION_COOKIE: &str = "sarx_session";
 pub(crate) const LOGIN_COOKIE: &str = "sarx_login";
@@ -46,16 +48,26 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let app = AppState::from_ref(state);
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
-        let sessions = app
+        let mut sessions = app
             .0
             .sessions
             .lock()
             .map_err(|_| AppError::Internal("session lock poisoned".into()))?;
-        sessions
-            .get(&token)
-            .cloned()
-            .map(Auth)
-            .ok_or(AppError::Unauthenticated)
+        let limits = app.0.limits;
+        let now = Instant::now();
+        let session = sessions.get_mut(&token).ok_or(AppError::Unauthenticated)?;
+        if now.duration_since(session.seen) > limits.idle
+            || now.duration_since(session.started) > limits.absolute
+        {
+            let user = session.user.clone();
+            sessions.remove(&token);
+            drop(sessions);
+            tracing::info!("a session expired");
+            let _ = app.0.audit.append(&user, "session.expired", "", "", "");
+            return Err(AppError::Unauthenticated);
+        }
+        session.seen = now;
+        Ok(Auth(session.clone()))
     }
 }
 
@@ -109,6 +121,24 @@ pub(crate) async fn login(
             "The login form has expired; reload the page",
         ));
     }
+    let name = f.user.trim().to_lowercase();
+    if let Some(wait) = locked_out(&app, &name)? {
+        tracing::info!("login refused: too many failed logins");
+        let token = random_token();
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        let mut res = (
+            StatusCode::TOO_MANY_REQUESTS,
+            Html(pages::login(
+                &token,
+                Some(&format!(
+                    "Too many failed logins for this user name: try again in {minutes} minutes"
+                )),
+            )),
+        )
+            .into_response();
+        set_cookie(&mut res, LOGIN_COOKIE, &token, 600);
+        return Ok(res);
+    }
     let users = Users::load(&app.0.users_path)?;
     let user = f.user.trim().to_owned();
     let password = f.password;
@@ -117,6 +147,7 @@ pub(crate) async fn login(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let Some(role) = role else {
         tracing::info!("failed login");
+        count_failure(&app, &name)?;
         let token = random_token();
         let mut res = (
             StatusCode::UNAUTHORIZED,
@@ -126,11 +157,17 @@ pub(crate) async fn login(
         set_cookie(&mut res, LOGIN_COOKIE, &token, 600);
         return Ok(res);
     };
+    if let Ok(mut failures) = app.0.failures.lock() {
+        failures.remove(&name);
+    }
     let token = random_token();
+    let now = Instant::now();
     let session = Session {
         user: f.user.trim().to_owned(),
         role,
         csrf: random_token(),
+        started: now,
+        seen: now,
     };
     app.0
         .audit
@@ -141,9 +178,65 @@ pub(crate) async fn login(
         .map_err(|_| AppError::Internal("session lock poisoned".into()))?
         .insert(token.clone(), session);
     let mut res = Redirect::to("/").into_response();
-    set_cookie(&mut res, SESSION_COOKIE, &token, 12 * 3600);
+    set_cookie(
+        &mut res,
+        SESSION_COOKIE,
+        &token,
+        app.0.limits.absolute.as_secs(),
+    );
     set_cookie(&mut res, LOGIN_COOKIE, "", 0);
     Ok(res)
+}
+
+/// How long `name` is still refused, when it has failed too often.
+fn locked_out(app: &AppState, name: &str) -> Result<Option<std::time::Duration>, AppError> {
+    let limits = app.0.limits;
+    let mut failures = app
+        .0
+        .failures
+        .lock()
+        .map_err(|_| AppError::Internal("login throttle lock poisoned".into()))?;
+    let Some(f) = failures.get(name).copied() else {
+        return Ok(None);
+    };
+    let since = f.first.elapsed();
+    if since > limits.lockout {
+        failures.remove(name);
+        return Ok(None);
+    }
+    Ok((f.count >= limits.max_failures).then(|| limits.lockout - since))
+}
+
+/// Counts a failed login for `name`; the failure that reaches the limit is
+/// audited.
+fn count_failure(app: &AppState, name: &str) -> Result<(), AppError> {
+    let limits = app.0.limits;
+    let count = {
+        let mut failures = app
+            .0
+            .failures
+            .lock()
+            .map_err(|_| AppError::Internal("login throttle lock poisoned".into()))?;
+        let now = Instant::now();
+        let f = failures.entry(name.to_owned()).or_insert(Failures {
+            count: 0,
+            first: now,
+        });
+        if now.duration_since(f.first) > limits.lockout {
+            *f = Failures {
+                count: 0,
+                first: now,
+            };
+        }
+        f.count += 1;
+        f.count
+    };
+    if count == limits.max_failures {
+        app.0
+            .audit
+            .append("", "session.locked", "", "too many failed logins", "")?;
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]

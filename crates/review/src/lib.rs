@@ -10,11 +10,16 @@
 //! hash-chained [`audit`] log.
 //!
 //! Security: argon2id password hashes ([`users`]), a random session cookie
-//! (`HttpOnly; SameSite=Strict`), a CSRF token checked on every
-//! state-changing request, a strict Content-Security-Policy, per-request
-//! authorisation (only an approver signs off), and no route that maps a
-//! request path to a file: documents are addressed by their position in the
-//! case's hit list.
+//! (`HttpOnly; SameSite=Strict`) whose session ends after 30 idle minutes
+//! and 12 hours in all ([`Limits`]), login throttling (after 5 failed
+//! logins for a user name within 15 minutes, that name is refused for 15
+//! minutes), a CSRF token checked on every state-changing request, a strict
+//! Content-Security-Policy and the other security headers, per-request
+//! authorisation (only an approver signs off), the audit log's hash chain
+//! verified before the page is served (a broken chain is refused unless
+//! [`OpenOptions::allow_broken_audit`]), and no route that maps a request
+//! path to a file: documents are addressed by their position in the case's
+//! hit list.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), sarx_review::Error> {
@@ -30,6 +35,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -87,6 +93,55 @@ struct Session {
     user: String,
     role: Role,
     csrf: String,
+    /// When the user logged in.
+    started: Instant,
+    /// The last request of the session.
+    seen: Instant,
+}
+
+/// How long a session lasts and how failed logins are throttled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A session ends after this long without a request.
+    pub idle: Duration,
+    /// A session ends this long after login, however busy.
+    pub absolute: Duration,
+    /// Failed logins for one user name, within `lockout`, before the name
+    /// is refused.
+    pub max_failures: u32,
+    /// How long failures count, and how long a name is then refused.
+    pub lockout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            idle: Duration::from_secs(30 * 60),
+            absolute: Duration::from_secs(12 * 3600),
+            max_failures: 5,
+            lockout: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// How the review server opens a case.
+#[derive(Clone, Default)]
+pub struct OpenOptions {
+    /// Renders a record's PDF preview (the bundle's renderer).
+    pub pdf: Option<PdfPreview>,
+    /// Session and login limits.
+    pub limits: Limits,
+    /// Serve even when the audit log's hash chain is broken (the breach is
+    /// then for the case owner to investigate; every new entry still
+    /// links to the last one).
+    pub allow_broken_audit: bool,
+}
+
+/// Failed logins of one user name.
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    first: Instant,
 }
 
 /// What the case folder holds that does not change during review.
@@ -102,6 +157,8 @@ struct Inner {
     case: CaseDir,
     users_path: PathBuf,
     sessions: Mutex<HashMap<String, Session>>,
+    failures: Mutex<HashMap<String, Failures>>,
+    limits: Limits,
     audit: audit::AuditLog,
     data: CaseData,
     pdf: Option<PdfPreview>,
@@ -123,6 +180,36 @@ impl AppState {
         users_path: &Path,
         pdf: Option<PdfPreview>,
     ) -> Result<AppState, Error> {
+        Self::open_with(
+            case_dir,
+            users_path,
+            OpenOptions {
+                pdf,
+                ..OpenOptions::default()
+            },
+        )
+    }
+
+    /// Opens the case with `options`. The audit log's hash chain is
+    /// verified first: a broken chain is an error unless
+    /// `options.allow_broken_audit`.
+    pub fn open_with(
+        case_dir: &Path,
+        users_path: &Path,
+        options: OpenOptions,
+    ) -> Result<AppState, Error> {
+        if let audit::Verification::Broken { line, reason } = audit::verify(case_dir)? {
+            if options.allow_broken_audit {
+                tracing::warn!(line, "serving a case whose audit log is broken");
+            } else {
+                return Err(Error::Audit(format!(
+                    "the hash chain is broken at line {line} ({reason}); \
+                     `sarx case audit --verify` shows it; serve anyway only with \
+                     --allow-broken-audit"
+                )));
+            }
+        }
+        let pdf = options.pdf;
         let case = CaseDir::open(case_dir)?;
         let state = case.load()?;
         let mut hits = case.hits()?;
@@ -141,11 +228,19 @@ impl AppState {
         let plans = case.plans()?;
         let unsearchable = case.unsearchable().unwrap_or_default();
         let subject_name = subject_name(&state.subject_toml);
-        let audit = audit::AuditLog::open(case_dir)?;
+        let audit = if options.allow_broken_audit {
+            let log = audit::AuditLog::open_accepting_breaks(case_dir)?;
+            log.append("", "audit.served_broken", "", "", "")?;
+            log
+        } else {
+            audit::AuditLog::open(case_dir)?
+        };
         Ok(AppState(Arc::new(Inner {
             case,
             users_path: users_path.to_path_buf(),
             sessions: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
+            limits: options.limits,
             audit,
             data: CaseData {
                 hits,
@@ -233,6 +328,18 @@ async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert("x-frame-options", HeaderValue::from_static("SAMEORIGIN"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
     res
 }
 

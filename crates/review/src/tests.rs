@@ -20,9 +20,14 @@ struct Fixture {
     _dir: tempfile::TempDir,
     app: AppState,
     case: PathBuf,
+    users: PathBuf,
 }
 
 fn fixture() -> Fixture {
+    fixture_with(Limits::default())
+}
+
+fn fixture_with(limits: Limits) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let case = dir.path().join("case");
     let users_path = dir.path().join("users.json");
@@ -87,11 +92,16 @@ fn fixture() -> Fixture {
     let received = jiff::civil::date(2026, 11, 2);
     let state = CaseState::new("T1", received, "name = \"Margaret Okafor\"\n", org);
     CaseDir::create(&case, &state, &[hit], &plans, &[record], &[]).unwrap();
-    let app = AppState::open(&case, &users_path).unwrap();
+    let options = OpenOptions {
+        limits,
+        ..OpenOptions::default()
+    };
+    let app = AppState::open_with(&case, &users_path, options).unwrap();
     Fixture {
         _dir: dir,
         app,
         case,
+        users: users_path,
     }
 }
 
@@ -420,4 +430,159 @@ async fn bulk_accepts_every_redaction_of_one_party() {
     assert!(
         matches!(&st.decisions[0].decision, Decision::AcceptRedaction { redaction, .. } if redaction == "r1")
     );
+}
+
+/// Posts a login form (with a fresh login token); returns the status.
+async fn try_login(app: &AppState, user: &str, password: &str) -> StatusCode {
+    let (_, h, _) = send(app, get("/login", None)).await;
+    let token = set_cookie_value(&h, LOGIN_COOKIE).unwrap();
+    let form = format!("user={user}&password={password}&csrf={token}");
+    let (status, _, _) = send(
+        app,
+        post("/login", Some(&format!("{LOGIN_COOKIE}={token}")), &form),
+    )
+    .await;
+    status
+}
+
+#[tokio::test]
+async fn a_session_ends_when_idle_and_at_its_age_limit() {
+    let f = fixture_with(Limits {
+        idle: Duration::from_millis(300),
+        ..Limits::default()
+    });
+    let (cookie, _) = login_as(&f.app, "casey", "caseworker-password").await;
+    let (status, _, _) = send(&f.app, get("/documents", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK, "a busy session lives");
+    std::thread::sleep(Duration::from_millis(400));
+    let (status, h, _) = send(&f.app, get("/documents", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "an idle session ends");
+    assert_eq!(h.get(header::LOCATION).unwrap(), "/login");
+
+    let f = fixture_with(Limits {
+        absolute: Duration::from_millis(300),
+        ..Limits::default()
+    });
+    let (cookie, _) = login_as(&f.app, "casey", "caseworker-password").await;
+    for _ in 0..4 {
+        std::thread::sleep(Duration::from_millis(100));
+        let _ = send(&f.app, get("/documents", Some(&cookie))).await;
+    }
+    let (status, _, _) = send(&f.app, get("/documents", Some(&cookie))).await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "a session ends at its age limit"
+    );
+    let log = std::fs::read_to_string(f.case.join(audit::AUDIT_FILE)).unwrap();
+    assert!(log.contains("session.expired"));
+}
+
+#[tokio::test]
+async fn failed_logins_lock_the_name_out() {
+    let f = fixture_with(Limits {
+        max_failures: 3,
+        ..Limits::default()
+    });
+    for _ in 0..3 {
+        assert_eq!(
+            try_login(&f.app, "casey", "wrong").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The right password no longer opens the name…
+    assert_eq!(
+        try_login(&f.app, "casey", "caseworker-password").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // …whatever its case, but another name still logs in.
+    assert_eq!(
+        try_login(&f.app, "CASEY", "caseworker-password").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        try_login(&f.app, "april", "approver-password").await,
+        StatusCode::SEE_OTHER
+    );
+    let log = std::fs::read_to_string(f.case.join(audit::AUDIT_FILE)).unwrap();
+    assert!(log.contains("session.locked"));
+
+    // Failures older than the lockout window no longer count.
+    let f = fixture_with(Limits {
+        max_failures: 2,
+        lockout: Duration::from_millis(300),
+        ..Limits::default()
+    });
+    for _ in 0..2 {
+        try_login(&f.app, "casey", "wrong").await;
+    }
+    assert_eq!(
+        try_login(&f.app, "casey", "caseworker-password").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(
+        try_login(&f.app, "casey", "caseworker-password").await,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_broken_audit_chain_is_refused_at_start() {
+    let f = fixture();
+    login_as(&f.app, "casey", "caseworker-password").await;
+    login_as(&f.app, "april", "approver-password").await;
+    let path = f.case.join(audit::AUDIT_FILE);
+    let log = std::fs::read_to_string(&path).unwrap();
+    assert!(log.lines().count() >= 2);
+    // Remove the first entry: the chain no longer starts where it should.
+    let rest: String = log.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&path, rest).unwrap();
+    let refused = AppState::open(&f.case, &f.users);
+    let Err(Error::Audit(msg)) = refused else {
+        panic!("a broken chain was served");
+    };
+    assert!(msg.contains("--allow-broken-audit"), "{msg}");
+    let allowed = OpenOptions {
+        allow_broken_audit: true,
+        ..OpenOptions::default()
+    };
+    assert!(AppState::open_with(&f.case, &f.users, allowed).is_ok());
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let f = fixture();
+    let (cookie, _) = login_as(&f.app, "casey", "caseworker-password").await;
+    for (uri, cookie) in [
+        ("/login", None),
+        ("/", Some(cookie.as_str())),
+        ("/documents/0", Some(cookie.as_str())),
+        ("/static/app.js", None),
+        ("/no-such-page", None),
+    ] {
+        let (_, h, _) = send(&f.app, get(uri, cookie)).await;
+        for (name, want) in [
+            ("x-content-type-options", "nosniff"),
+            ("referrer-policy", "no-referrer"),
+            ("cache-control", "no-store"),
+            ("x-frame-options", "SAMEORIGIN"),
+            ("cross-origin-opener-policy", "same-origin"),
+            ("cross-origin-resource-policy", "same-origin"),
+        ] {
+            assert_eq!(
+                h.get(name).and_then(|v| v.to_str().ok()),
+                Some(want),
+                "{uri}: {name}"
+            );
+        }
+        let csp = h
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        for part in ["default-src 'none'", "script-src 'self'", "base-uri 'none'"] {
+            assert!(csp.contains(part), "{uri}: CSP lacks {part}");
+        }
+        assert!(h.get("permissions-policy").is_some(), "{uri}");
+    }
 }
