@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::common;
 
-fn sarx_index(idx: &Path, root: &Path) -> Command {
+pub(crate) fn sarx_index(idx: &Path, root: &Path) -> Command {
     let mut c = common::sarx();
     c.args([
         "index",
@@ -32,7 +32,7 @@ fn sarx_index(idx: &Path, root: &Path) -> Command {
 
 /// A corpus of many small files written by the test: letters, rent sheets
 /// (one record per row) and e-mails.
-fn write_corpus(root: &Path) {
+pub(crate) fn write_corpus(root: &Path) {
     for d in 0..20 {
         let dir = root.join(format!("team-{d:02}"));
         std::fs::create_dir_all(&dir).unwrap();

@@ -15,6 +15,8 @@ mod fixtures_roundtrip;
 mod index_corpus_real;
 mod index_incremental;
 mod index_sigkill;
+#[cfg(unix)]
+mod kill;
 mod listing_redaction;
 mod listing_rows;
 mod mailbox_dedup_thread;

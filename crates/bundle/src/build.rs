@@ -97,14 +97,27 @@ pub fn build(
     let files = package(spec, &prepared, pdfs, papers)?;
     let (secrets, notes) = secrets(&mut prepared, &spread, &letter_text, &files, opts);
     let n = prepared.len();
-    write_zip(out, &files, opts.passphrase.as_deref())?;
+    // Written beside `out` and verified there; only a verified bundle is
+    // renamed into place, so a kill at any point leaves the old `out` or
+    // the new one, never a partial or unverified bundle.
+    let partial = out.with_extension("zip.partial");
+    write_zip(&partial, &files, opts.passphrase.as_deref())?;
     let verification = if opts.skip_verification {
         Verification::default()
     } else {
-        verify::verify(out, &secrets, opts.passphrase.as_deref())?
+        match verify::verify(&partial, &secrets, opts.passphrase.as_deref()) {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e);
+            }
+        }
     };
-    if !opts.skip_verification && !verification.is_clean() {
-        let _ = std::fs::remove_file(out);
+    if opts.skip_verification || verification.is_clean() {
+        std::fs::rename(&partial, out).map_err(|e| Error::io(out, e))?;
+        sarx_model::private_fs::sync_dir(out);
+    } else {
+        let _ = std::fs::remove_file(&partial);
         let mut msg = verification.summary();
         for a in verification.advice() {
             msg.push_str("\n  ");
@@ -777,13 +790,14 @@ fn merged_in_order(text: &str, reds: &[Redaction]) -> Vec<Redaction> {
     out
 }
 
+/// Writes the zip at `tmp` and syncs it to disk.
 fn write_zip(
-    out: &Path,
+    tmp: &Path,
     files: &[(String, Vec<u8>)],
     passphrase: Option<&str>,
 ) -> Result<(), Error> {
     use zip::write::SimpleFileOptions;
-    let tmp = out.with_extension("zip.partial");
+    let tmp = tmp.to_path_buf();
     let f = sarx_model::private_fs::create_file(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let mut z = zip::ZipWriter::new(f);
     let base = SimpleFileOptions::default()
@@ -800,6 +814,5 @@ fn write_zip(
     }
     let f = z.finish().map_err(|e| Error::Zip(e.to_string()))?;
     f.sync_all().map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
     Ok(())
 }

@@ -79,10 +79,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         f.sync_all()?;
     }
     std::fs::rename(&tmp, path)?;
+    sync_dir(path);
+    Ok(())
+}
+
+/// Syncs the folder holding `path` to disk, so that a rename into it
+/// survives a crash (best effort: some file systems refuse).
+pub fn sync_dir(path: &Path) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
 }
 
 /// Sets `mode` on `path` (no-op off Unix).

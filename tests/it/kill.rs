@@ -1,0 +1,150 @@
+//! Kills at any point leave what sarx stores usable (issue 23): `sarx
+//! index` started at once after a SIGKILL succeeds; a killed `sarx case
+//! open` leaves no case or a whole one; a killed `sarx bundle` leaves no
+//! bundle or a whole one that verifies.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sarx_case::CaseDir;
+use sarx_fixtures::{generate, Config, Truth};
+
+use crate::common::{run, sarx};
+use crate::index_sigkill::{sarx_index, write_corpus};
+
+/// Starts `c`, kills it (SIGKILL) after `delay` if it is still running;
+/// true when it was killed.
+fn kill_after(c: &mut Command, delay: Duration) -> bool {
+    let mut child = c
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(delay);
+    let killed = child.try_wait().unwrap().is_none();
+    if killed {
+        child.kill().unwrap();
+    }
+    child.wait().unwrap();
+    killed
+}
+
+#[test]
+fn index_runs_at_once_after_a_sigkill_twenty_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    write_corpus(&root);
+    let idx = dir.path().join("idx");
+    let t = Instant::now();
+    let status = sarx_index(&idx, &root).status().unwrap();
+    assert!(matches!(status.code(), Some(0 | 1)), "{status:?}");
+    let clean = t.elapsed();
+    let mut killed = 0;
+    for i in 0..20u32 {
+        // Re-extract everything, so that there is work to kill.
+        let mut c = sarx_index(&idx, &root);
+        c.arg("--force");
+        let delay = clean.mul_f64(0.1 + 0.03 * f64::from(i % 10));
+        if kill_after(&mut c, delay.max(Duration::from_millis(30))) {
+            killed += 1;
+        }
+        // At once: the killed process may still hold the shard's lock.
+        let status = sarx_index(&idx, &root).status().unwrap();
+        assert!(
+            matches!(status.code(), Some(0 | 1)),
+            "try {i}: the run right after a SIGKILL failed: {status:?}"
+        );
+    }
+    assert!(killed >= 10, "only {killed} of 20 runs were killed mid-way");
+}
+
+#[test]
+fn a_killed_case_open_or_bundle_leaves_nothing_or_a_whole_one() {
+    let t = tempfile::tempdir().unwrap();
+    let fx = t.path().join("fx");
+    generate(
+        &fx,
+        &Config {
+            seed: 7,
+            size_mb: None,
+        },
+    )
+    .unwrap();
+    let truth: Truth =
+        serde_json::from_slice(&std::fs::read(fx.join("truth.json")).unwrap()).unwrap();
+    let idx = t.path().join("idx");
+    let (code, out) = run(sarx()
+        .args(["index", "-q", "--index"])
+        .arg(&idx)
+        .arg(fx.join("corpus")));
+    assert!(code <= 1, "{out}");
+    let subject = truth.subjects.first().unwrap();
+    let org = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/org/flagship.toml");
+    let open = |case: &Path| {
+        let mut c = sarx();
+        c.args(["case", "open"])
+            .arg(case)
+            .arg("--index")
+            .arg(&idx)
+            .arg("--subject")
+            .arg(fx.join(&subject.profile))
+            .args(["--received", "2025-03-31", "--rules-only", "--org"])
+            .arg(&org);
+        c
+    };
+
+    // A clean run sets the kill points.
+    let reference = t.path().join("case-ref");
+    let t0 = Instant::now();
+    let (code, out) = run(&mut open(&reference));
+    assert_eq!(code, 0, "{out}");
+    let clean = t0.elapsed();
+    for (i, f) in [0.05, 0.2, 0.4, 0.6, 0.8, 0.95].into_iter().enumerate() {
+        let case = t.path().join(format!("case-{i}"));
+        kill_after(&mut open(&case), clean.mul_f64(f));
+        if case.join("state.json").exists() {
+            // A case is there: all of it loads.
+            let c = CaseDir::open(&case).unwrap();
+            c.load().unwrap();
+            c.hits().unwrap();
+            c.plans().unwrap();
+            c.records().unwrap();
+            c.unsearchable().unwrap();
+        } else {
+            // No case yet: opening it again works.
+            assert!(CaseDir::open(&case).is_err());
+            let (code, out) = run(&mut open(&case));
+            assert_eq!(code, 0, "kill point {f}: reopening failed: {out}");
+        }
+    }
+
+    let bundle = |out: &Path| {
+        let mut c = sarx();
+        c.args(["bundle", "--case"])
+            .arg(&reference)
+            .arg("--out")
+            .arg(out);
+        c
+    };
+    let whole = t.path().join("whole.zip");
+    let t0 = Instant::now();
+    let (code, out) = run(&mut bundle(&whole));
+    assert!(code <= 1, "{out}");
+    let clean = t0.elapsed();
+    let mut seen_none = false;
+    for (i, f) in [0.1, 0.3, 0.5, 0.7, 0.9, 0.98].into_iter().enumerate() {
+        let zip = t.path().join(format!("b-{i}.zip"));
+        kill_after(&mut bundle(&zip), clean.mul_f64(f));
+        if zip.exists() {
+            let (code, out) = run(sarx().arg("verify").arg(&zip).arg("--case").arg(&reference));
+            assert_eq!(
+                code, 0,
+                "kill point {f}: the bundle left does not verify: {out}"
+            );
+        } else {
+            seen_none = true;
+        }
+    }
+    assert!(seen_none, "no bundle run was killed before it finished");
+}
