@@ -20,6 +20,7 @@ mod kill;
 mod listing_redaction;
 mod listing_rows;
 mod mailbox_dedup_thread;
+mod no_values_in_errors;
 mod one_shot_unconfirmed;
 #[cfg(unix)]
 mod permissions;

@@ -144,7 +144,19 @@ impl Default for OrgProfile {
 impl OrgProfile {
     /// Parses a profile from TOML text; unknown keys are rejected.
     pub fn from_toml(text: &str) -> Result<OrgProfile, Error> {
-        toml::from_str(text).map_err(|e| Error::Profile(e.to_string()))
+        // The line and the message without the values it quotes (toml's
+        // own text also shows the line itself).
+        toml::from_str(text).map_err(|e: toml::de::Error| {
+            let line = e.span().map(|s| {
+                text.get(..s.start)
+                    .map_or(1, |t| t.matches('\n').count() + 1)
+            });
+            let message = sarx_model::serde_message(e.message());
+            Error::Profile(match line {
+                Some(l) => format!("line {l}: {message}"),
+                None => message,
+            })
+        })
     }
 
     /// Reads and parses a profile file.

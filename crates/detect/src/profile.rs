@@ -96,7 +96,7 @@ impl SubjectProfile {
     pub fn from_toml_str(src: &str) -> Result<SubjectProfile, ProfileError> {
         let raw: Raw = toml::from_str(src).map_err(|e| ProfileError::Syntax {
             line: e.span().map(|s| line_of(src, s.start)),
-            message: e.message().to_owned(),
+            message: sarx_model::serde_message(e.message()),
         })?;
         let invalid =
             |key: String, span: std::ops::Range<usize>, problem: &str| ProfileError::Invalid {

@@ -52,6 +52,73 @@ pub fn json_error(e: &serde_json::Error) -> String {
     format!("{what} at line {} column {}", e.line(), e.column())
 }
 
+/// A serde error message with the values it quotes taken out: serde's
+/// messages quote what they could not read (`invalid type: string "Janet
+/// Smith", expected a sequence`; `unknown variant `Janet`…`), which in a
+/// profile or a case file is personal data. What is left names the kind
+/// of value and what was expected; keys (`unknown field `nmae``, `missing
+/// field `name``) stay, as they are the file's structure.
+///
+/// ```
+/// let m = sarx_model::serde_message(
+///     "invalid type: string \"Margaret Okafor\", expected a sequence",
+/// );
+/// assert_eq!(m, "invalid type: string, expected a sequence");
+/// let m = sarx_model::serde_message("unknown variant `Okafor`, expected `wales`");
+/// assert_eq!(m, "unknown variant, expected `wales`");
+/// ```
+pub fn serde_message(message: &str) -> String {
+    // Each introduces a quoted value: `string "…"` or `integer `5``.
+    const VALUES: [&str; 8] = [
+        "string ",
+        "character ",
+        "integer ",
+        "floating point ",
+        "boolean ",
+        "variant ",
+        "value ",
+        "date ",
+    ];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    'scan: while !rest.is_empty() {
+        for (i, _) in rest.char_indices() {
+            let Some(tail) = rest.get(i..) else { break };
+            for v in VALUES {
+                let Some(after) = tail.strip_prefix(v) else {
+                    continue;
+                };
+                let close = match after.chars().next() {
+                    Some('"') => '"',
+                    Some('`') => '`',
+                    Some('\'') => '\'',
+                    _ => continue,
+                };
+                // Skip to the closing quote (a `\"` inside does not close).
+                let mut end = None;
+                let mut escaped = false;
+                for (j, c) in after.char_indices().skip(1) {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == close {
+                        end = Some(j + c.len_utf8());
+                        break;
+                    }
+                }
+                out.push_str(rest.get(..i).unwrap_or(""));
+                out.push_str(v.trim_end());
+                rest = end.and_then(|e| after.get(e..)).unwrap_or("");
+                continue 'scan;
+            }
+        }
+        out.push_str(rest);
+        break;
+    }
+    out
+}
+
 /// A stable record identifier: a hash of `source` and `locator`.
 ///
 /// The same file crawled at the same path always yields the same ids, so an
@@ -485,6 +552,32 @@ pub struct Unsearchable {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn serde_messages_lose_their_values_and_keep_their_keys() {
+        for (m, want) in [
+            (
+                "invalid type: string \"Zoë \\\"Jo\\\" Okafor\", expected a sequence",
+                "invalid type: string, expected a sequence",
+            ),
+            (
+                "invalid value: integer `7700900123`, expected u8",
+                "invalid value: integer, expected u8",
+            ),
+            (
+                "unknown field `nmae`, expected `name`",
+                "unknown field `nmae`, expected `name`",
+            ),
+            ("missing field `name`", "missing field `name`"),
+            (
+                "invalid type: map, expected a string",
+                "invalid type: map, expected a string",
+            ),
+            ("string \"unterminated", "string"),
+        ] {
+            assert_eq!(super::serde_message(m), want, "{m}");
+        }
+    }
+
     use super::*;
 
     #[test]
