@@ -148,3 +148,155 @@ fn a_killed_case_open_or_bundle_leaves_nothing_or_a_whole_one() {
     }
     assert!(seen_none, "no bundle run was killed before it finished");
 }
+
+/// One HTTP/1.1 request over a fresh connection: status, `Set-Cookie`
+/// values (`name=value`) and body.
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    cookie: &str,
+    form: &str,
+) -> std::io::Result<(u16, Vec<String>, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(20)))?;
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if !cookie.is_empty() {
+        req.push_str(&format!("Cookie: {cookie}\r\n"));
+    }
+    if method == "POST" {
+        req.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            form.len()
+        ));
+    }
+    req.push_str("\r\n");
+    req.push_str(form);
+    s.write_all(req.as_bytes())?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let cookies = head
+        .lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: "))
+        .filter_map(|c| c.split(';').next())
+        .map(str::to_owned)
+        .collect();
+    Ok((status, cookies, body.to_owned()))
+}
+
+/// Logs `user` in; the session cookie and the CSRF token of document 0.
+fn log_in(addr: &str, user: &str, password: &str) -> (String, String) {
+    let (_, cookies, _) = http(addr, "GET", "/login", "", "").unwrap();
+    let login = cookies
+        .into_iter()
+        .find(|c| c.starts_with("sarx_login="))
+        .unwrap();
+    let token = login.trim_start_matches("sarx_login=").to_owned();
+    let form = format!("user={user}&password={password}&csrf={token}");
+    let (status, cookies, _) = http(addr, "POST", "/login", &login, &form).unwrap();
+    assert_eq!(status, 303, "login failed");
+    let session = cookies
+        .into_iter()
+        .find(|c| c.starts_with("sarx_session=") && c.len() > "sarx_session=".len())
+        .unwrap();
+    let (_, _, body) = http(addr, "GET", "/documents/0", &session, "").unwrap();
+    let csrf = body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    (session, csrf)
+}
+
+#[test]
+fn a_review_server_killed_while_deciding_leaves_a_case_that_loads() {
+    use std::io::{BufRead, BufReader};
+    let t = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sample = root.join("fixtures/sample");
+    let idx = t.path().join("idx");
+    let case = t.path().join("case");
+    let users = t.path().join("users.json");
+    let (code, out) = run(sarx()
+        .args(["index", "-q", "--index"])
+        .arg(&idx)
+        .arg(sample.join("corpus")));
+    assert!(code <= 1, "{out}");
+    let (code, out) = run(sarx()
+        .args(["case", "open"])
+        .arg(&case)
+        .arg("--index")
+        .arg(&idx)
+        .arg("--subject")
+        .arg(sample.join("subjects/okafor.toml"))
+        .args(["--received", "2026-11-02", "--rules-only"]));
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(sarx()
+        .args(["user", "add", "casey", "--role", "caseworker", "--users"])
+        .arg(&users)
+        .env("SARX_PASSWORD", "caseworker-pass-1"));
+    assert_eq!(code, 0, "{out}");
+
+    let mut decided = 0;
+    for (round, delay_ms) in [150u64, 400, 90, 700, 250].into_iter().enumerate() {
+        let mut child = sarx()
+            .arg("review")
+            .arg(&case)
+            .args(["--port", "0", "--users"])
+            .arg(&users)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let Some(addr) = line
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("http://"))
+            .map(|a| a.trim_end_matches('/').to_owned())
+        else {
+            let _ = child.kill();
+            panic!("round {round}: the server did not start: {line:?}");
+        };
+        let (session, csrf) = log_in(&addr, "casey", "caseworker-pass-1");
+        // Decide as fast as the server answers, until it is killed.
+        let poster = std::thread::spawn(move || {
+            let mut n = 0u32;
+            let form = format!("csrf={csrf}&action=not_about");
+            while let Ok((303, _, _)) = http(&addr, "POST", "/documents/0/decide", &session, &form)
+            {
+                n += 1;
+            }
+            n
+        });
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let answered = poster.join().unwrap();
+        // The case loads, with every decision the server answered for.
+        let c = CaseDir::open(&case).unwrap();
+        let state = c.load().unwrap();
+        assert!(
+            state.decisions.len() >= decided + answered as usize,
+            "round {round}: {} decisions saved, {} before and {answered} answered",
+            state.decisions.len(),
+            decided
+        );
+        decided = state.decisions.len();
+    }
+    assert!(decided > 0, "no decision was made");
+    // The audit log is whole: the next `sarx review` will serve the case.
+    let (code, out) = run(sarx().args(["case", "audit"]).arg(&case).arg("--verify"));
+    assert_eq!(code, 0, "{out}");
+}
