@@ -452,6 +452,34 @@ impl Extractor {
         self.extract_bytes_inner(source, name, bytes, None, sink);
     }
 
+    /// [`Extractor::extract_bytes`] with the top-level format given instead
+    /// of sniffed (children are still sniffed). For callers that already know
+    /// the format, and for the fuzz targets (`fuzz/`): mutated bytes soon
+    /// lose the magic the sniffer routes by, and a target must keep reaching
+    /// its own module.
+    pub fn extract_bytes_as(
+        &self,
+        source: &str,
+        name: &str,
+        bytes: &[u8],
+        format: Format,
+        sink: &mut dyn Sink,
+    ) {
+        let mut ctx = Ctx::new(&self.limits, source, sink);
+        let node = Node {
+            locator: "",
+            name,
+            bytes,
+            parent: None,
+            depth: 0,
+        };
+        if bytes.len() as u64 > self.limits.max_file_size {
+            ctx.unsearchable("", too_large(bytes.len() as u64, &self.limits));
+            return;
+        }
+        dispatch_as(&mut ctx, &node, Some(format));
+    }
+
     /// [`Extractor::extract_bytes`] for bytes whose blake3 hash (hex) the
     /// caller has computed already (the crawler fingerprints every file it
     /// reads): the file's record takes it instead of hashing the bytes again.
