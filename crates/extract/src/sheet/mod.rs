@@ -25,6 +25,7 @@ use sarx_model::{Kind, Limit, Record, RecordId};
 use crate::{office, Ctx, Failure, Format, Node, Result};
 
 mod precheck;
+mod xlsb;
 
 use precheck::{precheck_ods, precheck_xls};
 
@@ -338,6 +339,15 @@ fn workbook(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> {
             streamed(ctx, node, format, Streamed::Xlsx(wb))
         }
         Format::Xlsb => {
+            // An Excel 2007 beta sheet list is read from a rewritten copy.
+            let fixed = xlsb::prepare(bytes)?;
+            if let Some(fixed) = fixed {
+                ctx.charge(fixed.len() as u64)?;
+                let wb: calamine::Xlsb<_> =
+                    calamine::open_workbook_from_rs(Cursor::new(fixed.as_slice()))
+                        .map_err(|e| xlsb_err(&e))?;
+                return streamed(ctx, node, format, Streamed::Xlsb(wb));
+            }
             let wb: calamine::Xlsb<_> =
                 calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| xlsb_err(&e))?;
             streamed(ctx, node, format, Streamed::Xlsb(wb))
