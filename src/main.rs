@@ -22,8 +22,8 @@ mod commands;
 #[derive(Debug, Parser)]
 #[command(name = "sarx", version, about, propagate_version = true)]
 struct Cli {
-    /// More log output (-v info, -vv debug). Personal data is only ever
-    /// logged at trace level.
+    /// More log output (-v: sarx at info and dependencies' warnings; -vv:
+    /// debug). Personal data is only ever logged at trace level.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
     #[command(subcommand)]
@@ -118,6 +118,14 @@ fn main() -> ExitCode {
     }
 }
 
+fn log_directives(verbose: u8) -> &'static str {
+    match verbose {
+        0 => "off,sarx=warn",
+        1 => "warn,sarx=info",
+        _ => "debug",
+    }
+}
+
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
@@ -125,12 +133,13 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// Logging to stderr. At default verbosity only sarx's own crates log (at
+/// `warn`; every target starting `sarx`): dependencies' log lines (lopdf's
+/// notes on damaged PDFs, through the `log` bridge) are for `-v`, which
+/// shows sarx at `info` and dependencies at `warn`; `-vv` is `debug` for all.
+/// `SARX_LOG` (an `EnvFilter` directive) overrides.
 fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info",
-        _ => "debug",
-    };
+    let default = log_directives(verbose);
     let filter = tracing_subscriber::EnvFilter::try_from_env("SARX_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
