@@ -54,18 +54,23 @@ for t in "${targets[@]}"; do
 done
 wait
 
+# The table holds every target with a run in fuzz/logs/ (the latest run of
+# each), so running some targets again updates their rows only.
+mapfile -t all < <(cargo +nightly fuzz list)
 table=$(
-  echo "| target | seconds | executions | cov | ft | crashes |"
-  echo "|---|---:|---:|---:|---:|---:|"
-  for t in "${targets[@]}"; do
+  echo "| target | seconds | executions | cov | ft | crashes | finished (UTC) |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
+  for t in "${all[@]}"; do
+    [ -f "logs/$t.time" ] || continue
     log="logs/$t.log"
     seconds=$(awk '{print $2}' "logs/$t.time")
+    finished=$(date -u -r "logs/$t.time" '+%Y-%m-%d %H:%M')
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
     last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1)
     cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<< "$last")
     ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<< "$last")
     crashes=$(grep -cE 'Test unit written to .*/(crash|oom|timeout|leak)-' "$log" || true)
-    echo "| $t | $seconds | $execs | ${cov:-?} | ${ft:-?} | $crashes |"
+    echo "| $t | $seconds | $execs | ${cov:-?} | ${ft:-?} | $crashes | ${finished:-?} |"
   done
 )
 echo "$table"
@@ -73,7 +78,7 @@ md="$repo/FUZZING.md"
 if [ -f "$md" ] && grep -q '<!-- run.sh table -->' "$md"; then
   # Replace what lies between the markers.
   awk -v table="$table" -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" -v secs="$secs" '
-    /<!-- run.sh table -->/ { print; print ""; print "Last run: " when ", " secs " s per target."; print ""; print table; print ""; skip = 1; next }
+    /<!-- run.sh table -->/ { print; print ""; print "Table written " when " (the latest run of each target; this run: " secs " s per target)."; print ""; print table; print ""; skip = 1; next }
     /<!-- end run.sh table -->/ { skip = 0 }
     !skip { print }
   ' "$md" > "$md.tmp" && mv "$md.tmp" "$md"
