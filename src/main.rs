@@ -22,8 +22,8 @@ mod commands;
 #[derive(Debug, Parser)]
 #[command(name = "sarx", version, about, propagate_version = true)]
 struct Cli {
-    /// More log output (-v info, -vv debug). Personal data is only ever
-    /// logged at trace level.
+    /// More log output (-v: sarx at info and dependencies' warnings; -vv:
+    /// debug). Personal data is only ever logged at trace level.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
     #[command(subcommand)]
@@ -50,6 +50,40 @@ enum Command {
     /// Manage review users.
     #[command(subcommand)]
     User(commands::user::Command),
+}
+
+impl Command {
+    /// The subcommand as typed (`index`, `case open`), for messages.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Index(_) => "index",
+            Command::Status(_) => "status",
+            Command::Search(_) => "search",
+            Command::Case(c) => c.name(),
+            Command::Bundle(_) => "bundle",
+            Command::Verify(_) => "verify",
+            Command::Review(_) => "review",
+            Command::User(c) => c.name(),
+        }
+    }
+}
+
+/// What the panic hook prints: the command, and what becomes of the work.
+/// A panic inside a format module (`extracting`) is caught by the extractor
+/// and the file is reported; any other is a bug in sarx. Never the panic's
+/// own message, which may quote an input file.
+fn panic_message(command: &str, extracting: bool) -> String {
+    if !extracting {
+        return format!(
+            "sarx {command}: an internal component failed (a bug in sarx; the location with -vv)"
+        );
+    }
+    let outcome = if command == "index" {
+        "the affected file is reported as unsearchable and indexing goes on"
+    } else {
+        "the affected file is treated as unreadable and the command goes on"
+    };
+    format!("sarx {command}: an internal component failed reading a file (the location with -vv); {outcome}")
 }
 
 /// The outcome of a subcommand.
@@ -87,11 +121,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
     // A panic message can quote data from an input file, so it is kept out
-    // of default output; extractors catch their panics and report the file
-    // as unsearchable, and the detail is logged at debug level only.
-    std::panic::set_hook(Box::new(|info| {
-        tracing::debug!(detail = %info, "panic");
-        eprintln!("sarx: an internal component failed (details with -vv); the affected file is reported as unsearchable");
+    // of default output: the hook names the command and says what happens
+    // next; the panic's location is logged at debug level (-vv), its
+    // message (which may quote a file) at trace level only.
+    let command = cli.command.name();
+    std::panic::set_hook(Box::new(move |info| {
+        if let Some(at) = info.location() {
+            tracing::debug!(file = at.file(), line = at.line(), "panic");
+        }
+        tracing::trace!(detail = %info, "panic");
+        eprintln!("{}", panic_message(command, sarx_extract::extracting()));
     }));
     let result = match cli.command {
         Command::Index(a) => commands::index::run(a),
@@ -118,6 +157,14 @@ fn main() -> ExitCode {
     }
 }
 
+fn log_directives(verbose: u8) -> &'static str {
+    match verbose {
+        0 => "off,sarx=warn",
+        1 => "warn,sarx=info",
+        _ => "debug",
+    }
+}
+
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
@@ -125,16 +172,42 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// Logging to stderr. At default verbosity only sarx's own crates log (at
+/// `warn`; every target starting `sarx`): dependencies' log lines (lopdf's
+/// notes on damaged PDFs, through the `log` bridge) are for `-v`, which
+/// shows sarx at `info` and dependencies at `warn`; `-vv` is `debug` for all.
+/// `SARX_LOG` (an `EnvFilter` directive) overrides.
 fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info",
-        _ => "debug",
-    };
+    let default = log_directives(verbose);
     let filter = tracing_subscriber::EnvFilter::try_from_env("SARX_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::panic_message;
+
+    #[test]
+    fn the_panic_message_names_the_command_and_the_file_only_inside_extraction() {
+        let m = panic_message("index", true);
+        assert!(
+            m.starts_with("sarx index: an internal component failed"),
+            "{m}"
+        );
+        assert!(m.contains("reported as unsearchable"), "{m}");
+        for cmd in ["bundle", "review", "case open", "index"] {
+            let m = panic_message(cmd, false);
+            assert!(m.starts_with(&format!("sarx {cmd}: ")), "{m}");
+            assert!(!m.contains("file"), "{m}");
+        }
+        let m = panic_message("verify", true);
+        assert!(
+            m.contains("treated as unreadable") && !m.contains("unsearchable"),
+            "{m}"
+        );
+    }
 }

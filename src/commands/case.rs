@@ -28,6 +28,18 @@ pub enum Command {
     Audit(AuditArgs),
 }
 
+impl Command {
+    /// The subcommand as typed, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Open(_) => "case open",
+            Command::Status(_) => "case status",
+            Command::Clock(_) => "case clock",
+            Command::Audit(_) => "case audit",
+        }
+    }
+}
+
 /// Arguments of `sarx case audit`.
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {

@@ -33,6 +33,16 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The subcommand as typed, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Add { .. } => "user add",
+            Command::List { .. } => "user list",
+        }
+    }
+}
+
 /// Runs `sarx user`.
 pub fn run(command: Command) -> anyhow::Result<ExitStatus> {
     match command {

@@ -12,7 +12,7 @@ use crate::common;
 
 /// What the binary's panic hook (src/main.rs) prints for every panic, caught
 /// or not, in place of the default "thread ... panicked" message.
-const PANIC_HOOK_TEXT: &str = "sarx: an internal component failed";
+const PANIC_HOOK_TEXT: &str = "sarx index: an internal component failed";
 
 /// The detail of the one deliberate catch: calamine panics on some damaged
 /// workbooks and the sheet extractor reports the file as corrupt with this

@@ -352,6 +352,36 @@ impl<'a> Ctx<'a> {
     }
 }
 
+thread_local! {
+    /// How many format modules this thread is inside (nested containers).
+    static EXTRACTING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// True while the calling thread runs a format module under the
+/// dispatcher's `catch_unwind`: a panic there is caught and the file or part
+/// reported as [`Reason::ExtractorFailed`] (or a module's own reason). The
+/// binary's panic hook, which runs before the panic unwinds, reads it to say
+/// whether the affected file is reported or the command stops.
+pub fn extracting() -> bool {
+    EXTRACTING.with(|d| d.get() > 0)
+}
+
+/// Marks the thread as extracting until dropped (also while unwinding).
+struct ExtractingGuard;
+
+impl ExtractingGuard {
+    fn enter() -> Self {
+        EXTRACTING.with(|d| d.set(d.get().saturating_add(1)));
+        ExtractingGuard
+    }
+}
+
+impl Drop for ExtractingGuard {
+    fn drop(&mut self) {
+        EXTRACTING.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
 /// Runs the module for `node`'s format, catching failures and panics.
 fn dispatch(ctx: &mut Ctx<'_>, node: &Node<'_>) {
     dispatch_as(ctx, node, None);
@@ -364,7 +394,10 @@ fn dispatch_as(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Option<Format>) {
         return;
     }
     let format = format.unwrap_or_else(|| sniff(node.name, node.bytes));
-    let outcome = catch_unwind(AssertUnwindSafe(|| run_format(ctx, node, format)));
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let _guard = ExtractingGuard::enter();
+        run_format(ctx, node, format)
+    }));
     match outcome {
         Ok(Ok(())) => {}
         Ok(Err(failure)) => ctx.unsearchable(node.locator, failure),
@@ -452,6 +485,34 @@ impl Extractor {
         self.extract_bytes_inner(source, name, bytes, None, sink);
     }
 
+    /// [`Extractor::extract_bytes`] with the top-level format given instead
+    /// of sniffed (children are still sniffed). For callers that already know
+    /// the format, and for the fuzz targets (`fuzz/`): mutated bytes soon
+    /// lose the magic the sniffer routes by, and a target must keep reaching
+    /// its own module.
+    pub fn extract_bytes_as(
+        &self,
+        source: &str,
+        name: &str,
+        bytes: &[u8],
+        format: Format,
+        sink: &mut dyn Sink,
+    ) {
+        let mut ctx = Ctx::new(&self.limits, source, sink);
+        let node = Node {
+            locator: "",
+            name,
+            bytes,
+            parent: None,
+            depth: 0,
+        };
+        if bytes.len() as u64 > self.limits.max_file_size {
+            ctx.unsearchable("", too_large(bytes.len() as u64, &self.limits));
+            return;
+        }
+        dispatch_as(&mut ctx, &node, Some(format));
+    }
+
     /// [`Extractor::extract_bytes`] for bytes whose blake3 hash (hex) the
     /// caller has computed already (the crawler fingerprints every file it
     /// reads): the file's record takes it instead of hashing the bytes again.
@@ -516,8 +577,10 @@ impl Extractor {
         }
         if pst::is_pst_path(path) {
             let mut ctx = Ctx::new(&self.limits, source, sink);
-            let outcome =
-                catch_unwind(AssertUnwindSafe(|| pst::extract_path(&mut ctx, path, size)));
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                let _guard = ExtractingGuard::enter();
+                pst::extract_path(&mut ctx, path, size)
+            }));
             match outcome {
                 Ok(Ok(())) => {}
                 Ok(Err(f)) => ctx.unsearchable("", f),
@@ -561,6 +624,23 @@ fn unreadable(source: &str, e: &std::io::Error) -> Unsearchable {
 #[cfg(test)]
 mod hashed_tests {
     use super::*;
+
+    /// The flag the binary's panic hook reads is set inside a module only.
+    #[test]
+    fn extracting_is_true_inside_a_module_only() {
+        assert!(!extracting());
+        {
+            let _g = ExtractingGuard::enter();
+            assert!(extracting());
+            let inner = std::panic::catch_unwind(|| {
+                let _g = ExtractingGuard::enter();
+                panic!("unwinds through the guard");
+            });
+            assert!(inner.is_err());
+            assert!(extracting());
+        }
+        assert!(!extracting());
+    }
 
     #[test]
     fn a_given_hash_gives_the_same_records() {

@@ -239,3 +239,26 @@ fn pdfs_keep_pages_and_flag_scans() {
     let words = all_text(&out);
     assert!(words.split_whitespace().count() > 5000, "{}", words.len());
 }
+
+/// Issue 23: an Excel 2007 beta XLSB (8 bytes before each sheet's tab id)
+/// made calamine panic on a relationship id it misread, and the valid file
+/// was reported corrupt. Its sheet list is rewritten and it is read.
+#[test]
+fn a_beta_xlsb_is_read() {
+    let Some(root) = corpus("a_beta_xlsb_is_read") else {
+        return;
+    };
+    let out = run(&root.join("sheets/tika-testEXCEL.xlsb"));
+    assert!(out.unsearchable.is_empty(), "{:?}", out.unsearchable);
+    let wb = &out.records[0];
+    assert_eq!(wb.kind, Kind::Spreadsheet);
+    assert_eq!(wb.meta.get("sheets").map(String::as_str), Some("3"));
+    // The one cell of Sheet1, a row record of its own.
+    assert!(
+        out.records[1..]
+            .iter()
+            .any(|r| r.text.contains("created with Microsoft Excel 2007 Beta 2")),
+        "{}",
+        all_text(&out)
+    );
+}

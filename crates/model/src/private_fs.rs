@@ -174,6 +174,7 @@ pub fn loose(root: &Path) -> Vec<(PathBuf, u32)> {
 }
 
 #[cfg(all(test, unix))]
+#[allow(clippy::unwrap_used)] // a helper of the tests, outside any #[test]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;

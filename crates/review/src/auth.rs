@@ -103,10 +103,10 @@ pub(crate) fn set_cookie(res: &mut Response, name: &str, value: &str, max_age: u
 
 #[derive(Deserialize)]
 pub(crate) struct LoginForm {
-    user: String,
-    password: String,
+    pub(crate) user: String,
+    pub(crate) password: String,
     #[serde(default)]
-    csrf: String,
+    pub(crate) csrf: String,
 }
 
 pub(crate) async fn login(

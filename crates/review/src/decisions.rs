@@ -19,20 +19,20 @@ use crate::{audit, AppState, Session};
 #[derive(Debug, Deserialize)]
 pub(crate) struct DecideForm {
     #[serde(default)]
-    csrf: String,
-    action: String,
+    pub(crate) csrf: String,
+    pub(crate) action: String,
     #[serde(default)]
-    redaction: String,
+    pub(crate) redaction: String,
     #[serde(default)]
-    start: Option<usize>,
+    pub(crate) start: Option<usize>,
     #[serde(default)]
-    end: Option<usize>,
+    pub(crate) end: Option<usize>,
     #[serde(default)]
-    category: String,
+    pub(crate) category: String,
     #[serde(default)]
-    code: String,
+    pub(crate) code: String,
     #[serde(default)]
-    note: String,
+    pub(crate) note: String,
 }
 
 /// The legal basis of the exemption a caseworker chose by its reason code
@@ -198,10 +198,10 @@ pub(crate) async fn record_decision(
 #[derive(Debug, Deserialize)]
 pub(crate) struct BulkForm {
     #[serde(default)]
-    csrf: String,
-    action: String,
-    n: usize,
-    redaction: String,
+    pub(crate) csrf: String,
+    pub(crate) action: String,
+    pub(crate) n: usize,
+    pub(crate) redaction: String,
 }
 
 /// The normalised text of a redaction (its "party" for bulk actions).

@@ -50,6 +50,8 @@ pub mod audit;
 mod auth;
 mod decisions;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 mod pages;
 pub mod users;
 mod views;

@@ -25,8 +25,9 @@ use sarx_model::{Kind, Limit, Record, RecordId};
 use crate::{office, Ctx, Failure, Format, Node, Result};
 
 mod precheck;
+mod xlsb;
 
-use precheck::{precheck_ods, precheck_xls};
+use precheck::{precheck_ods, precheck_xls, without_formulas};
 
 /// One non-empty cell: 0-based row and column, and its text.
 type CellText = (u32, u32, String);
@@ -338,14 +339,32 @@ fn workbook(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Result<()> {
             streamed(ctx, node, format, Streamed::Xlsx(wb))
         }
         Format::Xlsb => {
+            // An Excel 2007 beta sheet list is read from a rewritten copy.
+            let fixed = xlsb::prepare(bytes)?;
+            if let Some(fixed) = fixed {
+                ctx.charge(fixed.len() as u64)?;
+                let wb: calamine::Xlsb<_> =
+                    calamine::open_workbook_from_rs(Cursor::new(fixed.as_slice()))
+                        .map_err(|e| xlsb_err(&e))?;
+                return streamed(ctx, node, format, Streamed::Xlsb(wb));
+            }
             let wb: calamine::Xlsb<_> =
                 calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| xlsb_err(&e))?;
             streamed(ctx, node, format, Streamed::Xlsb(wb))
         }
         Format::Xls => {
-            precheck_xls(ctx, bytes)?;
+            let patch = precheck_xls(ctx, bytes)?;
+            if patch.formula_cce.is_empty() {
+                let wb: calamine::Xls<_> =
+                    calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| xls_err(&e))?;
+                return materialised(ctx, node, format, calamine::Sheets::Xls(wb));
+            }
+            // calamine reads the formulas' cached values only.
+            ctx.charge(bytes.len() as u64)?;
+            let fixed = without_formulas(bytes, &patch)?;
             let wb: calamine::Xls<_> =
-                calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| xls_err(&e))?;
+                calamine::open_workbook_from_rs(Cursor::new(fixed.as_slice()))
+                    .map_err(|e| xls_err(&e))?;
             materialised(ctx, node, format, calamine::Sheets::Xls(wb))
         }
         Format::Ods => {

@@ -11,10 +11,26 @@ use sarx_model::Limit;
 
 use crate::{office, Ctx, Failure, Result};
 
+/// What [`precheck_xls`] found that calamine should not read as it is.
+pub(super) struct XlsPatch {
+    /// The workbook stream (`/Workbook` or `/Book`).
+    pub(super) stream: &'static str,
+    /// Offsets in that stream of each FORMULA record's parsed-expression
+    /// length (`cce`).
+    pub(super) formula_cce: Vec<u64>,
+}
+
 /// Scans the BIFF records of an XLS workbook stream for sheet dimensions and
 /// cell positions, and refuses a workbook whose dense size (what calamine
 /// allocates) is over the cell limit.
-pub(super) fn precheck_xls(ctx: &Ctx<'_>, bytes: &[u8]) -> Result<()> {
+///
+/// Also lists where every FORMULA record's expression length sits: calamine
+/// parses every formula while it opens a workbook and slices the expression
+/// unchecked (a declared length past the record, a token's operands past
+/// its end, found by the `xls` fuzz target), and sarx reads a formula
+/// cell's cached value, never its formula. A record too short to hold the
+/// length is corrupt.
+pub(super) fn precheck_xls(ctx: &Ctx<'_>, bytes: &[u8]) -> Result<XlsPatch> {
     if !office::is_cfb(bytes) {
         return Err(Failure::corrupt("not an OLE compound file"));
     }
@@ -59,84 +75,155 @@ pub(super) fn precheck_xls(ctx: &Ctx<'_>, bytes: &[u8]) -> Result<()> {
         d.get(i..i + 4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     };
-    let mut pos = 0usize;
-    // (min_row, max_row, min_col, max_col) of the current substream.
-    let mut ext: Option<(u32, u32, u32, u32)> = None;
-    let check = |ext: &Option<(u32, u32, u32, u32)>| -> Result<()> {
-        if let Some((r0, r1, c0, c1)) = ext {
-            let n = u64::from(r1.saturating_sub(*r0) + 1) * u64::from(c1.saturating_sub(*c0) + 1);
-            if n > max {
-                return Err(too_many());
+    let mut formula_cce = Vec::new();
+    // The stream is scanned once from the start, as its records follow one
+    // another, and once from each sheet's offset (BoundSheet8), which is
+    // where calamine starts reading the sheet: a damaged offset lands mid
+    // record and calamine then reads other records than the first pass.
+    let mut sheets: Vec<usize> = Vec::new();
+    let mut scan = |from: usize, sheet: bool, sheets: &mut Vec<usize>| -> Result<()> {
+        let mut pos = from;
+        // Substream nesting (BOF..EOF) in a sheet pass: cells of an
+        // embedded chart are skipped, as calamine skips them.
+        let mut depth = 0u32;
+        // (min_row, max_row, min_col, max_col) of the current substream.
+        let mut ext: Option<(u32, u32, u32, u32)> = None;
+        let check = |ext: &Option<(u32, u32, u32, u32)>| -> Result<()> {
+            if let Some((r0, r1, c0, c1)) = ext {
+                let n =
+                    u64::from(r1.saturating_sub(*r0) + 1) * u64::from(c1.saturating_sub(*c0) + 1);
+                if n > max {
+                    return Err(too_many());
+                }
             }
-        }
-        Ok(())
-    };
-    while let (Some(typ), Some(rlen)) = (u16_at(&data, pos), u16_at(&data, pos + 2)) {
-        let start = pos + 4;
-        let end = start + rlen as usize;
-        let Some(rec) = data.get(start..end) else {
-            break;
+            Ok(())
         };
-        let mut add = |r: u32, c: u32| {
-            ext = Some(match ext {
-                None => (r, r, c, c),
-                Some((a, b, x, y)) => (a.min(r), b.max(r), x.min(c), y.max(c)),
-            });
-        };
-        match typ {
-            // FILEPASS: the rest of the stream is encrypted.
-            0x002F => return Err(Failure::encrypted("workbook is password protected")),
-            0x0809 | 0x000A => {
-                check(&ext)?;
-                ext = None;
-            }
-            0x0200 => {
-                let dims = match rec.len() {
-                    10 => (
+        while let (Some(typ), Some(rlen)) = (u16_at(&data, pos), u16_at(&data, pos + 2)) {
+            let start = pos + 4;
+            let end = start + rlen as usize;
+            let Some(rec) = data.get(start..end) else {
+                break;
+            };
+            let nested = sheet && depth > 1;
+            let mut add = |r: u32, c: u32| {
+                if nested {
+                    return;
+                }
+                ext = Some(match ext {
+                    None => (r, r, c, c),
+                    Some((a, b, x, y)) => (a.min(r), b.max(r), x.min(c), y.max(c)),
+                });
+            };
+            match typ {
+                // FILEPASS: the rest of the stream is encrypted.
+                0x002F => return Err(Failure::encrypted("workbook is password protected")),
+                0x0085 if !sheet => {
+                    if let Some(at) = u32_at(rec, 0) {
+                        sheets.push(at as usize);
+                    }
+                }
+                0x0809 if sheet => depth += 1,
+                0x000A if sheet => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                0x0809 | 0x000A => {
+                    check(&ext)?;
+                    ext = None;
+                }
+                0x0200 if !nested => {
+                    let dims = match rec.len() {
+                        10 => (
+                            u16_at(rec, 0),
+                            u16_at(rec, 2),
+                            u16_at(rec, 4),
+                            u16_at(rec, 6),
+                        ),
+                        14 | 16 => (
+                            u32_at(rec, 0),
+                            u32_at(rec, 4),
+                            u16_at(rec, 8),
+                            u16_at(rec, 10),
+                        ),
+                        _ => (None, None, None, None),
+                    };
+                    if let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = dims {
+                        if cf > 0xFF || cl < cf {
+                            cf = 0;
+                        }
+                        let rows = u64::from(rl.saturating_sub(rf)) + 1;
+                        let cols = u64::from(cl.saturating_sub(cf)) + 1;
+                        if rows.saturating_mul(cols) > max {
+                            return Err(too_many());
+                        }
+                    }
+                }
+                0x0203 | 0x0204 | 0x00FD | 0x027E | 0x0205 | 0x0006 | 0x00D6 => {
+                    if let (Some(r), Some(c)) = (u16_at(rec, 0), u16_at(rec, 2)) {
+                        add(r, c);
+                    }
+                    if typ == 0x0006 {
+                        // FORMULA: row, col, ixfe, the cached value (8),
+                        // flags, chn (4), then the expression: cce (2) and
+                        // its tokens.
+                        if rec.len() < 22 {
+                            return Err(Failure::corrupt("XLS formula record is truncated"));
+                        }
+                        formula_cce.push((start + 20) as u64);
+                    }
+                }
+                0x00BD => {
+                    if let (Some(r), Some(c), Some(cl)) = (
                         u16_at(rec, 0),
                         u16_at(rec, 2),
-                        u16_at(rec, 4),
-                        u16_at(rec, 6),
-                    ),
-                    14 | 16 => (
-                        u32_at(rec, 0),
-                        u32_at(rec, 4),
-                        u16_at(rec, 8),
-                        u16_at(rec, 10),
-                    ),
-                    _ => (None, None, None, None),
-                };
-                if let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = dims {
-                    if cf > 0xFF || cl < cf {
-                        cf = 0;
-                    }
-                    let rows = u64::from(rl.saturating_sub(rf)) + 1;
-                    let cols = u64::from(cl.saturating_sub(cf)) + 1;
-                    if rows.saturating_mul(cols) > max {
-                        return Err(too_many());
+                        u16_at(rec, rec.len().saturating_sub(2)),
+                    ) {
+                        add(r, c);
+                        add(r, cl.max(c));
                     }
                 }
+                _ => {}
             }
-            0x0203 | 0x0204 | 0x00FD | 0x027E | 0x0205 | 0x0006 | 0x00D6 => {
-                if let (Some(r), Some(c)) = (u16_at(rec, 0), u16_at(rec, 2)) {
-                    add(r, c);
-                }
-            }
-            0x00BD => {
-                if let (Some(r), Some(c), Some(cl)) = (
-                    u16_at(rec, 0),
-                    u16_at(rec, 2),
-                    u16_at(rec, rec.len().saturating_sub(2)),
-                ) {
-                    add(r, c);
-                    add(r, cl.max(c));
-                }
-            }
-            _ => {}
+            pos = end;
         }
-        pos = end;
+        check(&ext)
+    };
+    scan(0, false, &mut sheets)?;
+    for at in std::mem::take(&mut sheets) {
+        if at >= data.len() {
+            return Err(Failure::corrupt(
+                "an XLS sheet offset is past the workbook stream",
+            ));
+        }
+        scan(at, true, &mut Vec::new())?;
     }
-    check(&ext)
+    formula_cce.sort_unstable();
+    formula_cce.dedup();
+    Ok(XlsPatch {
+        stream: name,
+        formula_cce,
+    })
+}
+
+/// A copy of the compound file `bytes` with every formula's expression
+/// emptied (`cce` 0): the record lengths, the cached values and the rest of
+/// the file stay as they are.
+pub(super) fn without_formulas(bytes: &[u8], patch: &XlsPatch) -> Result<Vec<u8>> {
+    use std::io::{Seek, SeekFrom, Write};
+    let fail = |_| Failure::corrupt("XLS compound file could not be read");
+    let mut cf = cfb::CompoundFile::open(Cursor::new(bytes.to_vec())).map_err(fail)?;
+    {
+        let mut stream = cf.open_stream(patch.stream).map_err(fail)?;
+        for &at in &patch.formula_cce {
+            stream.seek(SeekFrom::Start(at)).map_err(fail)?;
+            stream.write_all(&[0, 0]).map_err(fail)?;
+        }
+        stream.flush().map_err(fail)?;
+    }
+    cf.flush().map_err(fail)?;
+    Ok(cf.into_inner().into_inner())
 }
 
 /// Streams `content.xml` of an ODS and estimates the dense size of each
