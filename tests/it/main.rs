@@ -14,6 +14,7 @@ mod case_cli;
 mod fixtures_roundtrip;
 mod index_corpus_real;
 mod index_incremental;
+mod index_quiet_dependencies;
 mod index_sigkill;
 #[cfg(unix)]
 mod kill;

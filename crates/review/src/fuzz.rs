@@ -50,6 +50,8 @@ pub fn decode_all(bytes: &[u8]) -> usize {
         user: "caseworker".into(),
         role: Role::Caseworker,
         csrf: "00ff".repeat(16),
+        started: std::time::Instant::now(),
+        seen: std::time::Instant::now(),
     };
     if let Some(f) = form::<DecideForm>(bytes) {
         accepted += 1;

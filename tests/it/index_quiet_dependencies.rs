@@ -4,9 +4,8 @@
 //! damaged PDFs of the corpus came through the `log` bridge). With `-v` the
 //! dependencies' warnings are shown. Without the corpus it fails under CI and
 //! prints "skipped" elsewhere.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
-mod common;
+use crate::common;
 
 /// `s` without ANSI colour sequences (tracing colours its level names).
 fn strip_ansi(s: &str) -> String {
