@@ -232,7 +232,10 @@ fn a_scan_is_ocred_once_and_again_only_when_the_ocr_mode_changes() {
     let (_, v) = index_with(&idx, &root, &[]);
     assert_eq!(n(&v, "ocr_pages"), 2, "{v}");
     assert_eq!(v["records_added_by_kind"]["image"].as_u64(), Some(1), "{v}");
-    assert!(v["ocr"].as_str().unwrap().starts_with("auto:tesseract-"), "{v}");
+    assert!(
+        v["ocr"].as_str().unwrap().starts_with("auto:tesseract-"),
+        "{v}"
+    );
 
     let (_, v) = index_with(&idx, &root, &[]);
     assert_eq!(n(&v, "files_unchanged"), 2, "{v}");
@@ -256,6 +259,10 @@ fn a_scan_is_ocred_once_and_again_only_when_the_ocr_mode_changes() {
     assert_eq!(n(&v, "ocr_pages"), 0, "{v}");
     assert_eq!(code, 1, "the scan needs review: {v}");
     let u = &v["unsearchable"][0];
-    assert_eq!(u["reason"]["reason"].as_str(), Some("needs_manual_review"), "{v}");
+    assert_eq!(
+        u["reason"]["reason"].as_str(),
+        Some("needs_manual_review"),
+        "{v}"
+    );
     assert!(u["detail"].as_str().unwrap().contains("OCR is off"), "{v}");
 }

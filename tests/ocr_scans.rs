@@ -14,7 +14,10 @@ mod common;
 /// Words as compared: typographic quotes as typed ones.
 fn words(s: &str) -> Vec<String> {
     s.split_whitespace()
-        .map(|w| w.replace(['\u{2019}', '\u{2018}'], "'").replace(['\u{201c}', '\u{201d}'], "\""))
+        .map(|w| {
+            w.replace(['\u{2019}', '\u{2018}'], "'")
+                .replace(['\u{201c}', '\u{201d}'], "\"")
+        })
         .collect()
 }
 
@@ -69,9 +72,16 @@ fn word_accuracy_is_0_95_or_better_on_every_generated_scan() {
             s.source,
             s.style,
             r.words.len(),
-            r.meta.get("ocr_confidence").map(String::as_str).unwrap_or("?")
+            r.meta
+                .get("ocr_confidence")
+                .map(String::as_str)
+                .unwrap_or("?")
         );
-        assert!(accuracy >= 0.95, "{}: word accuracy {accuracy:.3}", s.source);
+        assert!(
+            accuracy >= 0.95,
+            "{}: word accuracy {accuracy:.3}",
+            s.source
+        );
         assert!(!r.words.is_empty());
         for w in &r.words {
             assert!(w.span.slice(&r.text).is_some_and(|t| !t.trim().is_empty()));
@@ -94,7 +104,10 @@ fn word_accuracy_is_0_95_or_better_on_every_generated_scan() {
             _ => assert_eq!(r.kind, Kind::Image),
         }
         pages += s.pages.len() as u64;
-        assert!(out.unsearchable.iter().all(|u| u.reason != Reason::OcrLowConfidence));
+        assert!(out
+            .unsearchable
+            .iter()
+            .all(|u| u.reason != Reason::OcrLowConfidence));
     }
     assert_eq!(ex.ocr_stats().pages(), pages);
 }

@@ -90,7 +90,12 @@ fn search_org(
     generate: fn(&Path, &Config) -> Result<sarx_fixtures::Summary, sarx_fixtures::Error>,
     known_gaps: &[(&str, &str)],
 ) -> Vec<String> {
-    let gap = |c: &str| known_gaps.iter().find(|(k, _)| *k == c).map(|(_, why)| *why);
+    let gap = |c: &str| {
+        known_gaps
+            .iter()
+            .find(|(k, _)| *k == c)
+            .map(|(_, why)| *why)
+    };
     let tmp = tempfile::tempdir().unwrap();
     let fx = tmp.path().join("fx");
     generate(
@@ -227,10 +232,16 @@ fn search_org(
 /// The first organisation (the generator the detector was written beside).
 #[test]
 fn search_finds_every_subject_and_no_namesake() {
-    let gaps: &[(&str, &str)] = if common::needs_tools("search_finds_every_subject_and_no_namesake (scans)", &["tesseract", "pdftoppm"]) {
+    let gaps: &[(&str, &str)] = if common::needs_tools(
+        "search_finds_every_subject_and_no_namesake (scans)",
+        &["tesseract", "pdftoppm"],
+    ) {
         &[]
     } else {
-        &[("scan", "skipped: tesseract is not installed, scans are not OCR'd")]
+        &[(
+            "scan",
+            "skipped: tesseract is not installed, scans are not OCR'd",
+        )]
     };
     let failures = search_org("first", generate, gaps);
     assert!(failures.is_empty(), "{failures:?}");

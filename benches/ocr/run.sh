@@ -58,7 +58,9 @@ PY
   esac
 done
 
-# The CLI directly: one job per file, $THREADS at a time.
+# The CLI directly: one job per file, $THREADS at a time, one OpenMP thread
+# each (as sarx runs it: the parallelism is the processes').
+export OMP_THREAD_LIMIT=1
 direct_one() {
   f=$1
   case "$f" in

@@ -235,7 +235,10 @@ fn print_summary(
         mib(s.bytes_read), s.elapsed_secs, t.read_secs, t.extract_secs, t.write_secs, t.commit_secs, t.commits, t.merge_secs
     )?;
     let ocr_rate = if t.ocr_secs > 0.0 {
-        format!(", {:.2} pages/s per worker", s.ocr_pages as f64 / t.ocr_secs)
+        format!(
+            ", {:.2} pages/s per worker",
+            s.ocr_pages as f64 / t.ocr_secs
+        )
     } else {
         String::new()
     };

@@ -186,12 +186,7 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(
-        limits: &'a Limits,
-        ocr: &'a ocr::Ocr,
-        source: &'a str,
-        sink: &'a mut dyn Sink,
-    ) -> Self {
+    fn new(limits: &'a Limits, ocr: &'a ocr::Ocr, source: &'a str, sink: &'a mut dyn Sink) -> Self {
         Ctx {
             limits,
             ocr,

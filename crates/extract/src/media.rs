@@ -8,7 +8,8 @@
 //! finds no words is reported as [`Reason::NoTextFound`]; one read with a
 //! low mean confidence is indexed and reported as
 //! [`Reason::OcrLowConfidence`]. An image embedded in a document with no
-//! words in it is decoration and is not reported.
+//! words in it, or in a format OCR does not read (EMF, WMF drawings), is
+//! decoration and is not reported.
 //!
 //! Without OCR, other image formats (HEIC, EMF, WMF), audio and video have
 //! no text to search: each is reported as needing manual review (a person
@@ -54,6 +55,11 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Res
         ));
     };
     let Some(kind) = ocr_format(node.bytes) else {
+        if ctx.quiet_empty_images {
+            // A drawing in a document (EMF, WMF): as before OCR, not a
+            // part of its own.
+            return Ok(());
+        }
         return Err(Failure::new(
             Reason::NeedsManualReview,
             "image in a format OCR does not read (not PNG, JPEG, TIFF, BMP, GIF or WebP), needs manual review",
@@ -118,7 +124,9 @@ mod tests {
             .with_ocr(OcrMode::Auto, None)
             .extract_bytes("a.png", "a.png", png, &mut out);
         assert!(
-            out.unsearchable[0].detail.contains("tesseract is not installed"),
+            out.unsearchable[0]
+                .detail
+                .contains("tesseract is not installed"),
             "{:?}",
             out.unsearchable
         );

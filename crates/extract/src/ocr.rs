@@ -208,9 +208,10 @@ pub(crate) fn mark(
     record
         .meta
         .insert(metakey::OCR_PAGES.into(), ocr_pages.to_string());
-    record
-        .meta
-        .insert(metakey::OCR_ENGINE.into(), format!("tesseract {}", engine.version()));
+    record.meta.insert(
+        metakey::OCR_ENGINE.into(),
+        format!("tesseract {}", engine.version()),
+    );
     let mean = mean_conf(&record.words);
     if let Some(c) = mean {
         record
@@ -285,10 +286,7 @@ pub(crate) fn lines_lacking(p: &OcrPage, layer: &str) -> OcrPage {
             out.text.push_str(line);
             for w in ws {
                 let mut w = w.clone();
-                w.span = Span::new(
-                    base + w.span.start - start,
-                    base + w.span.end - start,
-                );
+                w.span = Span::new(base + w.span.start - start, base + w.span.end - start);
                 out.words.push(w);
             }
         }

@@ -164,6 +164,7 @@ pub fn loose(root: &Path) -> Vec<(PathBuf, u32)> {
 }
 
 #[cfg(all(test, unix))]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;

@@ -278,7 +278,8 @@ fn splice(
     ocr: &[sarx_ocr::OcrPage],
     words: &mut Vec<sarx_model::WordBox>,
 ) -> (String, Vec<usize>) {
-    let mut out = String::with_capacity(text.len() + ocr.iter().map(|p| p.text.len() + 2).sum::<usize>());
+    let mut out =
+        String::with_capacity(text.len() + ocr.iter().map(|p| p.text.len() + 2).sum::<usize>());
     let mut new_starts = Vec::with_capacity(starts.len());
     for (i, &start) in starts.iter().enumerate() {
         let end = starts
