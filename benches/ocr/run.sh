@@ -58,6 +58,7 @@ PY
   esac
 done
 
+cores=$(nproc)  # before OMP_THREAD_LIMIT, which nproc obeys
 # The CLI directly: one job per file, $THREADS at a time, one OpenMP thread
 # each (as sarx runs it: the parallelism is the processes').
 export OMP_THREAD_LIMIT=1
@@ -90,7 +91,7 @@ direct_rate=$(echo "$pages / $direct_secs" | bc -l)
 sarx_rate=$(echo "$sarx_pages / $sarx_secs" | bc -l)
 ratio=$(echo "$sarx_rate / $direct_rate" | bc -l)
 cat <<MD
-### OCR pages/s ($(nproc) cores, $THREADS workers, $(tesseract --version 2>&1 | head -1))
+### OCR pages/s ($cores cores, $THREADS workers, $(tesseract --version 2>&1 | head -1))
 
 | | pages | wall s | pages/s |
 |---|---:|---:|---:|
