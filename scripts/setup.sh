@@ -2,9 +2,12 @@
 # Installs everything sarx's tests and benches need beyond the Rust toolchain,
 # on a fresh Debian machine. Idempotent: installs only what is missing.
 #
-#   poppler-utils  pdftotext/pdfinfo: bundle leak checks, PDF reference bench
+#   poppler-utils  pdftotext/pdfinfo: bundle leak checks, PDF reference bench;
+#                  pdftoppm: renders PDF pages without a text layer for OCR
 #   pst-utils      readpst: the PST peer check
-#   tesseract-ocr, tesseract-ocr-eng  OCR of scans and images (run as a process)
+#   tesseract-ocr, tesseract-ocr-eng, tesseract-ocr-osd  OCR of scans and
+#                  images at index time (run as a process; OSD, `--psm 1`,
+#                  turns rotated scans the right way up)
 #   chromium       headless browser for the review page's end-to-end test
 #   fonts-dejavu-core  the Unicode font bundles are rendered with
 #   playwright-core (npm, into tests/e2e/node_modules) drives chromium
@@ -14,10 +17,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+{ command -v pdftotext && command -v pdftoppm; } >/dev/null 2>&1 || need+=(poppler-utils)
 command -v readpst >/dev/null 2>&1 || need+=(pst-utils)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 [ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr-eng)
+[ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/osd.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr-osd)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 if ! command -v python3 >/dev/null 2>&1; then
   need+=(python3 python3-pip)

@@ -41,6 +41,11 @@ pub struct Args {
     /// Re-extract every file, even unchanged ones.
     #[arg(long)]
     pub force: bool,
+    /// OCR of images and scanned PDF pages: `auto` when Tesseract is
+    /// installed, `off`, or `force` (every PDF page too, even with a text
+    /// layer). Changing it extracts every file again.
+    #[arg(long, value_name = "MODE", default_value = "auto", value_parser = ["auto", "off", "force"])]
+    pub ocr: String,
     /// Largest file read, in MiB (larger files are listed as unsearchable).
     #[arg(long, value_name = "MIB")]
     pub max_file_mib: Option<u64>,
@@ -85,12 +90,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
     };
     let progress_bar = bar.clone();
 
+    let mode = sarx_extract::OcrMode::parse(&args.ocr).unwrap_or_default();
+    let engine = sarx_extract::find_engine(mode).context("--ocr force")?;
+    if mode == sarx_extract::OcrMode::Auto && engine.is_none() {
+        eprintln!(
+            "sarx: tesseract is not installed: images and scans are listed as needing review (scripts/setup.sh installs it)"
+        );
+    }
     let mut limits = sarx_extract::Limits::default();
     if let Some(mib) = args.max_file_mib {
         limits.max_file_size = mib.saturating_mul(1 << 20);
     }
     let mut builder = IndexerBuilder::new()
         .limits(limits)
+        .ocr(mode, engine)
         .force(args.force)
         .stop_flag(Arc::clone(&stop))
         .commit_every(
@@ -101,8 +114,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
             progress_bar.set_length(p.bytes_found.max(p.bytes_done));
             progress_bar.set_position(p.bytes_done);
             let more = if p.walk_done { "" } else { "+" };
+            let ocr = if p.ocr_pages > 0 {
+                format!(", {} pages OCR'd in {:.0} s", p.ocr_pages, p.ocr_secs)
+            } else {
+                String::new()
+            };
             progress_bar.set_message(format!(
-                "{}/{}{more} files, {} records, {} unsearchable",
+                "{}/{}{more} files, {} records, {} unsearchable{ocr}",
                 p.files_done, p.files_found, p.records, p.unsearchable
             ));
         });
@@ -215,6 +233,19 @@ fn print_summary(
         out,
         "read {:.1} MiB in {:.1} s ({rate:.1} MiB/s); busy: read {:.1} s, extract {:.1} s, write {:.1} s, commit {:.1} s ({} commits), merge {:.1} s",
         mib(s.bytes_read), s.elapsed_secs, t.read_secs, t.extract_secs, t.write_secs, t.commit_secs, t.commits, t.merge_secs
+    )?;
+    let ocr_rate = if t.ocr_secs > 0.0 {
+        format!(
+            ", {:.2} pages/s per worker",
+            s.ocr_pages as f64 / t.ocr_secs
+        )
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "OCR ({}): {} pages in {:.1} s{ocr_rate}",
+        s.ocr, s.ocr_pages, t.ocr_secs
     )?;
     writeln!(
         out,

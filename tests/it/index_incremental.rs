@@ -185,3 +185,83 @@ fn errors_exit_with_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `sarx index --json` with extra arguments.
+fn index_with(idx: &Path, root: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = sarx()
+        .args(["index", "--json", "--quiet", "--shard", "t"])
+        .args(extra)
+        .arg("--index")
+        .arg(idx)
+        .arg(root)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let v: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+        panic!(
+            "not one JSON object ({e}): {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), v)
+}
+
+/// Issue 21: a scan is OCR'd once; an unchanged (or only touched) scan is
+/// not OCR'd again; changing the OCR mode extracts again.
+#[test]
+fn a_scan_is_ocred_once_and_again_only_when_the_ocr_mode_changes() {
+    if !common::needs_tools(
+        "a_scan_is_ocred_once_and_again_only_when_the_ocr_mode_changes",
+        &["tesseract", "pdftoppm"],
+    ) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("share");
+    std::fs::create_dir_all(&root).unwrap();
+    let scans = sarx_fixtures::scans::scans(11).unwrap();
+    let tiff = scans
+        .iter()
+        .find(|s| s.source.ends_with(".tif"))
+        .expect("the TIFF form");
+    std::fs::write(root.join("form.tif"), &tiff.bytes).unwrap();
+    std::fs::write(root.join("note.txt"), "Tenant called about the boiler.\n").unwrap();
+    let idx = tmp.path().join("idx");
+
+    let (_, v) = index_with(&idx, &root, &[]);
+    assert_eq!(n(&v, "ocr_pages"), 2, "{v}");
+    assert_eq!(v["records_added_by_kind"]["image"].as_u64(), Some(1), "{v}");
+    assert!(
+        v["ocr"].as_str().unwrap().starts_with("auto:tesseract-"),
+        "{v}"
+    );
+
+    let (_, v) = index_with(&idx, &root, &[]);
+    assert_eq!(n(&v, "files_unchanged"), 2, "{v}");
+    assert_eq!(n(&v, "ocr_pages"), 0, "{v}");
+
+    // Touched, same content: read and hashed, not OCR'd.
+    let f = std::fs::File::options()
+        .write(true)
+        .open(root.join("form.tif"))
+        .unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    drop(f);
+    let (_, v) = index_with(&idx, &root, &[]);
+    assert_eq!(n(&v, "files_same_content"), 1, "{v}");
+    assert_eq!(n(&v, "ocr_pages"), 0, "{v}");
+
+    // Another mode is another configuration: every file is extracted again.
+    let (code, v) = index_with(&idx, &root, &["--ocr", "off"]);
+    assert_eq!(n(&v, "files_extracted"), 2, "{v}");
+    assert_eq!(n(&v, "ocr_pages"), 0, "{v}");
+    assert_eq!(code, 1, "the scan needs review: {v}");
+    let u = &v["unsearchable"][0];
+    assert_eq!(
+        u["reason"]["reason"].as_str(),
+        Some("needs_manual_review"),
+        "{v}"
+    );
+    assert!(u["detail"].as_str().unwrap().contains("OCR is off"), "{v}");
+}

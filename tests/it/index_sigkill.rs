@@ -31,8 +31,19 @@ pub(crate) fn sarx_index(idx: &Path, root: &Path) -> Command {
 }
 
 /// A corpus of many small files written by the test: letters, rent sheets
-/// (one record per row) and e-mails.
+/// (one record per row) and e-mails; with Tesseract, scans too, so that
+/// runs are killed with OCR running (issue 21).
 pub(crate) fn write_corpus(root: &Path) {
+    if common::needs_tools("sigkill_mid_run (scans)", &["tesseract", "pdftoppm"]) {
+        let scans = sarx_fixtures::scans::scans(11).unwrap();
+        for d in 0..6 {
+            let dir = root.join(format!("team-{d:02}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let s = &scans[d % scans.len()];
+            let name = s.source.rsplit('/').next().unwrap();
+            std::fs::write(dir.join(format!("scan-{d}-{name}")), &s.bytes).unwrap();
+        }
+    }
     for d in 0..20 {
         let dir = root.join(format!("team-{d:02}"));
         std::fs::create_dir_all(&dir).unwrap();

@@ -22,6 +22,7 @@ mod listing_redaction;
 mod listing_rows;
 mod mailbox_dedup_thread;
 mod no_values_in_errors;
+mod ocr_scans;
 mod one_shot_unconfirmed;
 #[cfg(unix)]
 mod permissions;

@@ -315,6 +315,8 @@ fn describe_reason(u: &Unsearchable) -> String {
         Reason::Corrupt | Reason::Truncated => "damaged files",
         Reason::Unsupported => "files in formats we cannot read electronically",
         Reason::NeedsManualReview => "images, audio or video (no searchable text)",
+        Reason::NoTextFound => "scans and images in which no text could be read",
+        Reason::OcrLowConfidence => "scans and images read with low confidence (checked by hand)",
         Reason::LimitExceeded(_) => "files too large or too deeply nested to search safely",
         Reason::Unreadable => "files that could not be opened",
         Reason::ExtractorFailed => "files our software failed to read",

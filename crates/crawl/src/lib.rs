@@ -60,7 +60,7 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 use ignore::{WalkBuilder, WalkState};
 use serde::{Deserialize, Serialize};
 
-use sarx_extract::{Collected, Extractor, Limits};
+use sarx_extract::{Collected, Extractor, Limits, OcrMode, OcrStats, Tesseract};
 use sarx_model::{Reason, Record, Unsearchable};
 
 /// Unchanged files that may wait for the consumer (a path and a fingerprint
@@ -164,6 +164,8 @@ pub struct Counters {
 pub struct CrawlerBuilder {
     threads: usize,
     limits: Limits,
+    ocr: OcrMode,
+    engine: Option<Tesseract>,
     force: bool,
     stop: Arc<AtomicBool>,
 }
@@ -182,9 +184,21 @@ impl CrawlerBuilder {
                 .map(|n| n.get())
                 .unwrap_or(2),
             limits: Limits::default(),
+            ocr: OcrMode::Off,
+            engine: None,
             force: false,
             stop: Arc::new(AtomicBool::new(false)),
         }
+    }
+    /// OCR of images and scans in `mode` by `engine`
+    /// ([`sarx_extract::find_engine`]); off by default. OCR runs on the
+    /// extraction workers, and the mode and Tesseract's version are part
+    /// of the [`config_tag`](Self::config_tag): changing either extracts
+    /// every file again, and an unchanged file is never OCR'd twice.
+    pub fn ocr(mut self, mode: OcrMode, engine: Option<Tesseract>) -> Self {
+        self.ocr = mode;
+        self.engine = engine;
+        self
     }
     /// Number of extraction workers (at least 1).
     pub fn threads(mut self, n: usize) -> Self {
@@ -207,20 +221,31 @@ impl CrawlerBuilder {
         self.stop = stop;
         self
     }
-    /// A short tag of the extraction configuration (crate version and
-    /// limits): stored records made under another tag are re-extracted.
+    /// A short tag of the extraction configuration (crate version, limits
+    /// and, unless OCR is off, the OCR mode and Tesseract's version, or
+    /// its absence): stored records made under another tag are
+    /// re-extracted.
     pub fn config_tag(&self) -> String {
         let mut h = blake3::Hasher::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update(format!("{:?}", self.limits).as_bytes());
+        let ocr = self.extractor().ocr_tag();
+        if ocr != "off" {
+            // Off hashes as before OCR existed: an index made then stays.
+            h.update(b"\0ocr=");
+            h.update(ocr.as_bytes());
+        }
         h.finalize().to_hex().as_str().chars().take(12).collect()
+    }
+    fn extractor(&self) -> Extractor {
+        Extractor::new(self.limits.clone()).with_ocr(self.ocr, self.engine.clone())
     }
     /// The crawler.
     pub fn build(self) -> Crawler {
         let config = self.config_tag();
         Crawler {
             threads: self.threads,
-            extractor: Extractor::new(self.limits),
+            extractor: self.extractor(),
             force: self.force,
             stop: self.stop,
             config,
@@ -337,6 +362,11 @@ impl Crawler {
     /// The configuration tag written into new fingerprints.
     pub fn config_tag(&self) -> &str {
         &self.config
+    }
+
+    /// Pages OCR'd so far and the time spent (live).
+    pub fn ocr_stats(&self) -> Arc<OcrStats> {
+        self.extractor.ocr_stats()
     }
 
     /// True once the stop flag is set.

@@ -38,6 +38,8 @@ mod listing;
 mod mail;
 mod media;
 mod msg;
+mod ocr;
+pub use ocr::{find_engine, OcrMode, OcrStats, Tesseract};
 mod office;
 mod pdf;
 mod pst;
@@ -169,6 +171,10 @@ pub struct Node<'b> {
 /// The per-file extraction state passed to format modules.
 pub struct Ctx<'a> {
     limits: &'a Limits,
+    ocr: &'a ocr::Ocr,
+    /// Set while an image embedded in a document is extracted: one in which
+    /// OCR finds nothing is decoration (a logo, a rule), not reported.
+    quiet_empty_images: bool,
     source: &'a str,
     sink: &'a mut dyn Sink,
     expanded: u64,
@@ -180,9 +186,11 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(limits: &'a Limits, source: &'a str, sink: &'a mut dyn Sink) -> Self {
+    fn new(limits: &'a Limits, ocr: &'a ocr::Ocr, source: &'a str, sink: &'a mut dyn Sink) -> Self {
         Ctx {
             limits,
+            ocr,
+            quiet_empty_images: false,
             source,
             sink,
             expanded: 0,
@@ -195,6 +203,32 @@ impl<'a> Ctx<'a> {
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
         self.limits
+    }
+
+    /// The OCR configuration in force.
+    pub(crate) fn ocr(&self) -> &'a ocr::Ocr {
+        self.ocr
+    }
+
+    /// True when OCR runs: documents then hand their embedded images over.
+    pub fn ocr_on(&self) -> bool {
+        self.ocr.engine().is_some()
+    }
+
+    /// Extracts an image embedded in a document (a DOCX's `word/media`, an
+    /// ODT's `Pictures`) as a child: OCR'd like any image, but one with no
+    /// text in it is decoration and is not reported.
+    pub fn extract_embedded_image(
+        &mut self,
+        parent: &Node<'_>,
+        parent_id: &RecordId,
+        part: &str,
+        name: &str,
+        bytes: &[u8],
+    ) {
+        let was = std::mem::replace(&mut self.quiet_empty_images, true);
+        self.extract_child_as(parent, parent_id, part, name, bytes, Some(Format::Image));
+        self.quiet_empty_images = was;
     }
 
     /// The top-level source path.
@@ -463,15 +497,60 @@ fn unknown_content(name: &str, bytes: &[u8]) -> Failure {
 }
 
 /// The extraction engine: immutable, `Send + Sync`, shared across threads.
-#[derive(Debug, Clone, Default)]
+/// Clones share the OCR counters.
+#[derive(Debug, Clone)]
 pub struct Extractor {
     limits: Limits,
+    ocr: ocr::Ocr,
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Extractor::new(Limits::default())
+    }
 }
 
 impl Extractor {
-    /// An extractor with `limits`.
+    /// An extractor with `limits`, OCR off.
     pub fn new(limits: Limits) -> Self {
-        Extractor { limits }
+        Extractor {
+            limits,
+            ocr: ocr::Ocr::off(),
+        }
+    }
+
+    /// The same, with OCR in `mode` by `engine` ([`find_engine`]); without
+    /// an engine, images and scans are reported as needing review with the
+    /// reason ("OCR is off", "tesseract is not installed").
+    pub fn with_ocr(mut self, mode: OcrMode, engine: Option<Tesseract>) -> Self {
+        self.ocr = ocr::Ocr {
+            mode,
+            engine,
+            stats: self.ocr.stats,
+        };
+        self
+    }
+
+    /// The OCR mode.
+    pub fn ocr_mode(&self) -> OcrMode {
+        self.ocr.mode
+    }
+
+    /// What decides the OCR'd text, for a configuration tag: the mode, and
+    /// the Tesseract version when it runs (`auto:tesseract-5.3.0`,
+    /// `auto:none`, `off`).
+    pub fn ocr_tag(&self) -> String {
+        match (self.ocr.mode, self.ocr.engine()) {
+            (OcrMode::Off, _) => "off".into(),
+            (m, Some(t)) => format!("{}:tesseract-{}", m.as_str(), t.version()),
+            (m, None) => format!("{}:none", m.as_str()),
+        }
+    }
+
+    /// Pages OCR'd and time spent, over every file read by this extractor
+    /// and its clones.
+    pub fn ocr_stats(&self) -> std::sync::Arc<OcrStats> {
+        std::sync::Arc::clone(&self.ocr.stats)
     }
 
     /// The limits in force.
@@ -498,7 +577,7 @@ impl Extractor {
         format: Format,
         sink: &mut dyn Sink,
     ) {
-        let mut ctx = Ctx::new(&self.limits, source, sink);
+        let mut ctx = Ctx::new(&self.limits, &self.ocr, source, sink);
         let node = Node {
             locator: "",
             name,
@@ -535,7 +614,7 @@ impl Extractor {
         hash: Option<&str>,
         sink: &mut dyn Sink,
     ) {
-        let mut ctx = Ctx::new(&self.limits, source, sink);
+        let mut ctx = Ctx::new(&self.limits, &self.ocr, source, sink);
         ctx.root_hash = hash.map(|h| (bytes, h));
         let node = Node {
             locator: "",
@@ -576,7 +655,7 @@ impl Extractor {
             return;
         }
         if pst::is_pst_path(path) {
-            let mut ctx = Ctx::new(&self.limits, source, sink);
+            let mut ctx = Ctx::new(&self.limits, &self.ocr, source, sink);
             let outcome = catch_unwind(AssertUnwindSafe(|| {
                 let _guard = ExtractingGuard::enter();
                 pst::extract_path(&mut ctx, path, size)

@@ -543,6 +543,7 @@ impl<'a> RowDelta<'a> {
             parties: first.parties.clone(),
             text: text.to_owned(),
             pages: self.pages.clone(),
+            words: Vec::new(),
             content_hash: match &self.content_hash {
                 Some(h) => h.to_string(),
                 None => text_hash(text).to_string(),

@@ -12,7 +12,7 @@ use tantivy::indexer::UserOperation;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use sarx_crawl::{slash_path, CrawlerBuilder, Event, FileResult, Fingerprint, Outcome};
-use sarx_extract::Limits;
+use sarx_extract::{Limits, OcrMode, Tesseract};
 use sarx_model::{Kind, RecordId, Unsearchable};
 
 use crate::reader::{kind_counts, Payload, Shard};
@@ -36,6 +36,10 @@ pub struct Progress {
     pub records: u64,
     /// Unsearchable entries written so far.
     pub unsearchable: u64,
+    /// Pages (images, TIFF and PDF pages) OCR'd so far.
+    pub ocr_pages: u64,
+    /// Time spent in OCR so far, summed over workers.
+    pub ocr_secs: f64,
 }
 
 /// Busy time of each stage, summed over threads.
@@ -54,6 +58,10 @@ pub struct Timing {
     pub merge_secs: f64,
     /// Loading the stored fingerprints at the start.
     pub load_secs: f64,
+    /// OCR: rendering PDF pages and recognising images (worker threads;
+    /// part of `extract_secs`).
+    #[serde(default)]
+    pub ocr_secs: f64,
     /// Number of commits.
     pub commits: u64,
 }
@@ -99,6 +107,14 @@ pub struct Summary {
     pub records_added_by_kind: BTreeMap<String, u64>,
     /// Unsearchable entries written in this run.
     pub unsearchable_added: u64,
+    /// Pages OCR'd in this run (images, TIFF pages, PDF pages): 0 on a
+    /// re-run over unchanged files.
+    #[serde(default)]
+    pub ocr_pages: u64,
+    /// The OCR mode and engine (`auto:tesseract-5.3.0`, `auto:none`,
+    /// `off`).
+    #[serde(default)]
+    pub ocr: String,
     /// Stage timings.
     pub timing: Timing,
     /// The shard after the run.
@@ -114,6 +130,8 @@ type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 pub struct IndexerBuilder {
     threads: usize,
     limits: Limits,
+    ocr: OcrMode,
+    engine: Option<Tesseract>,
     commit_files: u64,
     commit_interval: Duration,
     progress: Option<ProgressFn>,
@@ -189,6 +207,8 @@ impl IndexerBuilder {
                 .map(|n| n.get())
                 .unwrap_or(2),
             limits: Limits::default(),
+            ocr: OcrMode::Off,
+            engine: None,
             commit_files: 100_000,
             commit_interval: Duration::from_secs(30),
             progress: None,
@@ -208,6 +228,14 @@ impl IndexerBuilder {
     /// Extraction safety limits.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+    /// OCR of images and scans in `mode` by `engine`
+    /// ([`sarx_extract::find_engine`]); off by default. See
+    /// [`sarx_crawl::CrawlerBuilder::ocr`].
+    pub fn ocr(mut self, mode: OcrMode, engine: Option<Tesseract>) -> Self {
+        self.ocr = mode;
+        self.engine = engine;
         self
     }
     /// Commit after this many files or this much time, whichever first.
@@ -382,10 +410,12 @@ impl Indexer {
         let crawler = CrawlerBuilder::new()
             .threads(self.b.threads)
             .limits(self.b.limits.clone())
+            .ocr(self.b.ocr, self.b.engine.clone())
             .force(self.b.force)
             .stop_flag(Arc::clone(&self.b.stop))
             .build();
         let counters = crawler.counters();
+        let ocr_stats = crawler.ocr_stats();
         let known_fps: HashMap<String, Fingerprint> = known
             .iter()
             .map(|(s, (fp, _))| (s.clone(), fp.clone()))
@@ -425,6 +455,8 @@ impl Indexer {
             run.progress.files_found = counters.files_found.load(Ordering::Relaxed);
             run.progress.bytes_found = counters.bytes_found.load(Ordering::Relaxed);
             run.progress.walk_done = counters.walk_done.load(Ordering::Relaxed);
+            run.progress.ocr_pages = ocr_stats.pages();
+            run.progress.ocr_secs = ocr_stats.time().as_secs_f64();
             if let Some(p) = &self.b.progress {
                 if run.last_progress.elapsed() >= Duration::from_millis(100) {
                     run.last_progress = Instant::now();
@@ -466,6 +498,11 @@ impl Indexer {
             drop(writer);
         }
         summary.timing.merge_secs = t.elapsed().as_secs_f64();
+        summary.ocr_pages = ocr_stats.pages();
+        summary.timing.ocr_secs = ocr_stats.time().as_secs_f64();
+        summary.ocr = sarx_extract::Extractor::default()
+            .with_ocr(self.b.ocr, self.b.engine.clone())
+            .ocr_tag();
         // tantivy creates its files with the process umask: the shard is
         // made private to the user whatever that was.
         sarx_model::private_fs::restrict_tree(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -489,6 +526,8 @@ impl Indexer {
                 bytes_done: summary.bytes_seen,
                 records: summary.records_added,
                 unsearchable: summary.unsearchable_added,
+                ocr_pages: summary.ocr_pages,
+                ocr_secs: summary.timing.ocr_secs,
             };
             if interrupted {
                 last.walk_done = false;

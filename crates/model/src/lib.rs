@@ -193,7 +193,8 @@ pub enum Kind {
     Note,
     /// A container: zip, tar, mbox, PST (members are children).
     Archive,
-    /// An image: needs manual review (no OCR).
+    /// An image (scan, photo): its text is what OCR read, with
+    /// [`Record::words`]; without OCR it is reported as needing review.
     Image,
     /// Audio: needs manual review.
     Audio,
@@ -343,6 +344,36 @@ impl Span {
     }
 }
 
+/// One word read by OCR: where it is in the record's text and where it is
+/// on the page.
+///
+/// The box is in pixels, from the top-left corner, of the image OCR read:
+/// the image file itself (its own pixels), or for a PDF page the page
+/// rendered at [`OCR_DPI`] (a pixel is `72 / OCR_DPI` PDF points, so a box
+/// maps onto the page at `x * 72 / 300` points from the left edge and
+/// `y * 72 / 300` points from the top).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordBox {
+    /// The word's bytes in [`Record::text`].
+    pub span: Span,
+    /// 1-based page (of the PDF, of the TIFF; 1 for a single image).
+    pub page: u32,
+    /// Left edge, pixels.
+    pub x: u32,
+    /// Top edge, pixels.
+    pub y: u32,
+    /// Width, pixels.
+    pub w: u32,
+    /// Height, pixels.
+    pub h: u32,
+    /// OCR confidence, 0–100.
+    pub conf: u8,
+}
+
+/// The resolution PDF pages are rendered at for OCR (dots per inch): the
+/// unit of a PDF page's [`WordBox`].
+pub const OCR_DPI: u32 = 300;
+
 /// One searchable unit: a file, a message, an attachment, a row, a member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
@@ -374,9 +405,16 @@ pub struct Record {
     /// search and redaction see them. Every [`Span`] indexes into this.
     #[serde(default)]
     pub text: String,
-    /// Byte offsets into `text` where each page starts (PDF); empty otherwise.
+    /// Byte offsets into `text` where each page starts (PDF, multi-page
+    /// TIFF); empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pages: Vec<usize>,
+    /// Every word OCR read, in text order, with its page, box and
+    /// confidence, so redaction can place a box on the page image; empty
+    /// for records with no OCR'd text (records stored before OCR read the
+    /// same).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<WordBox>,
     /// blake3 of the raw bytes this record was extracted from (hex).
     #[serde(default)]
     pub content_hash: String,
@@ -407,6 +445,7 @@ impl Record {
             parties: Parties::default(),
             text: String::new(),
             pages: Vec::new(),
+            words: Vec::new(),
             content_hash: String::new(),
             size: 0,
             meta: BTreeMap::new(),
@@ -472,8 +511,16 @@ pub enum Reason {
     Truncated,
     /// A format sarx does not read (legacy binary formats, RAR, ...).
     Unsupported,
-    /// Image, audio or video: no text to search; a person must look at it.
+    /// Image, audio or video: no text to search; a person must look at it
+    /// (`detail` says why: OCR off, Tesseract not installed, audio).
     NeedsManualReview,
+    /// OCR ran on a scan or image and found no words: a person must look
+    /// at it (a photo, a drawing, a blank page).
+    NoTextFound,
+    /// OCR read the scan or image, but with a low mean confidence: the
+    /// record is indexed, and a person must check it (a missed mention is
+    /// likely).
+    OcrLowConfidence,
     /// A safety limit was exceeded.
     LimitExceeded(Limit),
     /// The file could not be read from disk (permissions, vanished, I/O).
@@ -491,6 +538,8 @@ impl Reason {
             Reason::Truncated => "truncated".into(),
             Reason::Unsupported => "unsupported".into(),
             Reason::NeedsManualReview => "needs_manual_review".into(),
+            Reason::NoTextFound => "no_text_found".into(),
+            Reason::OcrLowConfidence => "ocr_low_confidence".into(),
             Reason::LimitExceeded(l) => format!("limit_exceeded:{}", l.as_str()),
             Reason::Unreadable => "unreadable".into(),
             Reason::ExtractorFailed => "extractor_failed".into(),
@@ -505,6 +554,8 @@ impl Reason {
             "truncated" => Reason::Truncated,
             "unsupported" => Reason::Unsupported,
             "needs_manual_review" => Reason::NeedsManualReview,
+            "no_text_found" => Reason::NoTextFound,
+            "ocr_low_confidence" => Reason::OcrLowConfidence,
             "unreadable" => Reason::Unreadable,
             "extractor_failed" => Reason::ExtractorFailed,
             other => {
@@ -601,6 +652,8 @@ mod tests {
             Reason::Truncated,
             Reason::Unsupported,
             Reason::NeedsManualReview,
+            Reason::NoTextFound,
+            Reason::OcrLowConfidence,
             Reason::LimitExceeded(Limit::CompressionRatio),
             Reason::LimitExceeded(Limit::Time),
             Reason::Unreadable,

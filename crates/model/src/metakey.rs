@@ -62,3 +62,16 @@ pub const UNREADABLE_PAGES: &str = "unreadable_pages";
 pub const LOCATIONS: &str = "locations";
 /// How many sheets a workbook has.
 pub const SHEETS: &str = "sheets";
+/// How many pages (images, TIFF pages, PDF pages) OCR read for the record.
+/// Written by the media and PDF extractors.
+pub const OCR_PAGES: &str = "ocr_pages";
+/// The mean OCR confidence (0–100, rounded) of the record's OCR'd words.
+/// Written by the media and PDF extractors.
+pub const OCR_CONFIDENCE: &str = "ocr_confidence";
+/// `true` when the mean OCR confidence of a page is low: the record is
+/// indexed and also reported as "OCR confidence low: review"
+/// (`Reason::OcrLowConfidence`). Written by the media and PDF extractors;
+/// shown by the review page.
+pub const OCR_LOW_CONFIDENCE: &str = "ocr_low_confidence";
+/// The Tesseract version that read the record (`5.3.0`).
+pub const OCR_ENGINE: &str = "ocr_engine";

@@ -28,6 +28,10 @@ pub(crate) fn run(
     };
     let mut child = Command::new(program)
         .args(args)
+        // One thread per process: sarx runs one on each extraction worker,
+        // and Tesseract's OpenMP threads on top would oversubscribe the
+        // cores (Tesseract's documentation advises this for parallel runs).
+        .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -82,6 +82,10 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Format) -> Res
         let base = name.rsplit('/').next().unwrap_or(&name).to_owned();
         ctx.extract_child(node, &id, &name, &base, &bytes);
     }
+    for (name, bytes) in doc.images {
+        let base = name.rsplit('/').next().unwrap_or(&name).to_owned();
+        ctx.extract_embedded_image(node, &id, &name, &base, &bytes);
+    }
     Ok(())
 }
 
@@ -114,6 +118,8 @@ struct Doc {
     revision_authors: BTreeSet<String>,
     props: Props,
     embedded: Vec<(String, Vec<u8>)>,
+    /// Pictures, for OCR (read only when OCR runs).
+    images: Vec<(String, Vec<u8>)>,
 }
 
 /// Document properties from docProps/*.xml or ODF meta.xml.

@@ -214,6 +214,20 @@ pub(super) fn odf(ctx: &mut Ctx<'_>, zip: &mut Zip<'_>, format: Format) -> Resul
     }
     doc.hidden = w.hidden;
     doc.revision_authors = w.authors;
+    // A text document's pictures are OCR'd when OCR runs.
+    if ctx.ocr_on() && format == Format::Odt {
+        let names: Vec<String> = zip
+            .file_names()
+            .filter_map(|n| n.ok())
+            .filter(|n| n.starts_with("Pictures/") && !n.ends_with('/'))
+            .map(|n| n.to_string())
+            .collect();
+        for name in names {
+            if let Some(data) = read_part(ctx, zip, &name)? {
+                doc.images.push((name, data));
+            }
+        }
+    }
     if let Some(meta) = read_part(ctx, zip, "meta.xml")? {
         let mut c = PropCollector::default();
         if drive(&meta, &mut c).is_ok() {

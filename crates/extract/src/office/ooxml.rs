@@ -252,6 +252,18 @@ pub(super) fn docx(ctx: &mut Ctx<'_>, zip: &mut Zip<'_>) -> Result<Doc> {
             embedded(ctx, zip, target, &mut doc)?;
         }
     }
+    // Pictures (word/media/…) are OCR'd when OCR runs: a scan pasted
+    // into a letter.
+    if ctx.ocr_on() {
+        let mut seen = BTreeSet::new();
+        for (_, target, ty) in &part_rels {
+            if ty.ends_with("/image") && seen.insert(target.clone()) {
+                if let Some(data) = read_part(ctx, zip, target)? {
+                    doc.images.push((target.clone(), data));
+                }
+            }
+        }
+    }
     Ok(doc)
 }
 

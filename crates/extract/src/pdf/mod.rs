@@ -12,9 +12,19 @@
 //! are parsed in [`cmap`].
 //!
 //! Encrypted PDFs open when the empty user password works (lopdf tries it
-//! while loading); otherwise they are [`Reason::Encrypted`]. A PDF with pages
-//! but no text at all is emitted and also reported as
-//! [`Reason::NeedsManualReview`] ("no text layer (scanned?)").
+//! while loading); otherwise they are [`Reason::Encrypted`].
+//!
+//! OCR (when the extractor has it): a page without a text layer is rendered
+//! at 300 dpi (`pdftoppm`, from a private temporary copy of the file) and
+//! read by Tesseract; its text goes at that page's place in the record and
+//! its words into `Record::words` (boxes in pixels at 300 dpi). A page
+//! with a text layer and images covering a fifth of it or more (a scanned
+//! region) is OCR'd too, and only the lines the text layer lacks are kept.
+//! `--ocr force` OCRs every page, after its text layer. A PDF with no text
+//! at all is emitted and also reported: [`Reason::NoTextFound`] when OCR
+//! read nothing, [`Reason::NeedsManualReview`] without OCR ("no text layer
+//! (scanned?): OCR is off"); pages read with low confidence add
+//! [`Reason::OcrLowConfidence`].
 
 use sarx_model::metakey;
 use std::collections::HashMap;
@@ -52,6 +62,8 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
     let mut fonts = FontCache::default();
     let mut any_text = false;
     let mut bad_pages = 0usize;
+    // Per page: has a text layer, and the share of the page images cover.
+    let mut layout: Vec<(bool, f32)> = Vec::with_capacity(pages.len());
     for (i, (page_no, page_id)) in pages.iter().enumerate() {
         ctx.check_time()?;
         if i > 0 {
@@ -59,8 +71,12 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
         }
         starts.push(text.len());
         let before = text.len();
+        let mut image_share = 0.0;
         match page_text(&doc, *page_id, &mut fonts, max_stream, &mut text) {
-            Ok(n) => ctx.charge(n as u64)?,
+            Ok((n, area)) => {
+                ctx.charge(n as u64)?;
+                image_share = area / page_area(&doc, *page_id);
+            }
             Err(_) => bad_pages += 1,
         }
         let has_text = |t: &String| {
@@ -74,13 +90,18 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
                 text.push_str(t.trim());
             }
         }
-        if has_text(&text) {
-            any_text = true;
-        }
+        let page_has_text = has_text(&text);
+        any_text |= page_has_text;
+        layout.push((page_has_text, image_share));
         annotations(&doc, *page_id, &mut text);
         trim_end_in_place(&mut text, before);
     }
     let mut record = ctx.record_for(node, Kind::Pdf);
+    let ocr = ocr_pages(ctx, node, &layout, &text, &starts)?;
+    let ocr_found_text = ocr.pages.iter().any(|p| !p.words.is_empty());
+    if !ocr.pages.is_empty() {
+        (text, starts) = splice(&text, &starts, &ocr.pages, &mut record.words);
+    }
     record.meta.insert(metakey::FORMAT.into(), "PDF".into());
     record
         .meta
@@ -93,14 +114,220 @@ pub(crate) fn extract(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Result<()> {
     info(&doc, &mut record, &mut text);
     record.text = text;
     record.pages = starts;
+    let mut entries = Vec::new();
+    if let Some(engine) = ctx.ocr().engine().filter(|_| ocr.tried > 0) {
+        let low: Vec<u32> = ocr
+            .pages
+            .iter()
+            .filter(|p| p.low_confidence())
+            .map(|p| p.page)
+            .collect();
+        entries.extend(crate::ocr::mark(&mut record, engine, ocr.pages.len(), &low));
+    }
+    if !any_text && !ocr_found_text {
+        entries.push(if ocr.tried > 0 {
+            Failure::new(
+                Reason::NoTextFound,
+                format!(
+                    "no text layer, and no text found by OCR on {} page{}: needs manual review",
+                    ocr.pages.len(),
+                    if ocr.pages.len() == 1 { "" } else { "s" }
+                ),
+            )
+        } else {
+            Failure::new(
+                Reason::NeedsManualReview,
+                format!("no text layer (scanned?): {}", ctx.ocr().why_not()),
+            )
+        });
+    }
+    entries.extend(ocr.failure);
     ctx.emit(record);
-    if !any_text {
-        ctx.unsearchable(
-            node.locator,
-            Failure::new(Reason::NeedsManualReview, "no text layer (scanned?)"),
-        );
+    for e in entries {
+        ctx.unsearchable(node.locator, e);
     }
     Ok(())
+}
+
+/// Share of a page that an image must cover for a page with a text layer
+/// to be OCR'd as well (for the lines the text layer lacks).
+const SCANNED_REGION: f32 = 0.2;
+
+/// What OCR made of a PDF's pages.
+#[derive(Default)]
+struct OcrPass {
+    /// Pages tried.
+    tried: usize,
+    /// Pages read, with their 0-based index in the document.
+    pages: Vec<sarx_ocr::OcrPage>,
+    /// Why some pages were not read (the first failure, with a count).
+    failure: Option<Failure>,
+}
+
+/// OCRs the pages that need it: in `auto` the pages without a text layer
+/// (the whole page) and pages with one and a scanned region (the lines
+/// the text layer lacks); in `force` every page. The PDF is written to a
+/// private temporary file for `pdftoppm`. A page's `page` is its 1-based
+/// number.
+fn ocr_pages(
+    ctx: &Ctx<'_>,
+    node: &Node<'_>,
+    layout: &[(bool, f32)],
+    text: &str,
+    starts: &[usize],
+) -> Result<OcrPass> {
+    let ocr = ctx.ocr();
+    let mut pass = OcrPass::default();
+    let Some(engine) = ocr.engine() else {
+        return Ok(pass);
+    };
+    let force = ocr.mode == crate::OcrMode::Force;
+    let wanted: Vec<(usize, bool)> = layout
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &(has_text, image_share))| {
+            if force || !has_text {
+                Some((i, true))
+            } else if image_share >= SCANNED_REGION {
+                Some((i, false))
+            } else {
+                None
+            }
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(pass);
+    }
+    let file = match write_private_temp(node.bytes) {
+        Ok(f) => f,
+        Err(e) => {
+            pass.failure = Some(Failure::new(
+                Reason::ExtractorFailed,
+                format!(
+                    "the PDF could not be written to a temporary file for OCR: {}",
+                    e.kind()
+                ),
+            ));
+            return Ok(pass);
+        }
+    };
+    let mut failed = 0usize;
+    for (n, &(i, whole)) in wanted.iter().enumerate() {
+        if let Err(f) = ctx.check_time() {
+            pass.failure = Some(Failure::new(
+                f.reason,
+                format!(
+                    "OCR stopped before page {} ({} of {} pages to OCR read): {}; the rest need manual review",
+                    i + 1,
+                    n,
+                    wanted.len(),
+                    f.detail
+                ),
+            ));
+            break;
+        }
+        pass.tried += 1;
+        let page_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let remaining = ctx
+            .limits()
+            .max_time
+            .saturating_sub(ctx.started.elapsed())
+            .max(std::time::Duration::from_secs(1));
+        match ocr.pdf_page(engine, file.path(), page_no, remaining) {
+            Ok(p) if whole => pass.pages.push(p),
+            Ok(p) => {
+                let start = starts.get(i).copied().unwrap_or(0);
+                let end = starts.get(i + 1).copied().unwrap_or(text.len());
+                let layer = text.get(start..end).unwrap_or("");
+                pass.pages.push(crate::ocr::lines_lacking(&p, layer));
+            }
+            Err(f) => {
+                failed += 1;
+                if pass.failure.is_none() {
+                    pass.failure = Some(f);
+                }
+            }
+        }
+    }
+    if failed > 0 {
+        if let Some(f) = pass.failure.as_mut() {
+            f.detail = format!("OCR of {failed} page(s) failed, first: {}", f.detail);
+        }
+    }
+    Ok(pass)
+}
+
+/// The PDF's bytes in a temporary file only this user can read (0600),
+/// removed when dropped.
+fn write_private_temp(bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    use std::io::Write;
+    let mut f = tempfile::Builder::new()
+        .prefix("sarx-ocr-")
+        .suffix(".pdf")
+        .tempfile()?;
+    f.write_all(bytes)?;
+    f.flush()?;
+    Ok(f)
+}
+
+/// The text with each OCR'd page's text after that page's text layer;
+/// the new page starts; the words' spans point into the new text.
+fn splice(
+    text: &str,
+    starts: &[usize],
+    ocr: &[sarx_ocr::OcrPage],
+    words: &mut Vec<sarx_model::WordBox>,
+) -> (String, Vec<usize>) {
+    let mut out =
+        String::with_capacity(text.len() + ocr.iter().map(|p| p.text.len() + 2).sum::<usize>());
+    let mut new_starts = Vec::with_capacity(starts.len());
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts
+            .get(i + 1)
+            .map(|s| s.saturating_sub(1))
+            .unwrap_or(text.len());
+        if i > 0 {
+            out.push('\u{c}');
+        }
+        new_starts.push(out.len());
+        let seg = text.get(start..end).unwrap_or("");
+        out.push_str(seg);
+        let page_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if let Some(p) = ocr.iter().find(|p| p.page == page_no && !p.text.is_empty()) {
+            if !seg.trim().is_empty() {
+                out.push_str("\n\n");
+            }
+            crate::ocr::append_page(&mut out, words, p);
+        }
+    }
+    (out, new_starts)
+}
+
+/// The page's area in default user space units (its MediaBox, inherited
+/// from the page tree; A4 when there is none).
+fn page_area(doc: &Document, page: ObjectId) -> f32 {
+    let mut id = Some(page);
+    for _ in 0..32 {
+        let Some(dict) = id.and_then(|i| doc.get_dictionary(i).ok()) else {
+            break;
+        };
+        if let Some(b) = dict
+            .get(b"MediaBox")
+            .ok()
+            .and_then(|o| doc.dereference(o).ok())
+            .and_then(|(_, o)| o.as_array().ok())
+        {
+            let v: Vec<f32> = b.iter().filter_map(num).collect();
+            if let [x0, y0, x1, y1] = v.as_slice() {
+                let a = ((x1 - x0) * (y1 - y0)).abs();
+                if a > 1.0 {
+                    return a;
+                }
+            }
+        }
+        id = dict.get(b"Parent").and_then(Object::as_reference).ok();
+    }
+    595.0 * 842.0
 }
 
 fn trim_end_in_place(text: &mut String, floor: usize) {
@@ -585,6 +812,9 @@ struct TextState<'d> {
     leading: f32,
     /// End of the last run shown (device space) and its direction/size.
     last: Option<([f32; 2], [f32; 2], f32)>,
+    /// Area the page's images cover (user space units, overlaps counted
+    /// twice).
+    image_area: f32,
 }
 
 impl TextState<'_> {
@@ -601,18 +831,20 @@ impl TextState<'_> {
             hscale: 1.0,
             leading: 0.0,
             last: None,
+            image_area: 0.0,
         }
     }
 }
 
-/// Appends the text of one page; returns the content bytes read.
+/// Appends the text of one page; returns the content bytes read and the
+/// area its images cover.
 fn page_text<'d>(
     doc: &'d Document,
     page: ObjectId,
     fonts: &mut FontCache<'d>,
     max_stream: usize,
     out: &mut String,
-) -> lopdf::Result<usize> {
+) -> lopdf::Result<(usize, f32)> {
     let content = doc.get_page_content_with_limit(page, max_stream)?;
     let (direct, ids) = doc.get_page_resources(page)?;
     let mut dicts = Vec::new();
@@ -639,7 +871,7 @@ fn page_text<'d>(
         &mut visiting,
         &mut read,
     );
-    Ok(read)
+    Ok((read, st.image_area))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -767,8 +999,18 @@ fn run<'d>(
                 let Ok(stream) = obj.as_stream() else {
                     continue;
                 };
-                if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
-                    continue;
+                match stream.dict.get(b"Subtype").and_then(Object::as_name).ok() {
+                    Some(b"Form") => {}
+                    Some(b"Image") => {
+                        // An image fills the unit square of the CTM.
+                        let m = st.ctm;
+                        let area = (m[0] * m[3] - m[1] * m[2]).abs();
+                        if area.is_finite() {
+                            st.image_area += area;
+                        }
+                        continue;
+                    }
+                    _ => continue,
                 }
                 let Some(id) = id else { continue };
                 if visiting.len() >= MAX_FORM_DEPTH || visiting.contains(&id) {
