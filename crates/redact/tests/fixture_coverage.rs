@@ -3,4 +3,4 @@
 //! the whole binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-include!("../../../tests/redact_fixtures.rs");
+include!("../../../tests/it/redact_fixtures.rs");
