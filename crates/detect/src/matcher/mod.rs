@@ -83,7 +83,9 @@ pub struct SubjectMatcher {
     postcodes: HashSet<String>,
     dob: Option<String>,
     refs: Option<AhoCorasick>,
-    addresses: Option<AhoCorasick>,
+    /// The profile's street lines, any run of white space (a line break
+    /// where the text wraps, OCR's double spaces) between their words.
+    addresses: Option<regex::Regex>,
     /// `(street line, flat number)` of each profile address with a flat,
     /// folded.
     flats: Vec<(String, String)>,
@@ -182,6 +184,26 @@ fn first_pass_regex(alts: &[String]) -> Option<regex_automata::meta::Regex> {
         )
         .build(&format!("(?:{})", alts.join("|")))
         .ok()
+}
+
+/// One case-insensitive pattern for the street lines, longest first, with
+/// `\s+` between their words.
+fn street_regex(streets: &[String]) -> Option<regex::Regex> {
+    let mut pats: Vec<String> = streets
+        .iter()
+        .map(|a| {
+            a.split_whitespace()
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(r"\s+")
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    pats.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    pats.dedup();
+    (!pats.is_empty())
+        .then(|| regex::Regex::new(&format!("(?i:{})", pats.join("|"))).ok())
+        .flatten()
 }
 
 /// The street line of an address (`18 Roundhay Road`): the first
@@ -370,7 +392,7 @@ impl SubjectMatcher {
             postcodes,
             dob,
             refs: build(&refs),
-            addresses: build(&streets),
+            addresses: street_regex(&streets),
             flats,
             localities: profile.addresses.iter().map(|a| a.to_lowercase()).collect(),
             phrases,
@@ -467,26 +489,30 @@ impl SubjectMatcher {
                 recogniser: SUBJECT,
             });
         }
-        for (ac, kind) in [
-            (&self.refs, EntityKind::Reference),
-            (&self.addresses, EntityKind::Address),
-        ] {
-            let Some(ac) = ac else { continue };
-            for m in ac.find_iter(text) {
-                if alnum_bounded(text, m.start(), m.end()) {
-                    let t = text.get(m.start()..m.end()).unwrap_or("");
-                    own.push(Entity {
-                        kind,
-                        span: Span::new(m.start(), m.end()),
-                        normalised: if kind == EntityKind::Reference {
-                            normalise_reference(t)
-                        } else {
-                            fold(t)
-                        },
-                        confidence: 0.95,
-                        recogniser: SUBJECT,
-                    });
-                }
+        let refs = self
+            .refs
+            .iter()
+            .flat_map(|ac| ac.find_iter(text).map(|m| (m.start(), m.end())))
+            .map(|m| (m, EntityKind::Reference));
+        let streets = self
+            .addresses
+            .iter()
+            .flat_map(|re| re.find_iter(text).map(|m| (m.start(), m.end())))
+            .map(|m| (m, EntityKind::Address));
+        for ((start, end), kind) in refs.chain(streets) {
+            if alnum_bounded(text, start, end) {
+                let t = text.get(start..end).unwrap_or("");
+                own.push(Entity {
+                    kind,
+                    span: Span::new(start, end),
+                    normalised: if kind == EntityKind::Reference {
+                        normalise_reference(t)
+                    } else {
+                        fold(&t.split_whitespace().collect::<Vec<_>>().join(" "))
+                    },
+                    confidence: 0.95,
+                    recogniser: SUBJECT,
+                });
             }
         }
         own.sort_by_key(|e| (e.span.start, e.span.end));

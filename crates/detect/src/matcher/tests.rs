@@ -329,3 +329,18 @@ fn subject_spans_and_is_subjects() {
     assert!(m.is_subject_name("Mrs Maggie Okafor"));
     assert!(!m.is_subject_name("Jo Smith"));
 }
+
+/// The subject's street line is theirs where the text wraps it over two
+/// lines or OCR doubles a space (found on a generated scan's body text).
+#[test]
+fn the_street_line_wrapped_or_spaced_is_the_subjects() {
+    let m = SubjectMatcher::new(&profile());
+    let t = "the damp at my home at Flat 3, 18\nRoundhay  Road. Also 18 Roundhay Lane.";
+    let spans = m.subject_spans(t);
+    let streets: Vec<(&str, &str)> = spans
+        .iter()
+        .filter(|e| e.kind == EntityKind::Address)
+        .map(|e| (e.span.slice(t).unwrap_or(""), e.normalised.as_str()))
+        .collect();
+    assert_eq!(streets, [("18\nRoundhay  Road", "18 roundhay road")]);
+}
