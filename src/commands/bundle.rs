@@ -12,7 +12,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use sarx_bundle::{FreshRenderer, Options};
+use sarx_bundle::{Options, PageRenderer};
 use sarx_case::CaseDir;
 use sarx_request::case::{prepare_files, read_staff, CaseFiles, Prepared};
 use sarx_request::disclose::{self, BundleInputs, Mode};
@@ -141,7 +141,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         salt: None,
         skip_verification: false,
     };
-    let built = match sarx_bundle::build(&spec, &FreshRenderer, &a.out, &opts) {
+    let built = match sarx_bundle::build(&spec, &PageRenderer, &a.out, &opts) {
         Ok(b) => b,
         Err(sarx_bundle::Error::VerificationFailed(msg)) => {
             eprintln!("sarx: bundle NOT written: verification failed: {msg}");
@@ -152,14 +152,21 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
     for n in &built.notes {
         eprintln!("sarx: planning error: {n}");
     }
+    for (file, why) in &built.fallbacks {
+        eprintln!(
+            "sarx: {file}: typeset afresh, not shown as its pages: {}",
+            why.describe()
+        );
+    }
     if let Some(c) = &case_dir {
         c.write_json("redacted-hashes.json", &built.secrets)?;
         c.write_json("redaction-log.internal.json", &built.internal_log)?;
     }
     println!(
-        "Bundle {}: {} documents, {} pages, {} redactions; verified: {}",
+        "Bundle {}: {} documents ({} as redacted page images), {} pages, {} redactions; verified: {}",
         a.out.display(),
         built.documents,
+        built.page_images,
         built.pages,
         built.redactions,
         built.verification.summary()

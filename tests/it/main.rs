@@ -24,6 +24,7 @@ mod mailbox_dedup_thread;
 mod no_values_in_errors;
 mod ocr_scans;
 mod one_shot_unconfirmed;
+mod page_images;
 #[cfg(unix)]
 mod permissions;
 mod privacy_notices;

@@ -97,6 +97,17 @@ pub fn build(
     let files = package(spec, &prepared, pdfs, papers)?;
     let (secrets, notes) = secrets(&mut prepared, &spread, &letter_text, &files, opts);
     let n = prepared.len();
+    let page_images = prepared
+        .iter()
+        .filter(|p| !p.layout.images.is_empty())
+        .count();
+    let fallbacks = prepared
+        .iter()
+        .filter_map(|p| match p.layout.fallback {
+            Some(crate::page::Fallback::NotAPageDocument) | None => None,
+            Some(f) => Some((p.file.clone(), f)),
+        })
+        .collect();
     // Written beside `out` and verified there; only a verified bundle is
     // renamed into place, so a kill at any point leaves the old `out` or
     // the new one, never a partial or unverified bundle.
@@ -129,6 +140,8 @@ pub fn build(
         path: out.to_path_buf(),
         documents: n,
         pages: total_pages,
+        page_images,
+        fallbacks,
         redactions: redaction_total,
         secrets,
         internal_log: internal,
@@ -350,7 +363,7 @@ fn paginate(spec: &BundleSpec, prepared: &[Prepared]) -> Result<Paginated, Error
     let mut next = 1u32;
     for p in prepared {
         first_pages.push(next);
-        next = next.saturating_add(u32::try_from(p.layout.pages.len().max(1)).unwrap_or(u32::MAX));
+        next = next.saturating_add(u32::try_from(p.layout.page_count()).unwrap_or(u32::MAX));
     }
     let total_pages = next.saturating_sub(1);
 
@@ -422,7 +435,7 @@ fn papers(
             title: p.title.clone(),
             date: record_date(&p.record),
             source_type: source_type(p.record.kind).to_owned(),
-            pages: u32::try_from(p.layout.pages.len().max(1)).unwrap_or(u32::MAX),
+            pages: u32::try_from(p.layout.page_count()).unwrap_or(u32::MAX),
             redactions: tp,
             exemptions: ex,
             conversation: p.conversation.map(|c| c.to_string()).unwrap_or_default(),
@@ -526,7 +539,7 @@ fn package(
             source: p.source.clone(),
             locator: p.locator.clone(),
             sha256: sha256_hex(&bytes),
-            pages: u32::try_from(p.layout.pages.len().max(1)).unwrap_or(u32::MAX),
+            pages: u32::try_from(p.layout.page_count()).unwrap_or(u32::MAX),
         });
         files.push((p.file.clone(), bytes));
     }
@@ -574,6 +587,16 @@ fn secrets(
     for p in prepared.iter_mut() {
         let record = p.record.id.to_string();
         secrets.documents.insert(p.file.clone(), record.clone());
+        let boxes: Vec<(u32, crate::page::PxRect)> = p
+            .layout
+            .images
+            .iter()
+            .zip(1u32..)
+            .flat_map(|(page, n)| page.boxes.iter().map(move |b| (n, *b)))
+            .collect();
+        if !boxes.is_empty() {
+            secrets.boxes.insert(p.file.clone(), boxes);
+        }
         // The planned redactions only (consistency copies point back to them).
         for r in p.redactions.iter().filter(|r| r.recogniser != CONSISTENCY) {
             let toks = sarx_case::secrets::tokens(&span_text(&p.record.text, r.span));

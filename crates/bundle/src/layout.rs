@@ -139,13 +139,29 @@ pub struct Line {
     pub rule: bool,
 }
 
-/// A laid-out document.
+/// A laid-out document: pages of typeset lines, or page images.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layout {
-    /// Pages of lines.
+    /// Pages of lines (empty when the document is page images).
     pub pages: Vec<Vec<Line>>,
+    /// The pages as redacted images ([`crate::PageRenderer`]); when
+    /// present, they are the document.
+    pub images: Vec<crate::page::ImagePage>,
     /// For each redaction marker: (page index from 0, reason code).
     pub markers: Vec<(usize, String)>,
+    /// Why a PDF or image was typeset afresh instead of shown as its pages.
+    pub fallback: Option<crate::page::Fallback>,
+}
+
+impl Layout {
+    /// Pages the document will have.
+    pub fn page_count(&self) -> usize {
+        if self.images.is_empty() {
+            self.pages.len().max(1)
+        } else {
+            self.images.len()
+        }
+    }
 }
 
 /// Turns a record and its redactions into pages.
@@ -525,6 +541,7 @@ impl Builder {
         Layout {
             pages,
             markers: self.markers,
+            ..Layout::default()
         }
     }
 }

@@ -42,7 +42,9 @@ pub mod docs;
 pub mod font;
 pub mod layout;
 mod order;
+pub mod page;
 pub mod pdf;
+pub mod pdf_checks;
 pub mod scrub;
 pub mod spread;
 pub mod verify;
@@ -50,6 +52,7 @@ pub mod verify;
 pub use build::build;
 
 pub use layout::{FreshRenderer, Layout, Renderer};
+pub use page::{Fallback, PageRenderer};
 pub use verify::{verify, Secrets, Verification};
 
 /// Errors of the bundle crate.
@@ -188,6 +191,10 @@ pub struct Built {
     pub documents: usize,
     /// Total pages of disclosed documents.
     pub pages: u32,
+    /// Documents shown as their redacted pages ([`PageRenderer`]).
+    pub page_images: usize,
+    /// PDFs and images typeset afresh instead, with the reason.
+    pub fallbacks: Vec<(String, Fallback)>,
     /// Redactions applied (including ones added for consistency).
     pub redactions: usize,
     /// Salted hashes of every redacted string and where each was redacted

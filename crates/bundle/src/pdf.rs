@@ -11,6 +11,7 @@ use lopdf::{dictionary, Document, Object, Stream, StringFormat};
 
 use crate::font::{metrics, FONT, FONT_NAME};
 use crate::layout::{Layout, Line, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_H, PAGE_W};
+use crate::page::ImagePage;
 use crate::Error;
 
 /// Page furniture.
@@ -63,7 +64,7 @@ fn fmt(v: f32) -> String {
 /// Renders `layout` to PDF bytes.
 pub fn write(layout: &Layout, furniture: &Furniture) -> Result<Vec<u8>, Error> {
     let m = metrics().ok_or(Error::Font)?;
-    let total = layout.pages.len().max(1);
+    let total = layout.page_count();
     let footers: Vec<(String, String)> = (0..total)
         .map(|i| {
             let n =
@@ -89,6 +90,9 @@ pub fn write(layout: &Layout, furniture: &Furniture) -> Result<Vec<u8>, Error> {
         for r in &line.runs {
             g.add(m, &r.text);
         }
+    }
+    for (_, t) in layout.images.iter().flat_map(|p| &p.text) {
+        g.add(m, t);
     }
     let mut remap = subsetter::GlyphRemapper::new();
     for gid in g.used.keys() {
@@ -174,7 +178,41 @@ pub fn write(layout: &Layout, furniture: &Furniture) -> Result<Vec<u8>, Error> {
 
     let empty: Vec<Line> = Vec::new();
     let mut kids = Vec::new();
-    for i in 0..total {
+    for (i, page) in layout.images.iter().enumerate() {
+        let content = image_page_content(m, &remap, page, furniture, footers.get(i));
+        let (iw, ih) = page.image.dimensions();
+        let mut pixels = Stream::new(
+            dictionary! {
+                "Type" => "XObject",
+                "Subtype" => "Image",
+                "Width" => i64::from(iw),
+                "Height" => i64::from(ih),
+                "ColorSpace" => "DeviceGray",
+                "BitsPerComponent" => 8,
+            },
+            page.image.as_raw().clone(),
+        );
+        let _ = pixels.compress();
+        let image_id = doc.add_object(pixels);
+        let resources = doc.add_object(dictionary! {
+            "Font" => dictionary! { "F1" => font_id },
+            "XObject" => dictionary! { "Im0" => image_id },
+        });
+        let mut content = Stream::new(dictionary! {}, content.into_bytes());
+        let _ = content.compress();
+        let content_id = doc.add_object(content);
+        let (w, h) = image_page_size(page);
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), Object::Real(w), Object::Real(h)],
+            "Resources" => resources,
+            "Contents" => content_id,
+        });
+        kids.push(Object::Reference(page_id));
+    }
+    let typeset = if layout.images.is_empty() { total } else { 0 };
+    for i in 0..typeset {
         let lines = layout.pages.get(i).unwrap_or(&empty);
         let mut c = String::new();
         let text = |c: &mut String, x: f32, y: f32, size: f32, s: &str| {
@@ -262,6 +300,82 @@ pub fn write(layout: &Layout, furniture: &Furniture) -> Result<Vec<u8>, Error> {
     doc.save_to(&mut out)
         .map_err(|e| Error::Pdf(e.to_string()))?;
     Ok(out)
+}
+
+/// Height of the band under a page image that carries the page label
+/// (points): the label never covers the original page.
+pub const LABEL_BAND: f32 = 22.0;
+
+/// A page image's page size in points (the image at its resolution, and
+/// the label band under it).
+pub fn image_page_size(page: &ImagePage) -> (f32, f32) {
+    let (w, h) = page.image.dimensions();
+    let k = 72.0 / page.dpi.max(1) as f32;
+    (w as f32 * k, h as f32 * k + LABEL_BAND)
+}
+
+/// A page image's content: the image, its invisible text layer (render
+/// mode 3: found by search and copy, never drawn) and the label band.
+fn image_page_content(
+    m: &crate::font::Metrics,
+    remap: &subsetter::GlyphRemapper,
+    page: &ImagePage,
+    furniture: &Furniture,
+    footer: Option<&(String, String)>,
+) -> String {
+    let (w, _) = image_page_size(page);
+    let (_, ih) = page.image.dimensions();
+    let k = 72.0 / page.dpi.max(1) as f32;
+    let img_h = ih as f32 * k;
+    let mut c = String::new();
+    let _ = writeln!(
+        c,
+        "q {} 0 0 {} 0 {} cm /Im0 Do Q",
+        fmt(w),
+        fmt(img_h),
+        fmt(LABEL_BAND)
+    );
+    c.push_str("BT 3 Tr\n");
+    for (r, t) in &page.text {
+        let size = (r.h as f32 * k * 0.9).max(1.0);
+        let natural = m.width(t, size).max(0.01);
+        let scale = (100.0 * r.w as f32 * k / natural).clamp(1.0, 1000.0);
+        let x = r.x as f32 * k;
+        let y = LABEL_BAND + img_h - (r.y + r.h) as f32 * k + r.h as f32 * k * 0.2;
+        let _ = writeln!(
+            c,
+            "/F1 {} Tf {} Tz 1 0 0 1 {} {} Tm {} Tj",
+            fmt(size),
+            fmt(scale),
+            fmt(x),
+            fmt(y),
+            hex_cids(m, remap, t)
+        );
+    }
+    c.push_str("ET\n");
+    // The label band: white, the document header left, the page label right.
+    let _ = writeln!(c, "q 1 g 0 0 {} {} re f Q", fmt(w), fmt(LABEL_BAND));
+    let text = |c: &mut String, x: f32, size: f32, s: &str| {
+        let _ = writeln!(
+            c,
+            "BT 0.35 g /F1 {} Tf 1 0 0 1 {} {} Tm {} Tj ET",
+            fmt(size),
+            fmt(x),
+            fmt(7.0),
+            hex_cids(m, remap, s)
+        );
+    };
+    if let Some((label, _)) = footer {
+        let lw = m.width(label, 8.0);
+        text(&mut c, (w - 6.0 - lw).max(0.0), 8.0, label);
+        let room = (w - lw - 18.0).max(0.0);
+        let mut header = furniture.header.clone();
+        while !header.is_empty() && m.width(&header, 7.0) > room {
+            header.pop();
+        }
+        text(&mut c, 6.0, 7.0, &header);
+    }
+    c
 }
 
 #[cfg(test)]

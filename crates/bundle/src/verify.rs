@@ -78,6 +78,10 @@ pub struct Secrets {
     /// Hashes of the phrases sarx writes itself (masked in generated files).
     #[serde(default)]
     pub boilerplate: BTreeSet<String>,
+    /// Document file → its page images' redaction boxes (1-based page,
+    /// pixels): each must be solid fill in the PDF. Positions only.
+    #[serde(default)]
+    pub boxes: BTreeMap<String, Vec<(u32, crate::page::PxRect)>>,
 }
 
 impl Secrets {
@@ -169,6 +173,11 @@ pub struct Verification {
     pub manifest_errors: Vec<String>,
     /// Files whose text could not be extracted (a failure: unverifiable).
     pub unreadable: Vec<String>,
+    /// PDFs that hold what a bundle PDF never has (more than one revision,
+    /// scripts, attachments…) or whose redaction boxes are not solid.
+    pub unsound: Vec<String>,
+    /// PDFs with page images not read again by OCR (Tesseract missing).
+    pub not_ocr_checked: usize,
     /// Redacted strings tracked.
     pub tracked: usize,
 }
@@ -176,7 +185,10 @@ pub struct Verification {
 impl Verification {
     /// True when nothing leaked and everything was checked.
     pub fn is_clean(&self) -> bool {
-        self.leaks.is_empty() && self.manifest_errors.is_empty() && self.unreadable.is_empty()
+        self.leaks.is_empty()
+            && self.manifest_errors.is_empty()
+            && self.unreadable.is_empty()
+            && self.unsound.is_empty()
     }
 
     /// A one-paragraph summary without personal data.
@@ -189,14 +201,23 @@ impl Verification {
             ));
         }
         parts.extend(self.manifest_errors.iter().cloned());
+        parts.extend(self.unsound.iter().cloned());
         for u in &self.unreadable {
             parts.push(format!(
                 "{u}: text could not be extracted, so it cannot be verified"
             ));
         }
         if parts.is_empty() {
+            let ocr = if self.not_ocr_checked > 0 {
+                format!(
+                    " ({} PDFs of page images not read again by OCR: Tesseract is not installed)",
+                    self.not_ocr_checked
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "{} files checked ({} PDFs re-extracted), {} redacted strings tracked: none survives",
+                "{} files checked ({} PDFs re-extracted), {} redacted strings tracked: none survives{ocr}",
                 self.files, self.pdfs, self.tracked
             )
         } else {
@@ -266,8 +287,100 @@ fn decode_entities(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The text of a PDF as two independent extractors see it.
+/// The text of a PDF as three independent extractors see it (sarx's
+/// own, lopdf's and poppler's `pdftotext` where installed), and what its
+/// bytes hide ([`crate::pdf_checks::hidden_text`]).
 pub fn pdf_text(name: &str, bytes: &[u8]) -> Option<String> {
+    let mut text = extracted_text(name, bytes)?;
+    if let Some(t) = pdftotext(bytes) {
+        text.push('\n');
+        text.push_str(&t);
+    }
+    if let Ok(doc) = lopdf::Document::load_mem(bytes) {
+        text.push('\n');
+        text.push_str(&crate::pdf_checks::hidden_text(&doc));
+    }
+    Some(text)
+}
+
+/// Poppler's reading of the PDF (`None` when `pdftotext` is missing).
+fn pdftotext(bytes: &[u8]) -> Option<String> {
+    use std::io::Write;
+    let mut f = tempfile::Builder::new()
+        .prefix("sarx-verify-")
+        .suffix(".pdf")
+        .tempfile()
+        .ok()?;
+    f.write_all(bytes).ok()?;
+    f.flush().ok()?;
+    let pages = sarx_ocr::pdf_words(f.path(), std::time::Duration::from_secs(120)).ok()?;
+    let mut out = String::new();
+    for p in pages {
+        for w in p.words {
+            out.push_str(&w.text);
+            out.push(' ');
+        }
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// Structure and box problems of one bundle PDF; its page images' OCR
+/// text goes to `ocr` (searched like the extracted text).
+fn soundness(
+    name: &str,
+    bytes: &[u8],
+    secrets: &Secrets,
+    engine: Option<&sarx_ocr::Tesseract>,
+    ocr: &mut String,
+    not_ocr_checked: &mut usize,
+) -> Vec<String> {
+    let Ok(doc) = lopdf::Document::load_mem(bytes) else {
+        return vec![format!("{name}: not a readable PDF")];
+    };
+    let has_images = doc
+        .get_pages()
+        .values()
+        .any(|id| crate::pdf_checks::page_image(&doc, *id).is_some());
+    let boxes = secrets
+        .boxes
+        .get(name)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut ocr_problems = Vec::new();
+    if has_images {
+        match engine {
+            None => *not_ocr_checked += 1,
+            Some(e) => match crate::pdf_checks::ocr_text(&doc, boxes, e) {
+                Ok((text, readable)) => {
+                    ocr.push_str(&text);
+                    if readable > 0 {
+                        ocr_problems.push(format!(
+                            "{name}: {readable} redaction boxes read as text on OCR"
+                        ));
+                    }
+                }
+                Err(_) => {
+                    ocr_problems.push(format!("{name}: its page images could not be read by OCR"))
+                }
+            },
+        }
+    }
+    let mut out: Vec<String> = crate::pdf_checks::structure(bytes, &doc)
+        .into_iter()
+        .map(|p| format!("{name}: {p}"))
+        .collect();
+    out.extend(
+        crate::pdf_checks::box_problems(&doc, boxes)
+            .into_iter()
+            .map(|p| format!("{name}: {p}")),
+    );
+    out.extend(ocr_problems);
+    out
+}
+
+/// The text of a PDF as sarx's extractor and lopdf see it.
+fn extracted_text(name: &str, bytes: &[u8]) -> Option<String> {
     let mut text = String::new();
     let ex = sarx_extract::Extractor::new(sarx_extract::Limits::default());
     let mut sink = sarx_extract::Collected::default();
@@ -398,6 +511,8 @@ pub fn verify(
             .map_err(|e| Error::Zip(format!("{name}: {e}")))?;
         contents.insert(name, buf);
     }
+    // Page images are read again by OCR where Tesseract is installed.
+    let engine = sarx_ocr::Tesseract::find().ok();
     let mut v = Verification {
         files: contents.len(),
         tracked: secrets.set.len(),
@@ -406,8 +521,17 @@ pub fn verify(
     for (name, bytes) in &contents {
         let text = if name.ends_with(".pdf") {
             v.pdfs += 1;
+            let mut ocr = String::new();
+            v.unsound.extend(soundness(
+                name,
+                bytes,
+                secrets,
+                engine.as_ref(),
+                &mut ocr,
+                &mut v.not_ocr_checked,
+            ));
             match pdf_text(name, bytes) {
-                Some(t) => t,
+                Some(t) => format!("{t}\n{ocr}"),
                 None => {
                     v.unreadable.push(name.clone());
                     continue;

@@ -10,7 +10,10 @@
 //!   confidence, so redaction can place boxes on the page.
 //!   [`OcrPage::low_confidence`] says when a reader must check it.
 //! - [`render_pdf_page`]: one PDF page as a PNG at a given resolution
-//!   (`pdftoppm`), for pages without a text layer.
+//!   (`pdftoppm`), for pages without a text layer and for page-image
+//!   redaction.
+//! - [`pdf_words`]: the words of a PDF's text layer with their boxes
+//!   (`pdftotext -bbox`), so redaction can box words on text pages too.
 //!
 //! Pure parsing ([`parse_tsv`]) is separate from running processes, so it
 //! is tested on recorded output; the process tests need the programs and
@@ -18,12 +21,14 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod poppler;
 mod process;
 mod tsv;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use poppler::{parse_bbox, pdf_words, PdfPageWords, PdfWord};
 pub use tsv::{parse_tsv, BBox, OcrPage, Word, LOW_CONFIDENCE};
 
 /// What can go wrong running OCR. Messages name programs and paths, never
@@ -149,7 +154,7 @@ impl Tesseract {
 }
 
 /// Renders page `page` (1-based) of the PDF at `pdf` as a PNG at `dpi`
-/// with poppler's `pdftoppm`.
+/// with poppler's `pdftoppm`, without annotations and form fields.
 pub fn render_pdf_page(
     pdf: &Path,
     page: u32,
@@ -162,8 +167,11 @@ pub fn render_pdf_page(
     process::run(
         Path::new("pdftoppm"),
         // Without an output root, pdftoppm writes the image to stdout.
+        // Annotations and form fields are not drawn: their text is
+        // extracted on its own, and a page image carries none of them.
         &[
             "-png",
+            "-hide-annotations",
             "-r",
             &dpi,
             "-f",

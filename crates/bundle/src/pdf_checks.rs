@@ -1,0 +1,254 @@
+//! Checks of a bundle PDF that trust no renderer: what its bytes hold
+//! beyond the text extractors' view, its structure, and its redaction
+//! boxes' pixels.
+//!
+//! - [`hidden_text`]: every text-bearing stream decompressed (content
+//!   streams, ToUnicode maps, anything not an image or a font program) and
+//!   every string object, read as UTF-8, as UTF-16BE (both byte
+//!   alignments) and with hex strings decoded: a redacted string drawn in
+//!   white, hidden in a form, a name or metadata is found here even where
+//!   the extractors skip it.
+//! - [`structure`]: one revision only (one `startxref`), and none of what
+//!   sarx never writes: scripts, embedded files, actions, forms,
+//!   annotations, XMP metadata.
+//! - [`box_problems`]: each recorded redaction box of a page image is
+//!   solid [`crate::page::FILL`] in the image the PDF holds.
+//! - [`ocr_text`]: each page image read again by Tesseract, whole (what
+//!   a reader of the page sees, whatever the text layer says) and box by
+//!   box (a box must read as nothing).
+
+use lopdf::{Document, Object};
+
+use crate::page::{unfilled, PxRect};
+
+/// What a bundle PDF must not hold (dictionary keys).
+const FORBIDDEN: &[&[u8]] = &[
+    b"JavaScript",
+    b"JS",
+    b"EmbeddedFiles",
+    b"EmbeddedFile",
+    b"Launch",
+    b"OpenAction",
+    b"AA",
+    b"AcroForm",
+    b"Annots",
+    b"RichMedia",
+    b"XFA",
+    b"Metadata",
+    b"URI",
+];
+
+/// The text hidden in the PDF's bytes (see the module documentation).
+pub fn hidden_text(doc: &Document) -> String {
+    let mut out = String::new();
+    for obj in doc.objects.values() {
+        collect_strings(obj, &mut out);
+        if let Object::Stream(s) = obj {
+            let d = &s.dict;
+            let is = |k: &[u8], v: &[u8]| d.get(k).and_then(Object::as_name).is_ok_and(|n| n == v);
+            let font_program = d.has(b"Length1")
+                || d.has(b"Length2")
+                || d.has(b"Length3")
+                || is(b"Subtype", b"OpenType");
+            if is(b"Subtype", b"Image") || font_program {
+                continue;
+            }
+            let bytes = s
+                .decompressed_content()
+                .unwrap_or_else(|_| s.content.clone());
+            readings(&bytes, &mut out);
+        }
+    }
+    out
+}
+
+fn collect_strings(obj: &Object, out: &mut String) {
+    match obj {
+        Object::String(b, _) => readings(b, out),
+        Object::Array(a) => a.iter().for_each(|o| collect_strings(o, out)),
+        Object::Dictionary(d) => d.iter().for_each(|(_, o)| collect_strings(o, out)),
+        Object::Stream(s) => s.dict.iter().for_each(|(_, o)| collect_strings(o, out)),
+        _ => {}
+    }
+}
+
+/// `bytes` as UTF-8, as UTF-16BE at both alignments, and each hex string
+/// (`<48656C6C6F>`) in it decoded the same ways.
+fn readings(bytes: &[u8], out: &mut String) {
+    fn plain(bytes: &[u8], out: &mut String) {
+        out.push_str(&String::from_utf8_lossy(bytes));
+        out.push('\n');
+        for skip in 0..2 {
+            let units: Vec<u16> = bytes
+                .get(skip..)
+                .unwrap_or_default()
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            out.extend(char::decode_utf16(units).map(|c| c.unwrap_or(' ')));
+            out.push('\n');
+        }
+    }
+    plain(bytes, out);
+    let mut i = 0;
+    while let Some(at) = bytes
+        .get(i..)
+        .and_then(|b| b.iter().position(|&c| c == b'<'))
+    {
+        let start = i + at + 1;
+        let len = bytes
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|c| c.is_ascii_hexdigit() || c.is_ascii_whitespace())
+            .count();
+        if bytes.get(start + len) == Some(&b'>') && len >= 4 {
+            let hex: Vec<u8> = bytes[start..start + len]
+                .iter()
+                .copied()
+                .filter(u8::is_ascii_hexdigit)
+                .collect();
+            let decoded: Vec<u8> = hex
+                .chunks(2)
+                .filter_map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
+                .collect();
+            plain(&decoded, out);
+        }
+        i = start + len;
+    }
+}
+
+/// Structural problems (none for a sound bundle PDF).
+pub fn structure(bytes: &[u8], doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    let revisions = bytes.windows(9).filter(|w| *w == b"startxref").count();
+    if revisions != 1 {
+        out.push(format!(
+            "has {revisions} revisions (an incremental update can keep what was redacted)"
+        ));
+    }
+    let mut found: Vec<String> = Vec::new();
+    let mut look = |d: &lopdf::Dictionary| {
+        for (k, _) in d.iter() {
+            if FORBIDDEN.contains(&k.as_slice()) {
+                let k = String::from_utf8_lossy(k).into_owned();
+                if !found.contains(&k) {
+                    found.push(k);
+                }
+            }
+        }
+    };
+    for obj in doc.objects.values() {
+        match obj {
+            Object::Dictionary(d) => look(d),
+            Object::Stream(s) => look(&s.dict),
+            _ => {}
+        }
+    }
+    look(&doc.trailer);
+    for k in found {
+        out.push(format!("holds /{k}, which a bundle PDF never has"));
+    }
+    out
+}
+
+/// Pages (1-based) whose recorded boxes are not solid in the page's image.
+pub fn box_problems(doc: &Document, boxes: &[(u32, PxRect)]) -> Vec<String> {
+    let pages = doc.get_pages();
+    let mut out = Vec::new();
+    for (page, rects) in group(boxes) {
+        let Some(image) = pages.get(&page).and_then(|id| page_image(doc, *id)) else {
+            out.push(format!("page {page}: its image is missing"));
+            continue;
+        };
+        let bad = rects.iter().filter(|r| unfilled(&image, **r) > 0).count();
+        if bad > 0 {
+            out.push(format!("page {page}: {bad} redaction boxes are not solid"));
+        }
+    }
+    out
+}
+
+fn group(boxes: &[(u32, PxRect)]) -> Vec<(u32, Vec<PxRect>)> {
+    let mut out: Vec<(u32, Vec<PxRect>)> = Vec::new();
+    for (p, r) in boxes {
+        match out.iter_mut().find(|(q, _)| q == p) {
+            Some((_, v)) => v.push(*r),
+            None => out.push((*p, vec![*r])),
+        }
+    }
+    out
+}
+
+/// The page's image (`/Im0`, 8-bit greyscale) as sarx writes it.
+pub fn page_image(doc: &Document, page: lopdf::ObjectId) -> Option<image::GrayImage> {
+    let page = doc.get_dictionary(page).ok()?;
+    let res = match page.get(b"Resources").ok()? {
+        Object::Reference(id) => doc.get_dictionary(*id).ok()?,
+        Object::Dictionary(d) => d,
+        _ => return None,
+    };
+    let xo = match res.get(b"XObject").ok()? {
+        Object::Reference(id) => doc.get_dictionary(*id).ok()?,
+        Object::Dictionary(d) => d,
+        _ => return None,
+    };
+    let id = xo.get(b"Im0").ok()?.as_reference().ok()?;
+    let s = doc.get_object(id).ok()?.as_stream().ok()?;
+    let w = u32::try_from(s.dict.get(b"Width").ok()?.as_i64().ok()?).ok()?;
+    let h = u32::try_from(s.dict.get(b"Height").ok()?.as_i64().ok()?).ok()?;
+    let px = s.decompressed_content().ok()?;
+    image::GrayImage::from_raw(w, h, px)
+}
+
+/// What Tesseract reads on the PDF's page images: every page whole, then
+/// every recorded box on its own (with a white margin); the second part
+/// must be empty for a sound bundle. `None` when Tesseract is missing.
+pub fn ocr_text(
+    doc: &Document,
+    boxes: &[(u32, PxRect)],
+    engine: &sarx_ocr::Tesseract,
+) -> Result<(String, usize), String> {
+    let mut whole = String::new();
+    let mut readable_boxes = 0;
+    for (n, id) in doc.get_pages() {
+        let Some(image) = page_image(doc, id) else {
+            continue;
+        };
+        whole.push_str(&read(engine, &image)?);
+        whole.push('\n');
+        for (_, r) in boxes.iter().filter(|(p, _)| *p == n) {
+            let crop = image::imageops::crop_imm(&image, r.x, r.y, r.w, r.h).to_image();
+            let margin = 16;
+            let mut framed = image::GrayImage::from_pixel(
+                crop.width() + 2 * margin,
+                crop.height() + 2 * margin,
+                image::Luma([255]),
+            );
+            image::imageops::overlay(&mut framed, &crop, i64::from(margin), i64::from(margin));
+            if read(engine, &framed)?.chars().any(char::is_alphanumeric) {
+                readable_boxes += 1;
+            }
+        }
+    }
+    Ok((whole, readable_boxes))
+}
+
+fn read(engine: &sarx_ocr::Tesseract, image: &image::GrayImage) -> Result<String, String> {
+    use image::ImageEncoder;
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(
+            image.as_raw(),
+            image.width(),
+            image.height(),
+            image::ExtendedColorType::L8,
+        )
+        .map_err(|e| e.to_string())?;
+    let pages = engine.recognise(&png).map_err(|e| e.to_string())?;
+    Ok(pages
+        .into_iter()
+        .map(|p| p.text)
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
