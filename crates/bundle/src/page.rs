@@ -171,6 +171,9 @@ fn markers(images: &[ImagePage], redactions: &[Redaction]) -> Vec<(usize, String
     out
 }
 
+/// A document's pages (each with its resolution) and its placed words.
+type Pages = (Vec<(GrayImage, u32)>, Vec<Placed>);
+
 /// A word of the record with its box on a page.
 #[derive(Debug, Clone, Copy)]
 struct Placed {
@@ -197,10 +200,7 @@ pub fn page_images(record: &Record, redactions: &[Redaction]) -> Result<Vec<Imag
 
 /// Renders the PDF's pages at [`PAGE_DPI`] and places the record's words:
 /// the text layer's by matching, the OCR'd pages' from the record.
-fn pdf_pages(
-    path: &Path,
-    record: &Record,
-) -> Result<(Vec<(GrayImage, u32)>, Vec<Placed>), Fallback> {
+fn pdf_pages(path: &Path, record: &Record) -> Result<Pages, Fallback> {
     let layer = sarx_ocr::pdf_words(path, TOOL_TIMEOUT).map_err(|_| Fallback::Unrenderable)?;
     let mut pages = Vec::with_capacity(layer.len());
     for n in 1..=layer.len() {
@@ -238,10 +238,7 @@ fn pdf_pages(
 
 /// Decodes every page of an image file at its own pixels; the OCR word
 /// boxes are in those pixels.
-fn image_pages(
-    bytes: &[u8],
-    record: &Record,
-) -> Result<(Vec<(GrayImage, u32)>, Vec<Placed>), Fallback> {
+fn image_pages(bytes: &[u8], record: &Record) -> Result<Pages, Fallback> {
     let mut pages = Vec::new();
     if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
         let mut dec = tiff::decoder::Decoder::new(std::io::Cursor::new(bytes))

@@ -2,12 +2,12 @@
 //! beyond the text extractors' view, its structure, and its redaction
 //! boxes' pixels.
 //!
-//! - [`hidden_text`]: every text-bearing stream decompressed (content
-//!   streams, ToUnicode maps, anything not an image or a font program) and
-//!   every string object, read as UTF-8, as UTF-16BE (both byte
-//!   alignments) and with hex strings decoded: a redacted string drawn in
-//!   white, hidden in a form, a name or metadata is found here even where
-//!   the extractors skip it.
+//! - [`hidden_text`]: the string operands of every stream decompressed
+//!   (content streams, ToUnicode maps, anything not an image or a font
+//!   program; literal strings with escapes resolved, hex strings decoded)
+//!   and every string object, each read as UTF-8 and as UTF-16BE (both
+//!   byte alignments): a redacted string drawn in white, clipped away or
+//!   kept in a dictionary is found here even where the extractors skip it.
 //! - [`structure`]: one revision only (one `startxref`), and none of what
 //!   sarx never writes: scripts, embedded files, actions, forms,
 //!   annotations, XMP metadata.
@@ -56,7 +56,9 @@ pub fn hidden_text(doc: &Document) -> String {
             let bytes = s
                 .decompressed_content()
                 .unwrap_or_else(|_| s.content.clone());
-            readings(&bytes, &mut out);
+            for string in string_operands(&bytes) {
+                plain(&string, &mut out);
+            }
         }
     }
     out
@@ -64,7 +66,7 @@ pub fn hidden_text(doc: &Document) -> String {
 
 fn collect_strings(obj: &Object, out: &mut String) {
     match obj {
-        Object::String(b, _) => readings(b, out),
+        Object::String(b, _) => plain(b, out),
         Object::Array(a) => a.iter().for_each(|o| collect_strings(o, out)),
         Object::Dictionary(d) => d.iter().for_each(|(_, o)| collect_strings(o, out)),
         Object::Stream(s) => s.dict.iter().for_each(|(_, o)| collect_strings(o, out)),
@@ -72,50 +74,125 @@ fn collect_strings(obj: &Object, out: &mut String) {
     }
 }
 
-/// `bytes` as UTF-8, as UTF-16BE at both alignments, and each hex string
-/// (`<48656C6C6F>`) in it decoded the same ways.
-fn readings(bytes: &[u8], out: &mut String) {
-    fn plain(bytes: &[u8], out: &mut String) {
-        out.push_str(&String::from_utf8_lossy(bytes));
-        out.push('\n');
-        for skip in 0..2 {
-            let units: Vec<u16> = bytes
-                .get(skip..)
-                .unwrap_or_default()
-                .chunks_exact(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect();
-            out.extend(char::decode_utf16(units).map(|c| c.unwrap_or(' ')));
-            out.push('\n');
-        }
-    }
-    plain(bytes, out);
-    let mut i = 0;
-    while let Some(at) = bytes
-        .get(i..)
-        .and_then(|b| b.iter().position(|&c| c == b'<'))
-    {
-        let start = i + at + 1;
-        let len = bytes
-            .get(start..)
+/// `bytes` as UTF-8 and as UTF-16BE at both alignments.
+fn plain(bytes: &[u8], out: &mut String) {
+    out.push_str(&String::from_utf8_lossy(bytes));
+    out.push('\n');
+    for skip in 0..2 {
+        let units: Vec<u16> = bytes
+            .get(skip..)
             .unwrap_or_default()
-            .iter()
-            .take_while(|c| c.is_ascii_hexdigit() || c.is_ascii_whitespace())
-            .count();
-        if bytes.get(start + len) == Some(&b'>') && len >= 4 {
-            let hex: Vec<u8> = bytes[start..start + len]
-                .iter()
-                .copied()
-                .filter(u8::is_ascii_hexdigit)
-                .collect();
-            let decoded: Vec<u8> = hex
-                .chunks(2)
-                .filter_map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
-                .collect();
-            plain(&decoded, out);
-        }
-        i = start + len;
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        out.extend(char::decode_utf16(units).map(|c| c.unwrap_or(' ')));
+        out.push('\n');
     }
+}
+
+/// The string operands of a content stream (or any PDF syntax): literal
+/// strings with their escapes resolved, and hex strings decoded. Text is
+/// drawn only from strings, so operators and numbers (which would match
+/// redacted numbers by chance) are left out.
+fn string_operands(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'%' => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n' && c != b'\r') {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                let (s, next) = literal(bytes, i + 1);
+                out.push(s);
+                i = next;
+                continue;
+            }
+            b'<' if bytes.get(i + 1) == Some(&b'<') => i += 1,
+            b'<' => {
+                let start = i + 1;
+                let len = bytes[start..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_hexdigit() || c.is_ascii_whitespace())
+                    .count();
+                if bytes.get(start + len) == Some(&b'>') {
+                    let hex: Vec<u8> = bytes[start..start + len]
+                        .iter()
+                        .copied()
+                        .filter(u8::is_ascii_hexdigit)
+                        .collect();
+                    out.push(
+                        hex.chunks(2)
+                            .filter_map(|p| {
+                                let p = if p.len() == 1 {
+                                    [p[0], b'0']
+                                } else {
+                                    [p[0], p[1]]
+                                };
+                                u8::from_str_radix(std::str::from_utf8(&p).ok()?, 16).ok()
+                            })
+                            .collect(),
+                    );
+                }
+                i = start + len;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A literal string from just after its `(`: its bytes and where it ends.
+fn literal(bytes: &[u8], mut i: usize) -> (Vec<u8>, usize) {
+    let mut s = Vec::new();
+    let mut depth = 1;
+    while let Some(&c) = bytes.get(i) {
+        i += 1;
+        match c {
+            b'\\' => {
+                let Some(&e) = bytes.get(i) else { break };
+                i += 1;
+                match e {
+                    b'n' => s.push(b'\n'),
+                    b'r' => s.push(b'\r'),
+                    b't' => s.push(b'\t'),
+                    b'b' => s.push(8),
+                    b'f' => s.push(12),
+                    b'0'..=b'7' => {
+                        let mut v = u32::from(e - b'0');
+                        for _ in 0..2 {
+                            match bytes.get(i) {
+                                Some(&d @ b'0'..=b'7') => {
+                                    v = v * 8 + u32::from(d - b'0');
+                                    i += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        s.push((v & 0xFF) as u8);
+                    }
+                    b'\n' | b'\r' => {}
+                    other => s.push(other),
+                }
+            }
+            b'(' => {
+                depth += 1;
+                s.push(c);
+            }
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+                s.push(c);
+            }
+            _ => s.push(c),
+        }
+    }
+    (s, i)
 }
 
 /// Structural problems (none for a sound bundle PDF).
@@ -202,8 +279,8 @@ pub fn page_image(doc: &Document, page: lopdf::ObjectId) -> Option<image::GrayIm
 }
 
 /// What Tesseract reads on the PDF's page images: every page whole, then
-/// every recorded box on its own (with a white margin); the second part
-/// must be empty for a sound bundle. `None` when Tesseract is missing.
+/// every recorded box on its own (with a white margin): the text, and how
+/// many boxes read as anything (0 for a sound bundle).
 pub fn ocr_text(
     doc: &Document,
     boxes: &[(u32, PxRect)],
