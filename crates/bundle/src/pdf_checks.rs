@@ -74,10 +74,16 @@ fn collect_strings(obj: &Object, out: &mut String) {
     }
 }
 
-/// `bytes` as UTF-8 and as UTF-16BE at both alignments.
+/// `bytes` as UTF-8 and, where one byte in four or more is zero (text in
+/// UTF-16 is mostly ASCII: every other byte zero), as UTF-16BE at both
+/// alignments.
 fn plain(bytes: &[u8], out: &mut String) {
     out.push_str(&String::from_utf8_lossy(bytes));
     out.push('\n');
+    let zeros = bytes.iter().filter(|&&b| b == 0).count();
+    if bytes.len() < 4 || zeros * 4 < bytes.len() && !bytes.starts_with(&[0xFE, 0xFF]) {
+        return;
+    }
     for skip in 0..2 {
         let units: Vec<u16> = bytes
             .get(skip..)

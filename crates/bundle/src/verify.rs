@@ -30,6 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
 
+use rayon::prelude::*;
 use sarx_case::secrets::tokens;
 use sarx_case::SecretSet;
 use serde::{Deserialize, Serialize};
@@ -518,36 +519,64 @@ pub fn verify(
         tracked: secrets.set.len(),
         ..Verification::default()
     };
-    for (name, bytes) in &contents {
-        let text = if name.ends_with(".pdf") {
-            v.pdfs += 1;
-            let mut ocr = String::new();
-            v.unsound.extend(soundness(
-                name,
-                bytes,
-                secrets,
-                engine.as_ref(),
-                &mut ocr,
-                &mut v.not_ocr_checked,
-            ));
-            match pdf_text(name, bytes) {
-                Some(t) => format!("{t}\n{ocr}"),
-                None => {
-                    v.unreadable.push(name.clone());
-                    continue;
+    // Files are examined in parallel (each PDF runs pdftotext and, for
+    // page images, Tesseract); findings are gathered in file order.
+    struct One {
+        pdf: bool,
+        unsound: Vec<String>,
+        not_ocr_checked: usize,
+        unreadable: bool,
+        leak: Option<LeakReport>,
+    }
+    let entries: Vec<(&String, &Vec<u8>)> = contents.iter().collect();
+    let results: Vec<One> = entries
+        .par_iter()
+        .map(|&(name, bytes)| {
+            let mut one = One {
+                pdf: false,
+                unsound: Vec::new(),
+                not_ocr_checked: 0,
+                unreadable: false,
+                leak: None,
+            };
+            let text = if name.ends_with(".pdf") {
+                one.pdf = true;
+                let mut ocr = String::new();
+                one.unsound = soundness(
+                    name,
+                    bytes,
+                    secrets,
+                    engine.as_ref(),
+                    &mut ocr,
+                    &mut one.not_ocr_checked,
+                );
+                match pdf_text(name, bytes) {
+                    Some(t) => format!("{t}\n{ocr}"),
+                    None => {
+                        one.unreadable = true;
+                        return one;
+                    }
                 }
-            }
-        } else {
-            let raw = String::from_utf8_lossy(bytes).into_owned();
-            if name.ends_with(".html") {
-                format!("{raw}\n{}", decode_entities(&raw))
             } else {
-                raw
-            }
-        };
-        if let Some(report) = examine(secrets, name, &text) {
-            v.leaks.push(report);
+                let raw = String::from_utf8_lossy(bytes).into_owned();
+                if name.ends_with(".html") {
+                    format!("{raw}\n{}", decode_entities(&raw))
+                } else {
+                    raw
+                }
+            };
+            one.leak = examine(secrets, name, &text);
+            one
+        })
+        .collect();
+    for ((name, _), one) in entries.iter().zip(results) {
+        v.pdfs += usize::from(one.pdf);
+        v.unsound.extend(one.unsound);
+        v.not_ocr_checked += one.not_ocr_checked;
+        if one.unreadable {
+            v.unreadable.push((*name).clone());
         }
+        v.leaks.extend(one.leak);
     }
     match contents.get("manifest.json") {
         None => v.manifest_errors.push("manifest.json is missing".into()),
