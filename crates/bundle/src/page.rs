@@ -58,11 +58,21 @@ pub struct PxRect {
 }
 
 impl PxRect {
+    /// The right edge (saturating: boxes are read from case files).
+    pub fn right(self) -> u32 {
+        self.x.saturating_add(self.w)
+    }
+
+    /// The bottom edge (saturating).
+    pub fn bottom(self) -> u32 {
+        self.y.saturating_add(self.h)
+    }
+
     fn padded(self, pad: u32, max_w: u32, max_h: u32) -> PxRect {
         let x = self.x.saturating_sub(pad);
         let y = self.y.saturating_sub(pad);
-        let r = (self.x + self.w + pad).min(max_w);
-        let b = (self.y + self.h + pad).min(max_h);
+        let r = self.right().saturating_add(pad).min(max_w);
+        let b = self.bottom().saturating_add(pad).min(max_h);
         PxRect {
             x,
             y,
@@ -74,8 +84,8 @@ impl PxRect {
     fn union(self, o: PxRect) -> PxRect {
         let x = self.x.min(o.x);
         let y = self.y.min(o.y);
-        let r = (self.x + self.w).max(o.x + o.w);
-        let b = (self.y + self.h).max(o.y + o.h);
+        let r = self.right().max(o.right());
+        let b = self.bottom().max(o.bottom());
         PxRect {
             x,
             y,
@@ -569,13 +579,13 @@ fn build_pages(
 }
 
 fn overlaps(a: PxRect, b: PxRect) -> bool {
-    a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+    a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom()
 }
 
 fn paint(img: &mut GrayImage, r: PxRect) {
     let (w, h) = img.dimensions();
-    for y in r.y..(r.y + r.h).min(h) {
-        for x in r.x..(r.x + r.w).min(w) {
+    for y in r.y..r.bottom().min(h) {
+        for x in r.x..r.right().min(w) {
             img.put_pixel(x, y, Luma([FILL]));
         }
     }
@@ -585,8 +595,8 @@ fn paint(img: &mut GrayImage, r: PxRect) {
 pub fn unfilled(img: &GrayImage, r: PxRect) -> u64 {
     let (w, h) = img.dimensions();
     let mut n = 0;
-    for y in r.y..(r.y + r.h).min(h) {
-        for x in r.x..(r.x + r.w).min(w) {
+    for y in r.y..r.bottom().min(h) {
+        for x in r.x..r.right().min(w) {
             if img.get_pixel(x, y).0[0] != FILL {
                 n += 1;
             }
@@ -675,5 +685,30 @@ mod tests {
         let words: Vec<&str> = p.text.iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(words, ["Call", "today", "[REDACTED: third-party]"]);
         assert_eq!(p.image.get_pixel(90, 10).0[0], 255);
+    }
+
+    /// A box read from a case file with edges past `u32::MAX` is clipped
+    /// to the image, never an overflow.
+    #[test]
+    fn boxes_at_the_limits_do_not_overflow() {
+        let mut img = GrayImage::from_pixel(4, 4, Luma([255]));
+        let huge = PxRect {
+            x: 2,
+            y: 2,
+            w: u32::MAX,
+            h: u32::MAX,
+        };
+        paint(&mut img, huge);
+        assert_eq!(unfilled(&img, huge), 0);
+        assert_eq!(
+            huge.padded(PAD, 4, 4),
+            PxRect {
+                x: 0,
+                y: 0,
+                w: 4,
+                h: 4
+            }
+        );
+        assert!(overlaps(huge, huge.union(huge)));
     }
 }

@@ -341,7 +341,7 @@ fn image_page_content(
         let natural = m.width(t, size).max(0.01);
         let scale = (100.0 * r.w as f32 * k / natural).clamp(1.0, 1000.0);
         let x = r.x as f32 * k;
-        let y = LABEL_BAND + img_h - (r.y + r.h) as f32 * k + r.h as f32 * k * 0.2;
+        let y = LABEL_BAND + img_h - r.bottom() as f32 * k + r.h as f32 * k * 0.2;
         let _ = writeln!(
             c,
             "/F1 {} Tf {} Tz 1 0 0 1 {} {} Tm {} Tj",
