@@ -141,7 +141,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         salt: None,
         skip_verification: false,
     };
-    let built = match sarx_bundle::build(&spec, &PageRenderer, &a.out, &opts) {
+    let staged = match sarx_bundle::build_staged(&spec, &PageRenderer, &a.out, &opts) {
         Ok(b) => b,
         Err(sarx_bundle::Error::VerificationFailed(msg)) => {
             eprintln!("sarx: bundle NOT written: verification failed: {msg}");
@@ -149,6 +149,16 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         }
         Err(e) => return Err(e.into()),
     };
+    // The case's record of this bundle is stored, keyed by the bundle's
+    // SHA-256, before the bundle is renamed into place: a kill in between
+    // leaves the previous bundle with its own hashes still beside it.
+    if let Some(c) = &case_dir {
+        let b = staged.built();
+        let short = sarx_bundle::verify::hashes_file_name(&b.secrets.bundle_sha256);
+        c.write_json(&short, &b.secrets)?;
+        c.write_json(&internal_log_name(&short), &b.internal_log)?;
+    }
+    let built = staged.commit()?;
     for n in &built.notes {
         eprintln!("sarx: planning error: {n}");
     }
@@ -159,6 +169,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         );
     }
     if let Some(c) = &case_dir {
+        // The latest bundle's, under the names readers know.
         c.write_json("redacted-hashes.json", &built.secrets)?;
         c.write_json("redaction-log.internal.json", &built.internal_log)?;
     }
@@ -186,4 +197,9 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// `redaction-log.internal.<key>.json` beside `redacted-hashes.<key>.json`.
+fn internal_log_name(hashes_file: &str) -> String {
+    hashes_file.replacen("redacted-hashes", "redaction-log.internal", 1)
 }

@@ -127,6 +127,20 @@ fn case_status_clock_bundle_and_verify() {
         .arg(&case)
         .env("SARX_BUNDLE_PASSPHRASE", "correct horse battery"));
     assert_eq!(code, 0, "{out}");
+    // Each bundle keeps its own hashes, stored before it was put in place:
+    // the first still verifies after a later build replaced the latest
+    // hashes (as it would after a kill between the two steps).
+    let (code, out) = run(sarx().arg("verify").arg(&zip).arg("--case").arg(&case));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("OK"), "{out}");
+    // A bundle changed after it was written matches none of the case's.
+    let changed = t.path().join("changed.zip");
+    let mut bytes = std::fs::read(&zip).unwrap();
+    bytes.push(b'\n');
+    std::fs::write(&changed, bytes).unwrap();
+    let (code, out) = run(sarx().arg("verify").arg(&changed).arg("--case").arg(&case));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not one this case built"), "{out}");
     // Plain unzip cannot read it without the passphrase.
     let o = Command::new("unzip")
         .arg("-p")

@@ -8,7 +8,7 @@
 use sarx_model::metakey;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use sarx_case::{Redaction, SecretSet};
@@ -83,6 +83,53 @@ pub fn build(
     out: &Path,
     opts: &Options,
 ) -> Result<Built, Error> {
+    build_staged(spec, renderer, out, opts)?.commit()
+}
+
+/// A built and verified bundle not yet in place: it sits beside `out` until
+/// [`Staged::commit`] renames it there, so what describes it (the case's
+/// hashes, keyed by [`Secrets::bundle_sha256`]) can be stored first and a
+/// kill at any point leaves no bundle without its hashes. Dropped
+/// uncommitted, the staged file is deleted.
+#[derive(Debug)]
+pub struct Staged {
+    built: Built,
+    partial: PathBuf,
+    committed: bool,
+}
+
+impl Staged {
+    /// What was built (its `path` is where [`Staged::commit`] puts it).
+    pub fn built(&self) -> &Built {
+        &self.built
+    }
+
+    /// Renames the verified bundle into place.
+    pub fn commit(mut self) -> Result<Built, Error> {
+        let out = self.built.path.clone();
+        std::fs::rename(&self.partial, &out).map_err(|e| Error::io(&out, e))?;
+        sarx_model::private_fs::sync_dir(&out);
+        self.committed = true;
+        Ok(self.built.clone())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}
+
+/// [`build`] without the final rename: the verified bundle is returned
+/// staged beside `out`.
+pub fn build_staged(
+    spec: &BundleSpec,
+    renderer: &dyn Renderer,
+    out: &Path,
+    opts: &Options,
+) -> Result<Staged, Error> {
     let spread = spread_redactions(spec);
     let mut prepared = prepare_documents(spec, renderer, &spread)?;
     let Paginated {
@@ -95,7 +142,7 @@ pub fn build(
     let redaction_total = papers.redactions;
     let internal = std::mem::take(&mut papers.internal);
     let files = package(spec, &prepared, pdfs, papers)?;
-    let (secrets, notes) = secrets(&mut prepared, &spread, &letter_text, &files, opts);
+    let (mut secrets, notes) = secrets(&mut prepared, &spread, &letter_text, &files, opts);
     let n = prepared.len();
     let page_images = prepared
         .iter()
@@ -109,10 +156,17 @@ pub fn build(
         })
         .collect();
     // Written beside `out` and verified there; only a verified bundle is
-    // renamed into place, so a kill at any point leaves the old `out` or
-    // the new one, never a partial or unverified bundle.
+    // renamed into place (`Staged::commit`), so a kill at any point leaves
+    // the old `out` or the new one, never a partial or unverified bundle.
     let partial = out.with_extension("zip.partial");
     write_zip(&partial, &files, opts.passphrase.as_deref())?;
+    secrets.bundle_sha256 = match std::fs::read(&partial) {
+        Ok(bytes) => sha256_hex(&bytes),
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(Error::io(&partial, e));
+        }
+    };
     let verification = if opts.skip_verification {
         Verification::default()
     } else {
@@ -124,10 +178,7 @@ pub fn build(
             }
         }
     };
-    if opts.skip_verification || verification.is_clean() {
-        std::fs::rename(&partial, out).map_err(|e| Error::io(out, e))?;
-        sarx_model::private_fs::sync_dir(out);
-    } else {
+    if !(opts.skip_verification || verification.is_clean()) {
         let _ = std::fs::remove_file(&partial);
         let mut msg = verification.summary();
         for a in verification.advice() {
@@ -136,7 +187,7 @@ pub fn build(
         }
         return Err(Error::VerificationFailed(msg));
     }
-    Ok(Built {
+    let built = Built {
         path: out.to_path_buf(),
         documents: n,
         pages: total_pages,
@@ -147,6 +198,11 @@ pub fn build(
         internal_log: internal,
         verification,
         notes,
+    };
+    Ok(Staged {
+        built,
+        partial,
+        committed: false,
     })
 }
 

@@ -49,7 +49,7 @@ pub mod scrub;
 pub mod spread;
 pub mod verify;
 
-pub use build::build;
+pub use build::{build, build_staged, Staged};
 
 pub use layout::{FreshRenderer, Layout, Renderer};
 pub use page::{Fallback, PageRenderer};

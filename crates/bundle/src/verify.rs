@@ -55,6 +55,10 @@ pub struct Origin {
 /// [`SecretSet`] fields (an older bundle) still reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Secrets {
+    /// SHA-256 of the bundle file these hashes were written for (empty in
+    /// hashes written before bundles were keyed).
+    #[serde(default)]
+    pub bundle_sha256: String,
     /// Strings spread through the whole response: looked for everywhere.
     #[serde(flatten)]
     pub set: SecretSet,
@@ -482,6 +486,20 @@ fn sha256_hex(b: &[u8]) -> String {
         .iter()
         .map(|x| format!("{x:02x}"))
         .collect()
+}
+
+/// The case file holding the hashes of the bundle whose SHA-256 is
+/// `bundle_sha256` (`redacted-hashes.<first 16 hex digits>.json`); the
+/// case's `redacted-hashes.json` is a copy of its latest bundle's.
+pub fn hashes_file_name(bundle_sha256: &str) -> String {
+    let short = bundle_sha256.get(..16).unwrap_or(bundle_sha256);
+    format!("redacted-hashes.{short}.json")
+}
+
+/// SHA-256 (hex) of the file at `path`, to find its hashes in the case.
+pub fn file_sha256(path: &Path) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(sha256_hex(&bytes))
 }
 
 /// Verifies the bundle at `path` against the case's redaction hashes.

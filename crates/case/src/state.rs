@@ -12,7 +12,8 @@
 //!   once by `sarx case open` (the search and planning results).
 //! * `redaction-log.internal.json` — the internal log with the redacted
 //!   text (never copied into a bundle).
-//! * `redacted-hashes.json` — salted hashes for `sarx verify`.
+//! * `redacted-hashes.json` — salted hashes for `sarx verify` (the latest
+//!   bundle's; `redacted-hashes.<key>.json` keyed by each bundle's SHA-256).
 
 use std::collections::BTreeMap;
 use std::fs;
