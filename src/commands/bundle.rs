@@ -154,9 +154,12 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
     // leaves the previous bundle with its own hashes still beside it.
     if let Some(c) = &case_dir {
         let b = staged.built();
-        let short = sarx_bundle::verify::hashes_file_name(&b.secrets.bundle_sha256);
-        c.write_json(&short, &b.secrets)?;
-        c.write_json(&internal_log_name(&short), &b.internal_log)?;
+        let sha = &b.secrets.bundle_sha256;
+        c.write_json(&sarx_bundle::verify::hashes_file_name(sha), &b.secrets)?;
+        c.write_json(
+            &sarx_bundle::verify::internal_log_file_name(sha),
+            &b.internal_log,
+        )?;
     }
     let built = staged.commit()?;
     for n in &built.notes {
@@ -197,9 +200,4 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
-}
-
-/// `redaction-log.internal.<key>.json` beside `redacted-hashes.<key>.json`.
-fn internal_log_name(hashes_file: &str) -> String {
-    hashes_file.replacen("redacted-hashes", "redaction-log.internal", 1)
 }

@@ -94,8 +94,19 @@ pub fn build(
 #[derive(Debug)]
 pub struct Staged {
     built: Built,
-    partial: PathBuf,
-    committed: bool,
+    partial: PartialFile,
+}
+
+/// The staged zip, deleted when dropped unless renamed into place.
+#[derive(Debug)]
+struct PartialFile(Option<PathBuf>);
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 impl Staged {
@@ -105,20 +116,16 @@ impl Staged {
     }
 
     /// Renames the verified bundle into place.
-    pub fn commit(mut self) -> Result<Built, Error> {
-        let out = self.built.path.clone();
-        std::fs::rename(&self.partial, &out).map_err(|e| Error::io(&out, e))?;
-        sarx_model::private_fs::sync_dir(&out);
-        self.committed = true;
-        Ok(self.built.clone())
-    }
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.partial);
+    pub fn commit(self) -> Result<Built, Error> {
+        let Staged { built, mut partial } = self;
+        if let Some(p) = partial.0.take() {
+            if let Err(e) = std::fs::rename(&p, &built.path) {
+                partial.0 = Some(p);
+                return Err(Error::io(&built.path, e));
+            }
+            sarx_model::private_fs::sync_dir(&built.path);
         }
+        Ok(built)
     }
 }
 
@@ -201,8 +208,7 @@ pub fn build_staged(
     };
     Ok(Staged {
         built,
-        partial,
-        committed: false,
+        partial: PartialFile(Some(partial)),
     })
 }
 

@@ -496,6 +496,13 @@ pub fn hashes_file_name(bundle_sha256: &str) -> String {
     format!("redacted-hashes.{short}.json")
 }
 
+/// The case file holding the internal log (with the redacted text) of the
+/// bundle whose SHA-256 is `bundle_sha256`, beside [`hashes_file_name`]'s.
+pub fn internal_log_file_name(bundle_sha256: &str) -> String {
+    let short = bundle_sha256.get(..16).unwrap_or(bundle_sha256);
+    format!("redaction-log.internal.{short}.json")
+}
+
 /// SHA-256 (hex) of the file at `path`, to find its hashes in the case.
 pub fn file_sha256(path: &Path) -> Result<String, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
