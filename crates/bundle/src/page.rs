@@ -184,27 +184,94 @@ fn markers(images: &[ImagePage], redactions: &[Redaction]) -> Vec<(usize, String
 /// A document's pages (each with its resolution) and its placed words.
 type Pages = (Vec<(GrayImage, u32)>, Vec<Placed>);
 
-/// A word of the record with its box on a page.
-#[derive(Debug, Clone, Copy)]
-struct Placed {
-    span: Span,
+/// A word of a page document with its box on a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordBox {
+    /// The word's bytes in the record's text.
+    pub span: Span,
     /// 0-based page.
-    page: usize,
-    rect: PxRect,
+    pub page: usize,
+    /// The word's box, in that page's pixels.
+    pub rect: PxRect,
 }
 
-/// The record's pages as redacted images, or why not.
-pub fn page_images(record: &Record, redactions: &[Redaction]) -> Result<Vec<ImagePage>, Fallback> {
+type Placed = WordBox;
+
+/// A page document as it is, nothing painted: its pages and where its
+/// words are. The review page shows this with the boxes the bundle will
+/// paint drawn over it.
+#[derive(Debug, Clone)]
+pub struct PageView {
+    /// The pages, greyscale, each at its resolution (dots per inch).
+    pub pages: Vec<(GrayImage, u32)>,
+    /// The pages' sizes and the words' boxes.
+    pub layout: PageLayout,
+}
+
+/// Where a page document's words are: each page's size in pixels and
+/// every placed word's box.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageLayout {
+    /// Width and height of each page, in pixels.
+    pub sizes: Vec<(u32, u32)>,
+    /// Every placed word of the record, in the order of the text.
+    pub words: Vec<WordBox>,
+}
+
+impl PageLayout {
+    /// The boxes the bundle paints for a redaction of `span`: one per
+    /// word it touches, padded as painted.
+    pub fn boxes(&self, span: Span) -> Vec<WordBox> {
+        self.words
+            .iter()
+            .filter(|w| w.span.start < span.end && span.start < w.span.end)
+            .filter_map(|w| {
+                let &(pw, ph) = self.sizes.get(w.page)?;
+                Some(WordBox {
+                    rect: w.rect.padded(PAD, pw, ph),
+                    ..*w
+                })
+            })
+            .collect()
+    }
+
+    /// Whether the bundle can make page images of the record with
+    /// `redactions` (every redacted word placed on a page), or why not.
+    pub fn check(&self, record: &Record, redactions: &[Redaction]) -> Result<(), Fallback> {
+        check_placed(record, redactions, self.sizes.len(), &self.words)
+    }
+}
+
+/// The record's pages unpainted, with its words' boxes, or why the record
+/// has no page images (not a PDF or image file, the file is missing or
+/// changed since it was indexed, a page cannot be rendered).
+pub fn page_view(record: &Record) -> Result<PageView, Fallback> {
+    let (pages, mut words) = load_pages(record)?;
+    check_placed(record, &[], pages.len(), &words)?;
+    words.sort_by_key(|w| (w.span.start, w.span.end));
+    let sizes = pages.iter().map(|(img, _)| img.dimensions()).collect();
+    Ok(PageView {
+        pages,
+        layout: PageLayout { sizes, words },
+    })
+}
+
+fn load_pages(record: &Record) -> Result<Pages, Fallback> {
     if !record.locator.is_empty() || !matches!(record.kind, Kind::Pdf | Kind::Image) {
         return Err(Fallback::NotAPageDocument);
     }
     let path = Path::new(&record.source);
     let bytes = std::fs::read(path).map_err(|_| Fallback::SourceMissing)?;
-    let (pages, placed) = if record.kind == Kind::Pdf {
-        pdf_pages(path, record)?
+    if record.kind == Kind::Pdf {
+        pdf_pages(path, record)
     } else {
-        image_pages(&bytes, record)?
-    };
+        image_pages(&bytes, record)
+    }
+}
+
+/// The record's pages as redacted images, or why not.
+pub fn page_images(record: &Record, redactions: &[Redaction]) -> Result<Vec<ImagePage>, Fallback> {
+    let (pages, placed) = load_pages(record)?;
     build_pages(record, redactions, pages, &placed)
 }
 
@@ -466,13 +533,15 @@ fn off_page(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Paints the boxes and builds each page's text layer.
-fn build_pages(
+/// Whether every redacted word is placed on one of `n_pages` pages and
+/// enough of the record's words are placed for the file to be the one
+/// indexed.
+fn check_placed(
     record: &Record,
     redactions: &[Redaction],
-    pages: Vec<(GrayImage, u32)>,
+    n_pages: usize,
     placed: &[Placed],
-) -> Result<Vec<ImagePage>, Fallback> {
+) -> Result<(), Fallback> {
     // Words in what no page shows need no box, unless a page shows them
     // after all (then they are matched to a box like any other word).
     let hidden = off_page(&record.text);
@@ -486,11 +555,6 @@ fn build_pages(
         .into_iter()
         .filter(|(s, _)| shown(s))
         .collect();
-    let redacted = |s: Span| {
-        redactions
-            .iter()
-            .any(|r| r.span.start < s.end && s.start < r.span.end)
-    };
     // Every redacted character that is not white space lies in a placed
     // word on an existing page: otherwise a box would be missing.
     for r in redactions {
@@ -501,7 +565,7 @@ fn build_pages(
             let covered = |i: usize| {
                 placed
                     .iter()
-                    .any(|p| p.page < pages.len() && p.span.start <= i && i < p.span.end)
+                    .any(|p| p.page < n_pages && p.span.start <= i && i < p.span.end)
             };
             let lo = s.start.max(r.span.start);
             let hi = s.end.min(r.span.end);
@@ -526,6 +590,22 @@ fn build_pages(
             return Err(Fallback::SourceChanged);
         }
     }
+    Ok(())
+}
+
+/// Paints the boxes and builds each page's text layer.
+fn build_pages(
+    record: &Record,
+    redactions: &[Redaction],
+    pages: Vec<(GrayImage, u32)>,
+    placed: &[Placed],
+) -> Result<Vec<ImagePage>, Fallback> {
+    check_placed(record, redactions, pages.len(), placed)?;
+    let redacted = |s: Span| {
+        redactions
+            .iter()
+            .any(|r| r.span.start < s.end && s.start < r.span.end)
+    };
     let mut out: Vec<ImagePage> = pages
         .into_iter()
         .map(|(image, dpi)| ImagePage {

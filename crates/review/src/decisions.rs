@@ -23,16 +23,95 @@ pub(crate) struct DecideForm {
     pub(crate) action: String,
     #[serde(default)]
     pub(crate) redaction: String,
+    /// Byte offsets of a text selection (empty when the selection is a
+    /// list of `spans`).
     #[serde(default)]
-    pub(crate) start: Option<usize>,
+    pub(crate) start: String,
     #[serde(default)]
-    pub(crate) end: Option<usize>,
+    pub(crate) end: String,
     #[serde(default)]
     pub(crate) category: String,
     #[serde(default)]
     pub(crate) code: String,
     #[serde(default)]
     pub(crate) note: String,
+    /// Spans as `start-end,start-end` (a drag over a page's words); used
+    /// when `start` and `end` are absent.
+    #[serde(default)]
+    pub(crate) spans: String,
+    /// `1`: redact every occurrence of the selected text in the case.
+    #[serde(default)]
+    pub(crate) every: String,
+}
+
+/// At most this many spans in one request.
+const MAX_SPANS: usize = 500;
+
+/// The spans of a decision: `start`/`end`, or the `spans` list.
+pub(crate) fn form_spans(record: &Record, f: &DecideForm) -> Result<Vec<Span>, AppError> {
+    let num = |v: &str| v.trim().parse::<usize>().ok();
+    if !f.start.is_empty() || !f.end.is_empty() || f.spans.is_empty() {
+        return Ok(vec![checked_span(record, num(&f.start), num(&f.end))?]);
+    }
+    let mut out = Vec::new();
+    for part in f.spans.split(',').filter(|p| !p.is_empty()) {
+        let (a, b) = part
+            .split_once('-')
+            .ok_or_else(|| AppError::BadRequest("Malformed selection".into()))?;
+        out.push(checked_span(record, num(a), num(b))?);
+        if out.len() > MAX_SPANS {
+            return Err(AppError::BadRequest("The selection is too large".into()));
+        }
+    }
+    if out.is_empty() {
+        return Err(AppError::BadRequest("Select some text first".into()));
+    }
+    Ok(out)
+}
+
+/// Words of `text` with their spans, punctuation at their edges trimmed.
+fn words(text: &str) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
+    let mut push = |s: usize, e: usize| {
+        let w = &text[s..e];
+        let lead = w.len() - w.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+        let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if !core.is_empty() {
+            out.push((
+                Span::new(s + lead, s + lead + core.len()),
+                core.to_lowercase(),
+            ));
+        }
+    };
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                push(s, i);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        push(s, text.len());
+    }
+    out
+}
+
+/// Every occurrence of the words of `key` (a [`party_key`]) in `text`, as
+/// whole words.
+pub(crate) fn occurrences(text: &str, key: &str) -> Vec<Span> {
+    let want: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    if want.is_empty() {
+        return Vec::new();
+    }
+    let have = words(text);
+    have.windows(want.len())
+        .filter(|win| win.iter().zip(&want).all(|((_, w), k)| w == k))
+        .filter_map(|win| Some(Span::new(win.first()?.0.start, win.last()?.0.end)))
+        .collect()
 }
 
 /// The legal basis of the exemption a caseworker chose by its reason code
@@ -74,7 +153,17 @@ pub(crate) async fn decide(
     let planned = |rid: &str| plan.is_some_and(|p| p.redactions.iter().any(|r| r.id == rid));
     let decision = match f.action.as_str() {
         "accept" | "reject" => {
-            if !planned(&f.redaction) {
+            // Caseworkers' own redactions (`d…`) can be removed too.
+            let added = f.action == "reject"
+                && f.redaction.starts_with('d')
+                && app
+                    .0
+                    .case
+                    .load()?
+                    .effective_redactions(&id, plan)
+                    .iter()
+                    .any(|r| r.id == f.redaction);
+            if !planned(&f.redaction) && !added {
                 return Err(AppError::BadRequest("No such planned redaction".into()));
             }
             if f.action == "accept" {
@@ -89,33 +178,66 @@ pub(crate) async fn decide(
                 }
             }
         }
-        "add" => {
-            let span = checked_span(record, f.start, f.end)?;
-            let category = if f.category.is_empty() {
-                Category::ThirdParty
-            } else {
-                Category::from_code(&f.category)
-                    .filter(|c| *c != Category::Exemption)
-                    .ok_or_else(|| AppError::BadRequest("Unknown category".into()))?
+        "add" | "exempt_span" => {
+            let spans = form_spans(record, &f)?;
+            let make = |record: &sarx_model::RecordId, span: Span| -> Result<Decision, AppError> {
+                if f.action == "add" {
+                    let category = if f.category.is_empty() {
+                        Category::ThirdParty
+                    } else {
+                        Category::from_code(&f.category)
+                            .filter(|c| *c != Category::Exemption)
+                            .ok_or_else(|| AppError::BadRequest("Unknown category".into()))?
+                    };
+                    Ok(Decision::AddRedaction {
+                        record: record.clone(),
+                        span,
+                        category,
+                        reason_code: REASON_THIRD_PARTY.into(),
+                        legal_basis: BASIS_THIRD_PARTY.into(),
+                    })
+                } else {
+                    let basis = legal_basis_of(&f.code)
+                        .ok_or_else(|| AppError::BadRequest("Unknown exemption".into()))?;
+                    Ok(Decision::ExemptSpan {
+                        record: record.clone(),
+                        span,
+                        code: f.code.clone(),
+                        legal_basis: basis.into(),
+                    })
+                }
             };
-            Decision::AddRedaction {
-                record: id.clone(),
-                span,
-                category,
-                reason_code: REASON_THIRD_PARTY.into(),
-                legal_basis: BASIS_THIRD_PARTY.into(),
+            let mut decisions = Vec::new();
+            for span in &spans {
+                decisions.push((id.clone(), make(&id, *span)?));
             }
-        }
-        "exempt_span" => {
-            let span = checked_span(record, f.start, f.end)?;
-            let basis = legal_basis_of(&f.code)
-                .ok_or_else(|| AppError::BadRequest("Unknown exemption".into()))?;
-            Decision::ExemptSpan {
-                record: id.clone(),
-                span,
-                code: f.code.clone(),
-                legal_basis: basis.into(),
+            if f.every == "1" {
+                decisions.extend(every_occurrence(&app, &id, record, &spans, &make)?);
             }
+            let count = decisions.len();
+            let records: std::collections::BTreeSet<&str> =
+                decisions.iter().map(|(r, _)| r.as_str()).collect();
+            let detail = match decisions.as_slice() {
+                [(_, one)] => describe(one),
+                _ => format!(
+                    "{count} redactions in {} records ({})",
+                    records.len(),
+                    if f.every == "1" {
+                        "every occurrence"
+                    } else {
+                        "one selection"
+                    }
+                ),
+            };
+            record_decisions(&app, &s, &f.note, decisions).await?;
+            app.0.audit.append(
+                &s.user,
+                &format!("decision.{}", f.action),
+                id.as_str(),
+                &detail,
+                &f.note,
+            )?;
+            return Ok(Redirect::to(&format!("/documents/{n}")).into_response());
         }
         "exempt_record" => {
             let basis = legal_basis_of(&f.code)
@@ -180,19 +302,73 @@ pub(crate) async fn record_decision(
     note: &str,
     decision: Decision,
 ) -> Result<(), AppError> {
+    let id = decision.record().clone();
+    record_decisions(app, s, note, vec![(id, decision)]).await
+}
+
+/// Records `decisions` in one update of the case.
+pub(crate) async fn record_decisions(
+    app: &AppState,
+    s: &Session,
+    note: &str,
+    decisions: Vec<(sarx_model::RecordId, Decision)>,
+) -> Result<(), AppError> {
     let case = app.0.case.clone();
     let user = s.user.clone();
     let note = note.to_owned();
     tokio::task::spawn_blocking(move || {
         let at = audit::now_rfc3339();
         case.update(|st| {
-            st.decide(&user, &at, &note, decision.clone());
+            for (_, d) in &decisions {
+                st.decide(&user, &at, &note, d.clone());
+            }
             Ok(())
         })
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
     Ok(())
+}
+
+/// The same decision for every other occurrence, in any record of the
+/// case, of the text under `spans` in `record`: whole words, case and
+/// edge punctuation ignored; occurrences already redacted are left alone.
+fn every_occurrence(
+    app: &AppState,
+    id: &sarx_model::RecordId,
+    record: &Record,
+    spans: &[Span],
+    make: &dyn Fn(&sarx_model::RecordId, Span) -> Result<Decision, AppError>,
+) -> Result<Vec<(sarx_model::RecordId, Decision)>, AppError> {
+    let keys: Vec<String> = spans
+        .iter()
+        .filter_map(|s| s.slice(&record.text))
+        .map(party_key)
+        .filter(|k| !k.is_empty())
+        .collect();
+    let state = app.0.case.load()?;
+    let mut out = Vec::new();
+    for (rid, rec) in &app.0.data.records {
+        let in_force = state.effective_redactions(rid, app.0.data.plans.get(rid));
+        for key in &keys {
+            for at in occurrences(&rec.text, key) {
+                let mine =
+                    rid == id && spans.iter().any(|s| s.start <= at.start && at.end <= s.end);
+                let covered = in_force
+                    .iter()
+                    .any(|r| r.span.start <= at.start && at.end <= r.span.end);
+                if !mine && !covered {
+                    out.push((rid.clone(), make(rid, at)?));
+                }
+            }
+        }
+        if out.len() > 10 * MAX_SPANS {
+            return Err(AppError::BadRequest(
+                "That text occurs too often to redact everywhere at once".into(),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Deserialize)]

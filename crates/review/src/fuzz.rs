@@ -5,7 +5,7 @@
 //! (`Form<DecideForm>`, `Form<BulkForm>`, `Form<LoginForm>`,
 //! `Form<CsrfForm>`, `Query<ListQuery>`), then through the checks the
 //! handler runs on the decoded values before it touches the case
-//! (`checked_span`, `legal_basis_of`, `party_key`, the CSRF comparison), and
+//! (`form_spans`, `occurrences`, `legal_basis_of`, `party_key`, the CSRF comparison), and
 //! the same bytes as a `Cookie` header through the session-cookie lookup.
 
 use axum::body::Body;
@@ -15,7 +15,7 @@ use sarx_model::{Kind, Record};
 use serde::de::DeserializeOwned;
 
 use crate::auth::{check_csrf, cookie, CsrfForm, LoginForm, SESSION_COOKIE};
-use crate::decisions::{checked_span, legal_basis_of, party_key, BulkForm, DecideForm};
+use crate::decisions::{form_spans, legal_basis_of, occurrences, party_key, BulkForm, DecideForm};
 use crate::users::Role;
 use crate::views::ListQuery;
 use crate::Session;
@@ -56,7 +56,8 @@ pub fn decode_all(bytes: &[u8]) -> usize {
     if let Some(f) = form::<DecideForm>(bytes) {
         accepted += 1;
         let _ = check_csrf(&session, &f.csrf);
-        let _ = checked_span(&record, f.start, f.end);
+        let _ = form_spans(&record, &f);
+        let _ = occurrences(&record.text, &party_key(&f.note));
         let _ = legal_basis_of(&f.code);
         let _ = (
             f.action.len(),

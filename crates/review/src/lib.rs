@@ -53,13 +53,16 @@ mod error;
 #[doc(hidden)]
 pub mod fuzz;
 mod pages;
+mod pageview;
 pub mod users;
 mod views;
 
 use auth::{login, login_page, logout};
 use decisions::{bulk, decide, sign_off};
 use error::not_found;
-use views::{css, document, document_pdf, documents, js, overview, progress, ListQuery};
+use views::{
+    css, document, document_page, document_pdf, documents, js, overview, progress, ListQuery,
+};
 
 use users::Role;
 
@@ -164,6 +167,7 @@ struct Inner {
     audit: audit::AuditLog,
     data: CaseData,
     pdf: Option<PdfPreview>,
+    views: pageview::Cache,
 }
 
 /// The server state: the case, its users, sessions and audit log.
@@ -252,6 +256,7 @@ impl AppState {
                 subject_name,
             },
             pdf,
+            views: pageview::Cache::default(),
         })))
     }
 }
@@ -276,6 +281,7 @@ pub fn router(state: AppState) -> Router {
         .route("/documents", get(documents))
         .route("/documents/{n}", get(document))
         .route("/documents/{n}/preview.pdf", get(document_pdf))
+        .route("/documents/{n}/pages/{p}", get(document_page))
         .route("/documents/{n}/decide", post(decide))
         .route("/bulk", post(bulk))
         .route("/signoff", post(sign_off))

@@ -8,7 +8,9 @@ use sarx_model::Record;
 
 use sarx_model::vocab::EXEMPTIONS;
 
+use crate::pageview::Rendered;
 use crate::{progress, AppState, ListQuery, Session};
+use sarx_bundle::page::Fallback;
 
 /// What every page needs: the app and the user.
 pub(crate) struct Ctx<'a> {
@@ -276,7 +278,7 @@ fn segments(text: &str, marks: &[(usize, usize, String)]) -> Vec<(usize, usize, 
         .collect()
 }
 
-fn redaction_state(state: &CaseState, hit: &Hit, rid: &str) -> &'static str {
+pub(crate) fn redaction_state(state: &CaseState, hit: &Hit, rid: &str) -> &'static str {
     let mut st = "proposed";
     for d in state
         .decisions
@@ -298,6 +300,7 @@ pub(crate) fn document(
     n: usize,
     hit: &Hit,
     record: &Record,
+    view: Option<&Result<Rendered, Fallback>>,
 ) -> String {
     let data = &ctx.app.0.data;
     let plan = data.plans.get(&hit.record);
@@ -386,32 +389,46 @@ pub(crate) fn document(
                     }
                 }
             }
-            div.split {
-                section {
-                    h2 { "Original, with proposed redactions" }
-                    p.legend { span.red { "redaction" } " " span.exempt { "exemption" } " " span.rejected { "rejected" } " " span.ev { "evidence (subject)" } }
-                    pre id="text" data-len=(record.text.len()) {
-                        @for (a, b, classes) in &segs {
-                            @let t = record.text.get(*a..*b).unwrap_or("");
-                            @if classes.is_empty() { (t) } @else { span class=(classes.join(" ")) { (t) } }
-                        }
+            @match view {
+                Some(Ok(r)) => {
+                    section id="page-view" {
+                        h2 { "Pages, with proposed redactions" }
+                        (crate::pageview::markup(n, state, hit, record, plan, &effective, r))
+                        (selection_form(csrf, &action, true))
                     }
-                    form id="selection-form" method="post" action=(action) {
-                        input type="hidden" name="csrf" value=(csrf);
-                        input type="hidden" name="start" id="sel-start";
-                        input type="hidden" name="end" id="sel-end";
-                        p.muted id="sel-info" { "Select text above to redact it or apply an exemption (x)." }
-                        select name="category" {
-                            @for c in Category::ALL.iter().filter(|c| **c != Category::Exemption) { option value=(c.as_str()) { (c.label()) } }
-                        }
-                        button type="submit" name="action" value="add" id="add-redaction" disabled { "Redact selection (x)" }
-                        select name="code" { @for e in EXEMPTIONS { option value=(e.reason_code) { (e.reason_code) } } }
-                        button type="submit" name="action" value="exempt_span" id="exempt-selection" disabled { "Exempt selection" }
+                    details {
+                        summary { "Redacted text" }
+                        pre id="preview" { (redacted) }
                     }
                 }
-                section {
-                    h2 { "Redacted preview" }
-                    pre id="preview" { (redacted) }
+                _ => {
+                    @if let Some(Err(why)) = view {
+                        p.muted id="no-pages" { "No page view: " (why.describe()) "; the bundle typesets this record fresh." }
+                    }
+                    div.viewbar {
+                        @if crate::pageview::has_pages(record) && view.is_none() {
+                            span { "View: " a id="page-view-link" href=(format!("/documents/{n}")) { "page images (v)" } " · " strong { "text" } }
+                        }
+                        label { "Find in document " input type="search" id="doc-search" placeholder="name, phone… (/)" autocomplete="off"; }
+                        span.muted id="search-info" {}
+                    }
+                    div.split {
+                        section {
+                            h2 { "Original, with proposed redactions" }
+                            p.legend { span.red { "redaction" } " " span.exempt { "exemption" } " " span.rejected { "rejected" } " " span.ev { "evidence (subject)" } }
+                            pre id="text" data-len=(record.text.len()) {
+                                @for (a, b, classes) in &segs {
+                                    @let t = record.text.get(*a..*b).unwrap_or("");
+                                    @if classes.is_empty() { (t) } @else { span class=(classes.join(" ")) { (t) } }
+                                }
+                            }
+                            (selection_form(csrf, &action, false))
+                        }
+                        section {
+                            h2 { "Redacted preview" }
+                            pre id="preview" { (redacted) }
+                        }
+                    }
                 }
             }
             section {
@@ -442,6 +459,7 @@ pub(crate) fn document(
                                             input type="hidden" name="n" value=(n);
                                             input type="hidden" name="redaction" value=(r.id);
                                             button type="submit" name="action" value="accept_party" { "Accept all like this" }
+                                            button type="submit" name="action" value="reject_party" { "Reject all like this" }
                                         }
                                     }
                                 }
@@ -470,9 +488,31 @@ pub(crate) fn document(
                     }
                 }
             }
-            (PreEscaped("<!-- shortcuts: a accept, r reject, j/k move, x redact selection, c confirm, n/p documents -->"))
+            (PreEscaped("<!-- shortcuts: a accept, r reject, j/k move, x redact selection, c confirm, n/p documents, / find, v page or text view -->"))
         },
     )
+}
+
+fn selection_form(csrf: &str, action: &str, pages: bool) -> Markup {
+    html! {
+        form id="selection-form" method="post" action=(action) {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="start" id="sel-start";
+            input type="hidden" name="end" id="sel-end";
+            input type="hidden" name="spans" id="sel-spans";
+            p.muted id="sel-info" {
+                @if pages { "Drag over words on a page to redact them or apply an exemption (x)." }
+                @else { "Select text above to redact it or apply an exemption (x)." }
+            }
+            select name="category" {
+                @for c in Category::ALL.iter().filter(|c| **c != Category::Exemption) { option value=(c.as_str()) { (c.label()) } }
+            }
+            label.every { input type="checkbox" name="every" value="1" id="sel-every"; " every occurrence in the case" }
+            button type="submit" name="action" value="add" id="add-redaction" disabled { "Redact selection (x)" }
+            select name="code" { @for e in EXEMPTIONS { option value=(e.reason_code) { (e.reason_code) } } }
+            button type="submit" name="action" value="exempt_span" id="exempt-selection" disabled { "Exempt selection" }
+        }
+    }
 }
 
 fn css_ident(s: &str) -> String {

@@ -586,3 +586,199 @@ async fn every_response_carries_the_security_headers() {
         assert!(h.get("permissions-policy").is_some(), "{uri}");
     }
 }
+
+/// A case with a scanned page (an image with OCR word boxes, one planned
+/// redaction over "Jo Smith") and a text record that also says "today".
+fn page_fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case");
+    let users_path = dir.path().join("users.json");
+    let mut users = Users::load(&users_path).unwrap();
+    users
+        .add("casey", Role::Caseworker, "caseworker-password")
+        .unwrap();
+    users.save().unwrap();
+    let png = dir.path().join("scan.png");
+    image::GrayImage::from_pixel(400, 60, image::Luma([250]))
+        .save(&png)
+        .unwrap();
+    let mut scan = Record::new(png.to_str().unwrap(), "", Kind::Image);
+    scan.title = "Scan".into();
+    scan.text = "Call Jo Smith today".into();
+    for (i, (s, e)) in [(0, 4), (5, 7), (8, 13), (14, 19)].into_iter().enumerate() {
+        scan.words.push(sarx_model::WordBox {
+            span: Span::new(s, e),
+            page: 1,
+            x: 10 + 90 * i as u32,
+            y: 20,
+            w: 70,
+            h: 20,
+            conf: 95,
+        });
+    }
+    let mut note = Record::new("share/note.txt", "", Kind::Text);
+    note.title = "Note".into();
+    note.text = "We spoke today, and again TODAY.".into();
+    let hit = |r: &Record| Hit {
+        record: r.id.clone(),
+        source: r.source.clone(),
+        locator: String::new(),
+        kind: r.kind,
+        confidence: 0.95,
+        evidence: Vec::new(),
+    };
+    let mut plans = BTreeMap::new();
+    plans.insert(
+        scan.id.clone(),
+        RecordPlan {
+            record_id: scan.id.clone(),
+            redactions: vec![Redaction {
+                id: "r1".into(),
+                span: Span::new(5, 13),
+                category: Category::ThirdPartyName,
+                reason_code: "third-party".into(),
+                legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
+                confidence: 0.9,
+                recogniser: "test".into(),
+                party: String::new(),
+            }],
+            ..RecordPlan::default()
+        },
+    );
+    let org: OrgProfile = toml::from_str("[controller]\nname = \"Example Homes\"\n").unwrap();
+    let state = CaseState::new(
+        "T2",
+        jiff::civil::date(2026, 11, 2),
+        "name = \"Margaret Okafor\"\n",
+        org,
+    );
+    let hits = [hit(&scan), hit(&note)];
+    CaseDir::create(&case, &state, &hits, &plans, &[scan, note], &[]).unwrap();
+    let app = AppState::open(&case, &users_path).unwrap();
+    Fixture {
+        _dir: dir,
+        app,
+        case,
+        users: users_path,
+    }
+}
+
+/// The rects of the box group of `rid` in a page view.
+fn box_rects(body: &str, rid: &str) -> usize {
+    body.split(&format!("data-rid=\"{rid}\""))
+        .nth(1)
+        .map(|g| {
+            g.split("</g>")
+                .next()
+                .unwrap_or("")
+                .matches("<rect")
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_scan_is_reviewed_on_its_page_image() {
+    let f = page_fixture();
+    let (cookie, csrf) = login_as(&f.app, "casey", "caseworker-password").await;
+    let doc = |app: &AppState, q: &'static str| {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        async move { send(&app, get(&format!("/documents/0{q}"), Some(&cookie))).await }
+    };
+    let (status, _, body) = doc(&f.app, "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<svg class=\"page\""), "no page view");
+    assert!(body.contains("viewBox=\"0 0 400 60\""));
+    assert_eq!(body.matches("class=\"w\"").count(), 4, "one rect per word");
+    assert!(body.contains("class=\"box red proposed\" data-rid=\"r1\""));
+    assert_eq!(box_rects(&body, "r1"), 2, "one box per redacted word");
+    assert!(!body.contains("id=\"unplaced\""));
+    // The page image is served as PNG; a page past the end is not found.
+    let (status, h, _) = send(&f.app, get("/documents/0/pages/0", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h.get(header::CONTENT_TYPE).unwrap(), "image/png");
+    let (status, _, _) = send(&f.app, get("/documents/0/pages/1", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = send(&f.app, get("/documents/1/pages/0", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a text record has no pages");
+    let (status, _, _) = send(&f.app, get("/documents/0/pages/0", None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "pages need a login");
+    // The text view stays.
+    let (_, _, text) = doc(&f.app, "?view=text").await;
+    assert!(text.contains("id=\"text\"") && !text.contains("<svg class=\"page\""));
+
+    // A click on the box rejects it; the box is then drawn as rejected.
+    let form = format!("csrf={csrf}&action=reject&redaction=r1");
+    let (status, _, _) = send(&f.app, post("/documents/0/decide", Some(&cookie), &form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, body) = doc(&f.app, "").await;
+    assert!(body.contains("class=\"box red rejected\" data-rid=\"r1\""));
+
+    // A drag over "Call" and "today" (two runs) adds two redactions, and
+    // "every occurrence" adds the note's "today" and "TODAY" too.
+    let form =
+        format!("csrf={csrf}&action=add&start=&end=&spans=0-4,14-19&every=1&category=third_party");
+    let (status, _, _) = send(&f.app, post("/documents/0/decide", Some(&cookie), &form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let state = CaseDir::open(&f.case).unwrap().load().unwrap();
+    let added: Vec<(usize, usize, String)> = state
+        .decisions
+        .iter()
+        .filter_map(|d| match &d.decision {
+            Decision::AddRedaction { record, span, .. } => {
+                Some((span.start, span.end, record.as_str().to_owned()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(added.len(), 4, "{added:?}");
+    let note_spans: Vec<(usize, usize)> = added
+        .iter()
+        .filter(|(_, _, r)| *r != f.app.0.data.hits[0].record.as_str())
+        .map(|(s, e, _)| (*s, *e))
+        .collect();
+    assert_eq!(note_spans, [(9, 14), (26, 31)], "whole words, case ignored");
+    let (_, _, body) = doc(&f.app, "").await;
+    assert_eq!(body.matches("class=\"box red added\"").count(), 2);
+    let audit = std::fs::read_to_string(f.case.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("4 redactions in 2 records (every occurrence)"));
+    assert!(!audit.contains("today"), "the audit log holds no text");
+
+    // An added box can be removed by its id; an unknown id is refused.
+    let d = body
+        .split("class=\"box red added\" data-rid=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let form = format!("csrf={csrf}&action=reject&redaction={d}");
+    let (status, _, _) = send(&f.app, post("/documents/0/decide", Some(&cookie), &form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, body) = doc(&f.app, "").await;
+    assert_eq!(body.matches("class=\"box red added\"").count(), 1);
+    let form = format!("csrf={csrf}&action=reject&redaction=d999");
+    let (status, _, _) = send(&f.app, post("/documents/0/decide", Some(&cookie), &form)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Malformed span lists are refused without a panic.
+    for spans in ["4-0", "a-b", "0-400", "0-4,x", "-"] {
+        let form = format!("csrf={csrf}&action=add&spans={spans}");
+        let (status, _, _) = send(&f.app, post("/documents/0/decide", Some(&cookie), &form)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{spans}");
+    }
+}
+
+#[tokio::test]
+async fn a_page_document_whose_file_is_gone_falls_back_to_the_text_view() {
+    let f = page_fixture();
+    let png = f.app.0.data.hits[0].source.clone();
+    // The page view is made on first view: remove the file before.
+    std::fs::remove_file(&png).unwrap();
+    let (cookie, _) = login_as(&f.app, "casey", "caseworker-password").await;
+    let (status, _, body) = send(&f.app, get("/documents/0", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("id=\"no-pages\"") && body.contains("the source file cannot be read"));
+    assert!(body.contains("id=\"text\""));
+}

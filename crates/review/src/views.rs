@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::{pages, AppState};
+use crate::{pages, pageview, AppState};
 
 pub(crate) fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()
@@ -66,12 +66,26 @@ pub(crate) fn hit_at(app: &AppState, n: usize) -> Result<(&Hit, &Record), AppErr
     Ok((hit, record))
 }
 
+/// How a document is shown: `?view=text` for the text view; page images
+/// otherwise, where the record has pages.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct DocQuery {
+    #[serde(default)]
+    pub(crate) view: String,
+}
+
 pub(crate) async fn document(
     State(app): State<AppState>,
     Auth(s): Auth,
     UrlPath(n): UrlPath<usize>,
+    Query(q): Query<DocQuery>,
 ) -> Result<Html<String>, AppError> {
     let (hit, record) = hit_at(&app, n)?;
+    let view = if q.view != "text" && pageview::has_pages(record) {
+        Some(app.0.views.get(record).await)
+    } else {
+        None
+    };
     let state = app.0.case.load()?;
     Ok(Html(pages::document(
         &pages::Ctx::new(&app, &s),
@@ -79,7 +93,26 @@ pub(crate) async fn document(
         n,
         hit,
         record,
+        view.as_deref(),
     )))
+}
+
+/// One page of a document's page view, as PNG.
+pub(crate) async fn document_page(
+    State(app): State<AppState>,
+    Auth(_s): Auth,
+    UrlPath((n, p)): UrlPath<(usize, usize)>,
+) -> Result<Response, AppError> {
+    let (_, record) = hit_at(&app, n)?;
+    if !pageview::has_pages(record) {
+        return Err(AppError::NotFound);
+    }
+    let view = app.0.views.get(record).await;
+    let png = match view.as_ref() {
+        Ok(r) => r.png.get(p).cloned().ok_or(AppError::NotFound)?,
+        Err(_) => return Err(AppError::NotFound),
+    };
+    Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
 }
 
 pub(crate) async fn document_pdf(
