@@ -1,8 +1,10 @@
 //! End-to-end test of the review page in a real browser (issue [6]):
 //! index the fixture sample, open a case, add users, serve the review page,
-//! drive it with Playwright (tests/e2e/review.mjs: log in, open a hit, reject
-//! a redaction, add one by selecting text, sign off as approver), build the
-//! bundle from the case, and check the bundle reflects both decisions.
+//! drive it with Playwright (tests/e2e/review.mjs: log in; on a scan's page
+//! images reject a redaction by clicking its box and add one by dragging
+//! over two words; add one in a text record's text view by selecting text;
+//! sign off as approver), build the bundle from the case, and check the
+//! bundle reflects every decision (issues 6 and 22).
 //!
 //! Needs node, chromium and playwright-core, which `scripts/setup.sh`
 //! installs: without them the test fails under CI and prints "skipped"
@@ -104,7 +106,7 @@ fn review_in_a_browser_then_bundle() {
         .arg("--index")
         .arg(&idx)
         .arg("--subject")
-        .arg(sample.join("subjects/okafor.toml"))
+        .arg(sample.join("subjects/ashworth.toml"))
         .args(["--received", "2026-11-02", "--org"])
         .arg(root().join("fixtures/org/connect-housing.toml"))
         .arg("--staff")
@@ -177,6 +179,7 @@ fn review_in_a_browser_then_bundle() {
     .unwrap();
     let rejected = report["rejected_text"].as_str().unwrap().to_owned();
     let added = report["added_text"].as_str().unwrap().to_owned();
+    let dragged = report["dragged_text"].as_str().unwrap().to_owned();
     assert_eq!(report["signed_off"], true);
 
     // The decisions are in the case and in the audit chain.
@@ -220,5 +223,17 @@ fn review_in_a_browser_then_bundle() {
     assert!(
         !all_docs.contains(&squash(&added)),
         "the caseworker's added redaction leaked into the bundle"
+    );
+    assert!(
+        !all_docs.contains(&squash(&dragged)),
+        "the redaction dragged on the page image leaked into the bundle"
+    );
+    // The page-image document is in the bundle as page images (its words
+    // are the bundle's own text layer), not typeset fresh.
+    assert!(
+        texts
+            .iter()
+            .any(|(_, t)| squash(t).contains(&squash(&rejected))),
+        "the rejected redaction's text is in no bundle file"
     );
 }
