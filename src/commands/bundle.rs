@@ -141,7 +141,8 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         salt: None,
         skip_verification: false,
     };
-    let staged = match sarx_bundle::build_staged(&spec, &PageRenderer, &a.out, &opts) {
+    let renderer = PageRenderer::for_records(spec.disclosures.iter().map(|d| &d.record));
+    let staged = match sarx_bundle::build_staged(&spec, &renderer, &a.out, &opts) {
         Ok(b) => b,
         Err(sarx_bundle::Error::VerificationFailed(msg)) => {
             eprintln!("sarx: bundle NOT written: verification failed: {msg}");

@@ -39,7 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
     // what the caseworker sees is what the bundle will hold.
     let preview: sarx_review::PdfPreview = Arc::new(|state, record, redactions, label| {
         use sarx_bundle::Renderer;
-        let layout = sarx_bundle::PageRenderer
+        let layout = sarx_bundle::PageRenderer::default()
             .layout(record, redactions, label)
             .map_err(|e| e.to_string())?;
         let furniture = sarx_bundle::pdf::Furniture {

@@ -113,7 +113,9 @@ fn check_document(dir: &Path, name: &str, path: &Path, third: &[&str], subject: 
         !reds.is_empty(),
         "{name}: the third parties are in the text"
     );
-    let layout = PageRenderer.layout(&rec, &reds, "Letter").unwrap();
+    let layout = PageRenderer::default()
+        .layout(&rec, &reds, "Letter")
+        .unwrap();
     assert_eq!(layout.fallback, None, "{name}");
     let original = lopdf::Document::load(path).unwrap();
     assert_eq!(
@@ -275,7 +277,7 @@ impl Renderer for Broken {
         redactions: &[Redaction],
         title: &str,
     ) -> Result<Layout, sarx_bundle::Error> {
-        let mut l = PageRenderer.layout(record, redactions, title)?;
+        let mut l = PageRenderer::default().layout(record, redactions, title)?;
         assert!(!l.images.is_empty());
         for p in &mut l.images {
             (self.0)(p, record);
@@ -353,7 +355,7 @@ fn broken_page_renderers_are_caught() {
     };
     let ok = build(
         &spec,
-        &PageRenderer,
+        &PageRenderer::default(),
         &dir.path().join("ok.zip"),
         &Options::default(),
     )
@@ -377,4 +379,111 @@ fn broken_page_renderers_are_caught() {
         }
         assert!(!out.exists(), "{name}");
     }
+}
+
+/// A PDF attached to an e-mail and a scan inside a zip are read again from
+/// their containers and copied as page images, like files of their own;
+/// a part whose bytes changed since indexing falls back to the fresh
+/// rendering.
+#[test]
+fn parts_of_containers_keep_their_pages() {
+    let test = "parts_of_containers_keep_their_pages";
+    if !common::needs_tools(test, &["pdftoppm", "pdftotext", "tesseract"]) {
+        return;
+    }
+    let parts = |path: &Path| {
+        let mut out = Collected::default();
+        Extractor::default().extract_path(&path.to_string_lossy(), path, &mut out);
+        out.records
+            .into_iter()
+            .filter(|r| {
+                !r.locator.is_empty()
+                    && matches!(r.kind, sarx_model::Kind::Pdf | sarx_model::Kind::Image)
+            })
+            .collect::<Vec<_>>()
+    };
+    // The sample corpus's e-mail with a letter attached.
+    let eml = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/sample/corpus/mail/officers/2025-03-14-asb-0012.eml");
+    let found = parts(&eml);
+    let letter = found
+        .iter()
+        .find(|r| r.kind == sarx_model::Kind::Pdf)
+        .expect("the attached letter is a PDF record");
+    let bytes = Extractor::default()
+        .part_bytes(
+            &eml,
+            &std::collections::HashSet::from([letter.locator.clone()]),
+        )
+        .remove(&letter.locator)
+        .expect("the attachment is found again by its locator");
+    let pages = lopdf::Document::load_mem(&bytes).unwrap().get_pages().len();
+    let word = letter
+        .text
+        .split_whitespace()
+        .find(|w| w.len() > 5 && w.chars().all(char::is_alphabetic))
+        .unwrap();
+    let reds = redactions(&letter.text, &[word]);
+    let renderer = PageRenderer::for_records(found.iter());
+    let layout = renderer.layout(letter, &reds, "Letter").unwrap();
+    assert_eq!(layout.fallback, None);
+    assert_eq!(layout.images.len(), pages, "the attachment's page count");
+    assert!(layout.images.iter().all(|p| p
+        .boxes
+        .iter()
+        .all(|b| sarx_bundle::page::unfilled(&p.image, *b) == 0)));
+    assert_eq!(
+        layout.images.iter().map(|p| p.boxes.len()).sum::<usize>(),
+        reds.len()
+    );
+    // Not named up front, the part is read for itself.
+    let alone = PageRenderer::default()
+        .layout(letter, &reds, "Letter")
+        .unwrap();
+    assert_eq!(alone.fallback, None);
+    assert_eq!(alone.images.len(), pages);
+
+    // A scan inside a zip.
+    let dir = tempfile::tempdir().unwrap();
+    let scan = sarx_fixtures::scans::scans(7)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.source.ends_with(".png"))
+        .unwrap();
+    let zip_path = dir.path().join("scans.zip");
+    let write_zip = |png: &[u8]| {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+        z.start_file("post/scan.png", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut z, png).unwrap();
+        z.finish().unwrap();
+    };
+    write_zip(&scan.bytes);
+    let engine = find_engine(OcrMode::Auto).unwrap();
+    let ex = Extractor::new(Limits::default()).with_ocr(OcrMode::Auto, engine);
+    let mut out = Collected::default();
+    ex.extract_path(&zip_path.to_string_lossy(), &zip_path, &mut out);
+    let rec = out
+        .records
+        .into_iter()
+        .find(|r| r.kind == sarx_model::Kind::Image)
+        .expect("the scan in the zip is an image record");
+    assert!(!rec.words.is_empty(), "OCR placed its words");
+    let word = rec.text.split_whitespace().find(|w| w.len() > 4).unwrap();
+    let reds = redactions(&rec.text, &[word]);
+    let layout = PageRenderer::for_records([&rec])
+        .layout(&rec, &reds, "Scan")
+        .unwrap();
+    assert_eq!(layout.fallback, None);
+    assert_eq!(layout.images.len(), 1);
+    // The zip rewritten with other bytes for the scan: not the part that
+    // was indexed, so it is typeset fresh, never boxed by stale positions.
+    let mut changed = scan.bytes.clone();
+    changed.extend_from_slice(b"trailing");
+    write_zip(&changed);
+    let layout = PageRenderer::for_records([&rec])
+        .layout(&rec, &reds, "Scan")
+        .unwrap();
+    assert_eq!(layout.fallback, Some(sarx_bundle::Fallback::SourceChanged));
+    assert!(layout.images.is_empty());
 }

@@ -104,7 +104,7 @@ fn main() {
         let pages: usize = pool.install(|| {
             docs.par_iter()
                 .map(|(_, r, reds)| {
-                    let l = PageRenderer.layout(r, reds, "Letter").unwrap();
+                    let l = PageRenderer::default().layout(r, reds, "Letter").unwrap();
                     assert!(l.fallback.is_none() && !l.images.is_empty());
                     let pdf = write(&l, &furniture).unwrap();
                     assert!(!pdf.is_empty());

@@ -22,7 +22,9 @@
 //! shows what it redacts, so the fallback is safe; it only looks less like
 //! the original.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use image::{GrayImage, Luma};
@@ -113,9 +115,10 @@ pub struct ImagePage {
 /// the record: safe to log and report).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fallback {
-    /// Not a top-level PDF or image file.
+    /// Not a PDF or image.
     NotAPageDocument,
-    /// The source file cannot be read where it was indexed.
+    /// The source file (or the part inside it) cannot be read where it
+    /// was indexed.
     SourceMissing,
     /// The file's words no longer match the record (changed since indexing).
     SourceChanged,
@@ -129,7 +132,7 @@ impl Fallback {
     /// A sentence for the report.
     pub fn describe(self) -> &'static str {
         match self {
-            Fallback::NotAPageDocument => "not a PDF or image file",
+            Fallback::NotAPageDocument => "not a PDF or image",
             Fallback::SourceMissing => "the source file cannot be read",
             Fallback::SourceChanged => "the source file changed since it was indexed",
             Fallback::UnplacedRedaction => "a redacted word could not be placed on its page",
@@ -138,10 +141,74 @@ impl Fallback {
     }
 }
 
-/// The renderer of the bundle: page images for PDFs and images read from
-/// their source file, the fresh rendering for everything else.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PageRenderer;
+/// The renderer of the bundle: page images for PDFs and images, the fresh
+/// rendering for everything else.
+///
+/// A PDF or image that is a part of another file (attached to an e-mail,
+/// a member of a zip, an attachment in a PST) is read again from its
+/// container ([`sarx_extract::Extractor::part_bytes`]) and must have the
+/// content hash it was indexed with. [`PageRenderer::for_records`] names
+/// the records up front, so that each container is read once for all of
+/// its parts.
+#[derive(Debug, Default)]
+pub struct PageRenderer {
+    parts: Parts,
+}
+
+impl PageRenderer {
+    /// A renderer that reads each container of `records`' parts once.
+    pub fn for_records<'a>(records: impl IntoIterator<Item = &'a Record>) -> Self {
+        let mut by_source: HashMap<String, PartsOf> = HashMap::new();
+        for r in records {
+            if is_page_part(r) {
+                by_source
+                    .entry(r.source.clone())
+                    .or_default()
+                    .0
+                    .insert(r.locator.clone());
+            }
+        }
+        PageRenderer {
+            parts: Parts { by_source },
+        }
+    }
+}
+
+/// A container's wanted parts and, once read, their bytes.
+type PartsOf = (HashSet<String>, OnceLock<Mutex<HashMap<String, Vec<u8>>>>);
+
+/// The bytes of records that are parts of a container.
+#[derive(Debug, Default)]
+struct Parts {
+    by_source: HashMap<String, PartsOf>,
+}
+
+impl Parts {
+    /// The part's bytes: from the container read once for every named
+    /// part, or (a record not named up front) from a read for it alone.
+    fn take(&self, record: &Record) -> Option<Vec<u8>> {
+        let path = Path::new(&record.source);
+        match self.by_source.get(&record.source) {
+            Some((wanted, cell)) if wanted.contains(&record.locator) => {
+                let got = cell.get_or_init(|| {
+                    Mutex::new(sarx_extract::Extractor::default().part_bytes(path, wanted))
+                });
+                got.lock().ok()?.remove(&record.locator)
+            }
+            _ => {
+                let one = HashSet::from([record.locator.clone()]);
+                sarx_extract::Extractor::default()
+                    .part_bytes(path, &one)
+                    .remove(&record.locator)
+            }
+        }
+    }
+}
+
+/// A PDF or image inside another file.
+fn is_page_part(r: &Record) -> bool {
+    !r.locator.is_empty() && matches!(r.kind, Kind::Pdf | Kind::Image)
+}
 
 impl Renderer for PageRenderer {
     fn layout(
@@ -150,7 +217,9 @@ impl Renderer for PageRenderer {
         redactions: &[Redaction],
         title: &str,
     ) -> Result<Layout, Error> {
-        match page_images(record, redactions) {
+        match load_pages(record, &self.parts)
+            .and_then(|(pages, placed)| build_pages(record, redactions, pages, &placed))
+        {
             Ok(images) => Ok(Layout {
                 markers: markers(&images, redactions),
                 images,
@@ -246,7 +315,7 @@ impl PageLayout {
 /// has no page images (not a PDF or image file, the file is missing or
 /// changed since it was indexed, a page cannot be rendered).
 pub fn page_view(record: &Record) -> Result<PageView, Fallback> {
-    let (pages, mut words) = load_pages(record)?;
+    let (pages, mut words) = load_pages(record, &Parts::default())?;
     check_placed(record, &[], pages.len(), &words)?;
     words.sort_by_key(|w| (w.span.start, w.span.end));
     let sizes = pages.iter().map(|(img, _)| img.dimensions()).collect();
@@ -256,22 +325,42 @@ pub fn page_view(record: &Record) -> Result<PageView, Fallback> {
     })
 }
 
-fn load_pages(record: &Record) -> Result<Pages, Fallback> {
-    if !record.locator.is_empty() || !matches!(record.kind, Kind::Pdf | Kind::Image) {
+fn load_pages(record: &Record, parts: &Parts) -> Result<Pages, Fallback> {
+    if !matches!(record.kind, Kind::Pdf | Kind::Image) {
         return Err(Fallback::NotAPageDocument);
     }
-    let path = Path::new(&record.source);
-    let bytes = std::fs::read(path).map_err(|_| Fallback::SourceMissing)?;
-    if record.kind == Kind::Pdf {
-        pdf_pages(path, record)
-    } else {
-        image_pages(&bytes, record)
+    if record.locator.is_empty() {
+        let path = Path::new(&record.source);
+        let bytes = std::fs::read(path).map_err(|_| Fallback::SourceMissing)?;
+        return if record.kind == Kind::Pdf {
+            pdf_pages(path, record)
+        } else {
+            image_pages(&bytes, record)
+        };
     }
+    // A part: its bytes from the container, exactly those indexed.
+    let bytes = parts.take(record).ok_or(Fallback::SourceMissing)?;
+    if !record.content_hash.is_empty()
+        && blake3::hash(&bytes).to_hex().as_str() != record.content_hash
+    {
+        return Err(Fallback::SourceChanged);
+    }
+    if record.kind == Kind::Image {
+        return image_pages(&bytes, record);
+    }
+    // poppler reads a file: a private temporary one (0600), deleted on drop.
+    let mut tmp = tempfile::Builder::new()
+        .prefix("sarx-part-")
+        .suffix(".pdf")
+        .tempfile()
+        .map_err(|_| Fallback::Unrenderable)?;
+    std::io::Write::write_all(&mut tmp, &bytes).map_err(|_| Fallback::Unrenderable)?;
+    pdf_pages(tmp.path(), record)
 }
 
 /// The record's pages as redacted images, or why not.
 pub fn page_images(record: &Record, redactions: &[Redaction]) -> Result<Vec<ImagePage>, Fallback> {
-    let (pages, placed) = load_pages(record)?;
+    let (pages, placed) = load_pages(record, &Parts::default())?;
     build_pages(record, redactions, pages, &placed)
 }
 

@@ -183,6 +183,29 @@ pub struct Ctx<'a> {
     /// The top-level file's bytes and their blake3 (hex), when the caller
     /// has hashed them.
     root_hash: Option<(&'a [u8], &'a str)>,
+    /// Parts whose bytes the caller wants back ([`Extractor::part_bytes`]).
+    capture: Option<Capture>,
+}
+
+/// The parts [`Extractor::part_bytes`] is looking for, and those found.
+#[derive(Debug, Default)]
+struct Capture {
+    wanted: HashSet<String>,
+    got: std::collections::HashMap<String, Vec<u8>>,
+}
+
+impl Capture {
+    fn done(&self) -> bool {
+        self.got.len() >= self.wanted.len()
+    }
+}
+
+/// A sink that keeps nothing (the re-read of [`Extractor::part_bytes`]).
+struct Discard;
+
+impl Sink for Discard {
+    fn record(&mut self, _: Record) {}
+    fn unsearchable(&mut self, _: Unsearchable) {}
 }
 
 impl<'a> Ctx<'a> {
@@ -197,6 +220,7 @@ impl<'a> Ctx<'a> {
             locators: HashSet::new(),
             started: Instant::now(),
             root_hash: None,
+            capture: None,
         }
     }
 
@@ -365,6 +389,11 @@ impl<'a> Ctx<'a> {
         format: Option<Format>,
     ) {
         let locator = self.child_locator(parent.locator, part);
+        if let Some(c) = &mut self.capture {
+            if c.wanted.contains(&locator) {
+                c.got.insert(locator.clone(), bytes.to_vec());
+            }
+        }
         let child = Node {
             locator: &locator,
             name,
@@ -423,6 +452,9 @@ fn dispatch(ctx: &mut Ctx<'_>, node: &Node<'_>) {
 
 /// [`dispatch`] with the format given (`None`: sniff it).
 fn dispatch_as(ctx: &mut Ctx<'_>, node: &Node<'_>, format: Option<Format>) {
+    if ctx.capture.as_ref().is_some_and(Capture::done) {
+        return;
+    }
     if let Err(f) = ctx.check_time() {
         ctx.unsearchable(node.locator, f);
         return;
@@ -634,6 +666,40 @@ impl Extractor {
     /// are read through the file, not loaded whole; other formats are read
     /// into memory after the size check.
     pub fn extract_path(&self, source: &str, path: &Path, sink: &mut dyn Sink) {
+        self.extract_path_capturing(source, path, sink, None);
+    }
+
+    /// The bytes of the parts at `locators` inside the file at `path` (an
+    /// attachment of an e-mail, a member of an archive, a message's
+    /// attachment in a PST), found by reading the file again as extraction
+    /// does: the same locators name the same parts. Parts not found (the
+    /// file changed or cannot be read) are missing from the result; the
+    /// caller checks what it gets against the record's content hash.
+    pub fn part_bytes(
+        &self,
+        path: &Path,
+        locators: &HashSet<String>,
+    ) -> std::collections::HashMap<String, Vec<u8>> {
+        if locators.is_empty() {
+            return std::collections::HashMap::new();
+        }
+        let capture = Capture {
+            wanted: locators.clone(),
+            got: std::collections::HashMap::new(),
+        };
+        let source = path.to_string_lossy();
+        self.extract_path_capturing(&source, path, &mut Discard, Some(capture))
+            .map(|c| c.got)
+            .unwrap_or_default()
+    }
+
+    fn extract_path_capturing(
+        &self,
+        source: &str,
+        path: &Path,
+        sink: &mut dyn Sink,
+        capture: Option<Capture>,
+    ) -> Option<Capture> {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -642,7 +708,7 @@ impl Extractor {
             Ok(m) => m.len(),
             Err(e) => {
                 sink.unsearchable(unreadable(source, &e));
-                return;
+                return capture;
             }
         };
         if size > self.limits.max_file_size {
@@ -652,10 +718,11 @@ impl Extractor {
                 reason: Reason::LimitExceeded(Limit::FileSize),
                 detail: too_large(size, &self.limits).detail,
             });
-            return;
+            return capture;
         }
+        let mut ctx = Ctx::new(&self.limits, &self.ocr, source, sink);
+        ctx.capture = capture;
         if pst::is_pst_path(path) {
-            let mut ctx = Ctx::new(&self.limits, &self.ocr, source, sink);
             let outcome = catch_unwind(AssertUnwindSafe(|| {
                 let _guard = ExtractingGuard::enter();
                 pst::extract_path(&mut ctx, path, size)
@@ -671,12 +738,22 @@ impl Extractor {
                     ),
                 ),
             }
-            return;
+            return ctx.capture;
         }
         match std::fs::read(path) {
-            Ok(bytes) => self.extract_bytes(source, &name, &bytes, sink),
-            Err(e) => sink.unsearchable(unreadable(source, &e)),
+            Ok(bytes) => {
+                let node = Node {
+                    locator: "",
+                    name: &name,
+                    bytes: &bytes,
+                    parent: None,
+                    depth: 0,
+                };
+                dispatch(&mut ctx, &node);
+            }
+            Err(e) => ctx.sink.unsearchable(unreadable(source, &e)),
         }
+        ctx.capture
     }
 }
 

@@ -65,9 +65,10 @@ impl Cache {
     }
 }
 
-/// Whether the record can have a page view (a top-level PDF or image).
+/// Whether the record can have a page view (a PDF or an image, on its
+/// own or inside another file).
 pub(crate) fn has_pages(record: &Record) -> bool {
-    record.locator.is_empty() && matches!(record.kind, Kind::Pdf | Kind::Image)
+    matches!(record.kind, Kind::Pdf | Kind::Image)
 }
 
 fn render(record: &Record) -> Result<Rendered, Fallback> {
