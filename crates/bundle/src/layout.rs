@@ -213,34 +213,22 @@ impl Renderer for FreshRenderer {
                 }
             }
             Kind::Email => {
+                // The header block as a table of fields, then the body.
                 let lines = split_pieces(&pieces, '\n');
-                let mut in_header = true;
-                for l in &lines {
-                    if in_header && l.is_empty() {
-                        in_header = false;
-                        b.rule();
-                        continue;
+                let split = lines.iter().position(Vec::is_empty).unwrap_or(lines.len());
+                let (head, body) = lines.split_at(split);
+                for l in head {
+                    match header_field(l) {
+                        Some((name, value)) => b.field_row(&name, &value),
+                        None => b.paragraph(l),
                     }
-                    b.paragraph(l);
                 }
+                b.rule();
+                b.body(body.get(1..).unwrap_or_default());
             }
             _ => {
                 b.rule();
-                for l in split_pieces(&pieces, '\n') {
-                    if l.iter()
-                        .any(|p| matches!(p, Piece::Text(t) if t.contains('\u{c}')))
-                    {
-                        // A PDF page break in the source text: start a new page.
-                        for (i, part) in split_pieces(&l, '\u{c}').iter().enumerate() {
-                            if i > 0 {
-                                b.page_break();
-                            }
-                            b.paragraph(part);
-                        }
-                    } else {
-                        b.paragraph(&l);
-                    }
-                }
+                b.body(&split_pieces(&pieces, '\n'));
             }
         }
         Ok(b.finish())
@@ -302,6 +290,43 @@ struct Builder {
 const WIDTH: f32 = PAGE_W - 2.0 * MARGIN_X;
 const BODY_H: f32 = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM;
 const TABLE_COL: f32 = 160.0;
+/// Width of the field names of an e-mail's header block.
+const FIELD_COL: f32 = 70.0;
+/// Columns a table is drawn with; cells past them join the last.
+const MAX_COLS: usize = 12;
+
+/// The heading of an extractor's `--- Section ---` line.
+fn section_heading(line: &[Piece]) -> Option<String> {
+    let [Piece::Text(t)] = line else {
+        return None;
+    };
+    let h = t.trim().strip_prefix("--- ")?.strip_suffix(" ---")?.trim();
+    (!h.is_empty() && h.len() <= 80).then(|| h.to_owned())
+}
+
+/// Whether a line holds a TAB (cells of a table row).
+fn has_tab(line: &[Piece]) -> bool {
+    line.iter()
+        .any(|p| matches!(p, Piece::Text(t) if t.contains('\t')))
+}
+
+/// A header line `Name: value` as its name and value (the name never
+/// redacted, at most 30 characters, no space in it).
+fn header_field(line: &[Piece]) -> Option<(String, Vec<Piece>)> {
+    let Some(Piece::Text(first)) = line.first() else {
+        return None;
+    };
+    let (name, rest) = first.split_once(": ")?;
+    if name.is_empty() || name.len() > 30 || name.contains(char::is_whitespace) {
+        return None;
+    }
+    let mut value = Vec::with_capacity(line.len());
+    if !rest.is_empty() {
+        value.push(Piece::Text(rest.to_owned()));
+    }
+    value.extend(line.iter().skip(1).cloned());
+    Some((format!("{name}:"), value))
+}
 
 enum Tok {
     Word(String),
@@ -370,6 +395,158 @@ impl Builder {
     fn paragraph(&mut self, pieces: &[Piece]) {
         for l in self.wrap(pieces, 0.0, WIDTH, BODY) {
             self.push(l);
+        }
+    }
+
+    /// The lines of a document's text: tables (runs of lines with TABs
+    /// between cells) as tables, the extractors' `--- Section ---` marks
+    /// (headers and footers, comments, tracked changes, notes, properties)
+    /// as headed sections, a PDF's page breaks as page breaks, the rest as
+    /// paragraphs.
+    fn body(&mut self, lines: &[Vec<Piece>]) {
+        let mut i = 0;
+        while let Some(l) = lines.get(i) {
+            if let Some(h) = section_heading(l) {
+                self.section(&h);
+                i += 1;
+                continue;
+            }
+            if has_tab(l) {
+                let run = lines[i..].iter().take_while(|l| has_tab(l)).count();
+                let rows: Vec<Vec<Vec<Piece>>> = lines[i..i + run]
+                    .iter()
+                    .map(|l| split_pieces(l, '\t'))
+                    .collect();
+                self.table(&rows);
+                i += run;
+                continue;
+            }
+            if l.iter()
+                .any(|p| matches!(p, Piece::Text(t) if t.contains('\u{c}')))
+            {
+                // A PDF page break in the source text: start a new page.
+                for (k, part) in split_pieces(l, '\u{c}').iter().enumerate() {
+                    if k > 0 {
+                        self.page_break();
+                    }
+                    self.paragraph(part);
+                }
+            } else {
+                self.paragraph(l);
+            }
+            i += 1;
+        }
+    }
+
+    /// A section's heading, set off by a rule.
+    fn section(&mut self, heading: &str) {
+        self.push(Line {
+            runs: Vec::new(),
+            height: 6.0,
+            rule: false,
+        });
+        self.rule();
+        for l in self.wrap(&[Piece::Text(heading.to_owned())], 0.0, WIDTH, 11.0) {
+            self.push(l);
+        }
+    }
+
+    /// Rows of cells as a table: columns as wide as their content allows
+    /// (each at least half an even share), cells wrapped within them, a
+    /// rule under each row.
+    fn table(&mut self, rows: &[Vec<Vec<Piece>>]) {
+        const SIZE: f32 = 9.0;
+        const GAP: f32 = 6.0;
+        let ncols = rows
+            .iter()
+            .map(Vec::len)
+            .max()
+            .unwrap_or(1)
+            .clamp(1, MAX_COLS);
+        let text_width = |cell: &[Piece]| -> f32 {
+            cell.iter()
+                .map(|p| match p {
+                    Piece::Text(t) => self.m.width(&clean(t), SIZE),
+                    Piece::Marker(c) => self.m.width(&marker_text(c), SIZE),
+                })
+                .sum()
+        };
+        let mut natural = vec![0.0f32; ncols];
+        for row in rows {
+            for (c, cell) in row.iter().enumerate() {
+                let c = c.min(ncols - 1);
+                natural[c] = natural[c].max(text_width(cell) + GAP);
+            }
+        }
+        let even = WIDTH / ncols as f32;
+        let want: Vec<f32> = natural.iter().map(|w| w.max(even / 2.0)).collect();
+        let total: f32 = want.iter().sum();
+        let widths: Vec<f32> = want.iter().map(|w| w * WIDTH / total.max(1.0)).collect();
+        let mut xs = vec![0.0f32; ncols];
+        for c in 1..ncols {
+            xs[c] = xs[c - 1] + widths[c - 1];
+        }
+        self.rule();
+        for row in rows {
+            // Cells past the last column join it.
+            let mut cells: Vec<Vec<Piece>> = row.iter().take(ncols).cloned().collect();
+            for extra in row.iter().skip(ncols) {
+                if let Some(last) = cells.last_mut() {
+                    last.push(Piece::Text(" ".into()));
+                    last.extend(extra.iter().cloned());
+                }
+            }
+            let wrapped: Vec<Vec<Line>> = cells
+                .iter()
+                .enumerate()
+                .map(|(c, cell)| self.wrap(cell, xs[c], (widths[c] - GAP).max(12.0), SIZE))
+                .collect();
+            let n = wrapped.iter().map(Vec::len).max().unwrap_or(0).max(1);
+            for i in 0..n {
+                let mut runs = Vec::new();
+                let mut height = SIZE * 1.3;
+                for lines in &wrapped {
+                    if let Some(l) = lines.get(i) {
+                        runs.extend(l.runs.iter().cloned());
+                        height = height.max(l.height);
+                    }
+                }
+                self.push(Line {
+                    runs,
+                    height,
+                    rule: false,
+                });
+            }
+            self.push(Line {
+                runs: Vec::new(),
+                height: 4.0,
+                rule: true,
+            });
+        }
+    }
+
+    /// A field of a header block: its name in a narrow column, its value
+    /// beside it.
+    fn field_row(&mut self, name: &str, value: &[Piece]) {
+        let left = self.wrap(&[Piece::Text(name.to_owned())], 0.0, FIELD_COL - 8.0, 9.0);
+        let right = self.wrap(value, FIELD_COL, WIDTH - FIELD_COL, BODY);
+        let n = left.len().max(right.len());
+        for i in 0..n {
+            let mut runs = Vec::new();
+            let mut height: f32 = 0.0;
+            if let Some(l) = left.get(i) {
+                runs.extend(l.runs.iter().cloned());
+                height = height.max(l.height);
+            }
+            if let Some(r) = right.get(i) {
+                runs.extend(r.runs.iter().cloned());
+                height = height.max(r.height);
+            }
+            self.push(Line {
+                runs,
+                height,
+                rule: false,
+            });
         }
     }
 
@@ -607,6 +784,77 @@ mod tests {
         assert!(all.contains("[REDACTED: third-party]"));
         assert!(all.contains("Łódź"));
         assert_eq!(l.markers.len(), 1);
+    }
+
+    /// The runs of every line, as (x, text, size).
+    fn runs(l: &Layout) -> Vec<Vec<(f32, String, f32)>> {
+        l.pages
+            .iter()
+            .flatten()
+            .map(|ln| {
+                ln.runs
+                    .iter()
+                    .map(|r| (r.x, r.text.clone(), r.size))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tables_sections_and_header_blocks_keep_their_structure() {
+        let mut r = Record::new("a.docx", "", Kind::Word);
+        r.text = "Witnesses:\nName\tAddress\tPhone\nJanet Smith\t4 Elm Row\t07700 900123\nBob Lee\t9 Oak Way\t07700 900456\nAfter the table.\n\n--- Comments ---\nCheck this (Sam Officer)".into();
+        let at = r.text.find("Janet Smith").unwrap();
+        let l = FreshRenderer.layout(&r, &[red(at, at + 11)], "T").unwrap();
+        let lines = runs(&l);
+        // Each row is one line with its cells in columns, left to right,
+        // at the same x in every row.
+        let row = |first: &str| {
+            lines
+                .iter()
+                .find(|ln| ln.first().is_some_and(|(_, t, _)| t == first))
+                .unwrap_or_else(|| panic!("{first}: {lines:?}"))
+                .clone()
+        };
+        let head = row("Name");
+        let bob = row("Bob Lee");
+        assert_eq!(head.len(), 3, "{head:?}");
+        assert_eq!(bob.len(), 3, "{bob:?}");
+        for c in 0..3 {
+            assert_eq!(head[c].0, bob[c].0, "column {c} lines up");
+        }
+        assert!(head[0].0 < head[1].0 && head[1].0 < head[2].0);
+        // The redacted cell keeps its column; the marker replaces the name.
+        let janet = lines
+            .iter()
+            .find(|ln| ln.iter().any(|(_, t, _)| t == "4 Elm Row"))
+            .unwrap();
+        assert_eq!(janet[0].1, "[REDACTED: third-party]");
+        assert!(!lines.iter().flatten().any(|(_, t, _)| t.contains("Janet")));
+        // The comments are a section of their own, under a heading.
+        let heading = lines
+            .iter()
+            .position(|ln| ln.len() == 1 && ln[0].1 == "Comments")
+            .expect("a Comments heading");
+        assert!(lines[heading][0].2 > BODY);
+        assert!(l.pages.iter().flatten().any(|ln| ln.rule));
+        assert!(!lines.iter().flatten().any(|(_, t, _)| t.contains("---")));
+
+        // An e-mail's header block: field names in one column, values in
+        // the next.
+        let mut e = Record::new("m.eml", "", Kind::Email);
+        e.text = "From: Sam Officer <sam@example.org>\nSubject: Visit\n\nDear Ms Okafor,\nSee you Tuesday.".into();
+        let l = FreshRenderer.layout(&e, &[], "Visit").unwrap();
+        let lines = runs(&l);
+        let from = lines
+            .iter()
+            .find(|ln| ln.first().is_some_and(|(_, t, _)| t == "From:"))
+            .expect("a From field");
+        assert_eq!(from[1].0, FIELD_COL);
+        assert!(from[1].1.starts_with("Sam Officer"));
+        assert!(lines
+            .iter()
+            .any(|ln| ln.first().is_some_and(|(_, t, _)| t == "Dear Ms Okafor,")));
     }
 
     #[test]
