@@ -302,8 +302,11 @@ pub struct Indexer {
 }
 
 /// A default shard name for `roots`: a slug of the first root's last
-/// component and a short hash of all roots, e.g. `housing-share-1a2b3c4d`.
+/// component and a short hash of all roots made absolute, e.g.
+/// `housing-share-1a2b3c4d` (the same folder named from anywhere gets the
+/// same shard).
 pub fn default_shard_name(roots: &[PathBuf]) -> String {
+    let roots: Vec<PathBuf> = roots.iter().map(|r| absolute(r)).collect();
     let first = roots.first().map(|r| {
         let s = slash_path(r);
         let trimmed = s.trim_end_matches('/');
@@ -319,7 +322,7 @@ pub fn default_shard_name(roots: &[PathBuf]) -> String {
     }
     let slug: String = slug.trim_matches('-').chars().take(40).collect();
     let mut h = blake3::Hasher::new();
-    for r in roots {
+    for r in &roots {
         h.update(slash_path(r).as_bytes());
         h.update(&[0]);
     }
@@ -329,6 +332,13 @@ pub fn default_shard_name(roots: &[PathBuf]) -> String {
     } else {
         format!("{slug}-{hash}")
     }
+}
+
+/// `path` made absolute against the current directory (not resolving
+/// symbolic links: a share reached through a link keeps its name); as
+/// given if the current directory is unknown.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn valid_shard_name(name: &str) -> bool {
@@ -387,6 +397,10 @@ impl Indexer {
                 source: e,
             })?;
         }
+        // Records name their files by absolute path, so that the bundle,
+        // the review page and `sarx verify` find them from any directory.
+        let roots: Vec<PathBuf> = roots.iter().map(|r| absolute(r)).collect();
+        let roots = roots.as_slice();
         let dir = shards_dir(index_dir).join(shard);
         let index = open_index(&dir, true)?;
         let fields = Fields::new(&index.schema())?;
