@@ -28,8 +28,8 @@
 //!   with a queue of a few files, the walk, the workers and the consumer
 //!   take turns on two cores (measured in BENCHMARKS.md, "long queues in
 //!   the crawl pipeline").
-//! * `source` = the root as given joined with the path below it, with `/`
-//!   separators.
+//! * `source` = the root as given (sarx-index gives it absolute) joined with
+//!   the path below it, with `/` separators.
 //!
 //! ```no_run
 //! use std::collections::HashMap;
@@ -46,6 +46,11 @@
 //!     true
 //! });
 //! ```
+//!
+//! One job per file: this file holds the types and the pipeline
+//! ([`Crawler::run`]); `walk` lists the roots, `process` reads, hashes and
+//! extracts one file in a worker, `budget` bounds what waits for the
+//! consumer.
 #![deny(missing_docs)]
 
 use std::collections::HashMap;
@@ -273,48 +278,6 @@ struct Job {
     known: Option<Fingerprint>,
 }
 
-/// Bytes of extracted records waiting for the consumer, bounded: a worker
-/// waits in [`Budget::acquire`] until its file's records fit.
-struct Budget {
-    used: Mutex<usize>,
-    freed: Condvar,
-    cap: usize,
-}
-
-impl Budget {
-    fn new(cap: usize) -> Budget {
-        Budget {
-            used: Mutex::new(0),
-            freed: Condvar::new(),
-            cap,
-        }
-    }
-
-    /// Waits until `n` more bytes fit (or nothing is queued: a file bigger
-    /// than the whole budget goes alone), then counts them.
-    fn acquire(&self, n: usize) {
-        let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
-        while *used > 0 && used.saturating_add(n) > self.cap {
-            used = self
-                .freed
-                .wait(used)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-        *used = used.saturating_add(n);
-    }
-
-    /// Uncounts `n` bytes the consumer is done with.
-    fn release(&self, n: usize) {
-        if n == 0 {
-            return;
-        }
-        let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
-        *used = used.saturating_sub(n);
-        drop(used);
-        self.freed.notify_all();
-    }
-}
-
 /// Bytes a record is counted for beyond its strings: the struct (about
 /// 450 bytes), its id, source and hash strings and its map's nodes.
 const RECORD_OVERHEAD: usize = 1024;
@@ -430,325 +393,6 @@ impl Crawler {
             }
         });
     }
-
-    fn walk(
-        &self,
-        roots: &[PathBuf],
-        known: &HashMap<String, Fingerprint>,
-        job_tx: Sender<Job>,
-        res_tx: Sender<Event>,
-        same_tx: Sender<Event>,
-    ) {
-        let Some((first, rest)) = roots.split_first() else {
-            self.counters.walk_done.store(true, Ordering::Relaxed);
-            return;
-        };
-        let mut builder = WalkBuilder::new(first);
-        for r in rest {
-            builder.add(r);
-        }
-        builder
-            .standard_filters(false)
-            .hidden(false)
-            .parents(false)
-            .ignore(false)
-            .git_ignore(false)
-            .git_global(false)
-            .git_exclude(false)
-            .require_git(false)
-            .follow_links(false)
-            .skip_stdout(false)
-            .threads(self.threads.clamp(1, 4));
-        let force = self.force;
-        let config = self.config.as_str();
-        builder.build_parallel().run(|| {
-            let job_tx = job_tx.clone();
-            let res_tx = res_tx.clone();
-            let same_tx = same_tx.clone();
-            Box::new(move |entry| {
-                if self.stopped() {
-                    return WalkState::Quit;
-                }
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(err) => {
-                        let path = error_path(&err).map(|p| slash_path(&p));
-                        let kind = err
-                            .io_error()
-                            .map(|e| format!("{:?}", e.kind()))
-                            .unwrap_or_else(|| "walk error".into());
-                        let unsearchable = Unsearchable {
-                            source: path.clone().unwrap_or_default(),
-                            locator: String::new(),
-                            reason: Reason::Unreadable,
-                            detail: format!("could not list the folder: {kind}"),
-                        };
-                        if res_tx
-                            .send(Event::WalkError { path, unsearchable })
-                            .is_err()
-                        {
-                            return WalkState::Quit;
-                        }
-                        return WalkState::Continue;
-                    }
-                };
-                let Some(ft) = entry.file_type() else {
-                    return WalkState::Continue;
-                };
-                if ft.is_dir() {
-                    return WalkState::Continue;
-                }
-                if ft.is_symlink() {
-                    self.counters
-                        .symlinks_skipped
-                        .fetch_add(1, Ordering::Relaxed);
-                    return WalkState::Continue;
-                }
-                if !ft.is_file() {
-                    self.counters
-                        .special_skipped
-                        .fetch_add(1, Ordering::Relaxed);
-                    return WalkState::Continue;
-                }
-                let source = slash_path(entry.path());
-                let (size, mtime_ns) = match entry.metadata() {
-                    Ok(m) => (m.len(), mtime_ns(&m)),
-                    Err(_) => (0, 0),
-                };
-                self.counters.files_found.fetch_add(1, Ordering::Relaxed);
-                self.counters.bytes_found.fetch_add(size, Ordering::Relaxed);
-                let known = known.get(&source).cloned();
-                if let Some(k) = &known {
-                    if !force && k.size == size && k.mtime_ns == mtime_ns && k.config == config {
-                        let event = Event::File(FileResult {
-                            source,
-                            fingerprint: k.clone(),
-                            outcome: Outcome::Unchanged,
-                            bytes_read: 0,
-                            read_time: Duration::ZERO,
-                            extract_time: Duration::ZERO,
-                        });
-                        return if same_tx.send(event).is_ok() {
-                            WalkState::Continue
-                        } else {
-                            WalkState::Quit
-                        };
-                    }
-                }
-                let job = Job {
-                    source,
-                    path: entry.into_path(),
-                    size,
-                    mtime_ns,
-                    known,
-                };
-                if job_tx.send(job).is_err() {
-                    return WalkState::Quit;
-                }
-                WalkState::Continue
-            })
-        });
-        self.counters.walk_done.store(true, Ordering::Relaxed);
-    }
-
-    fn work(&self, job_rx: Receiver<Job>, res_tx: Sender<Event>, budget: &Budget) {
-        for job in job_rx.iter() {
-            if self.stopped() {
-                continue;
-            }
-            let source = job.source.clone();
-            let result = catch_unwind(AssertUnwindSafe(|| self.process(job)));
-            let result = match result {
-                Ok(r) => r,
-                Err(_) => FileResult {
-                    source: source.clone(),
-                    fingerprint: Fingerprint {
-                        size: 0,
-                        mtime_ns: 0,
-                        hash: None,
-                        config: self.config.clone(),
-                    },
-                    outcome: Outcome::Extracted {
-                        records: Vec::new(),
-                        unsearchable: vec![Unsearchable {
-                            source,
-                            locator: String::new(),
-                            reason: Reason::ExtractorFailed,
-                            detail: "the extraction worker failed unexpectedly".into(),
-                        }],
-                    },
-                    bytes_read: 0,
-                    read_time: Duration::ZERO,
-                    extract_time: Duration::ZERO,
-                },
-            };
-            budget.acquire(result.weight());
-            if res_tx.send(Event::File(result)).is_err() {
-                return;
-            }
-        }
-    }
-
-    /// Reads, hashes and extracts one file.
-    fn process(&self, job: Job) -> FileResult {
-        let mut fingerprint = Fingerprint {
-            size: job.size,
-            mtime_ns: job.mtime_ns,
-            hash: None,
-            config: self.config.clone(),
-        };
-        let same_config = job.known.as_ref().is_some_and(|k| k.config == self.config);
-        let known_hash = job.known.as_ref().and_then(|k| k.hash.clone());
-        let mut out = Collected::default();
-        let name = job
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let read_start = Instant::now();
-        if job.size > self.extractor.limits().max_file_size {
-            // The extractor reports the limit from the metadata, without reading.
-            self.extractor
-                .extract_path(&job.source, &job.path, &mut out);
-            return extracted(
-                job.source,
-                fingerprint,
-                out,
-                0,
-                read_start.elapsed(),
-                Duration::ZERO,
-            );
-        }
-        if is_mail_store(&job.path) {
-            let hash = match hash_file(&job.path) {
-                Ok(h) => h,
-                Err(e) => {
-                    out.unsearchable.push(unreadable(&job.source, &e));
-                    return extracted(
-                        job.source,
-                        fingerprint,
-                        out,
-                        0,
-                        read_start.elapsed(),
-                        Duration::ZERO,
-                    );
-                }
-            };
-            let read_time = read_start.elapsed();
-            if !self.force && same_config && known_hash.as_deref() == Some(hash.as_str()) {
-                fingerprint.hash = Some(hash);
-                return same(job.source, fingerprint, job.size, read_time);
-            }
-            fingerprint.hash = Some(hash);
-            let t = Instant::now();
-            self.extractor
-                .extract_path(&job.source, &job.path, &mut out);
-            return extracted(
-                job.source,
-                fingerprint,
-                out,
-                job.size,
-                read_time,
-                t.elapsed(),
-            );
-        }
-        let bytes = match std::fs::read(&job.path) {
-            Ok(b) => b,
-            Err(e) => {
-                out.unsearchable.push(unreadable(&job.source, &e));
-                return extracted(
-                    job.source,
-                    fingerprint,
-                    out,
-                    0,
-                    read_start.elapsed(),
-                    Duration::ZERO,
-                );
-            }
-        };
-        let hash = blake3::hash(&bytes).to_hex().to_string();
-        let read_time = read_start.elapsed();
-        let n = bytes.len() as u64;
-        // The size may have changed since the walk looked at it.
-        fingerprint.size = n;
-        if !self.force && same_config && known_hash.as_deref() == Some(hash.as_str()) {
-            fingerprint.hash = Some(hash);
-            return same(job.source, fingerprint, n, read_time);
-        }
-        let t = Instant::now();
-        self.extractor
-            .extract_bytes_hashed(&job.source, &name, &bytes, &hash, &mut out);
-        fingerprint.hash = Some(hash);
-        drop(bytes);
-        extracted(job.source, fingerprint, out, n, read_time, t.elapsed())
-    }
-}
-
-fn extracted(
-    source: String,
-    fingerprint: Fingerprint,
-    out: Collected,
-    bytes_read: u64,
-    read_time: Duration,
-    extract_time: Duration,
-) -> FileResult {
-    FileResult {
-        source,
-        fingerprint,
-        outcome: Outcome::Extracted {
-            records: out.records,
-            unsearchable: out.unsearchable,
-        },
-        bytes_read,
-        read_time,
-        extract_time,
-    }
-}
-
-fn same(
-    source: String,
-    fingerprint: Fingerprint,
-    bytes_read: u64,
-    read_time: Duration,
-) -> FileResult {
-    FileResult {
-        source,
-        fingerprint,
-        outcome: Outcome::SameContent,
-        bytes_read,
-        read_time,
-        extract_time: Duration::ZERO,
-    }
-}
-
-fn unreadable(source: &str, e: &std::io::Error) -> Unsearchable {
-    Unsearchable {
-        source: source.to_owned(),
-        locator: String::new(),
-        reason: Reason::Unreadable,
-        detail: format!("could not read the file: {}", e.kind()),
-    }
-}
-
-/// Outlook stores are streamed by the extractor rather than loaded whole.
-fn is_mail_store(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("pst") || e.eq_ignore_ascii_case("ost"))
-}
-
-fn hash_file(path: &Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = blake3::Hasher::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(buf.get(..n).unwrap_or_default());
-    }
-    Ok(h.finalize().to_hex().to_string())
 }
 
 /// Modification time in nanoseconds since the Unix epoch (negative before).
@@ -774,56 +418,15 @@ pub fn slash_path(p: &Path) -> String {
     }
 }
 
-fn error_path(err: &ignore::Error) -> Option<PathBuf> {
-    match err {
-        ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            error_path(err)
-        }
-        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
-        _ => None,
-    }
-}
+mod budget;
+mod process;
+mod walk;
+
+use budget::Budget;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn budget_holds_a_worker_back_until_the_consumer_releases() {
-        let budget = Budget::new(10);
-        budget.acquire(6);
-        let got = AtomicBool::new(false);
-        std::thread::scope(|s| {
-            let waiter = s.spawn(|| {
-                budget.acquire(6);
-                got.store(true, Ordering::SeqCst);
-            });
-            std::thread::sleep(Duration::from_millis(50));
-            assert!(!got.load(Ordering::SeqCst), "6 + 6 bytes went over 10");
-            budget.release(6);
-            assert!(waiter.join().is_ok());
-        });
-        assert!(got.load(Ordering::SeqCst));
-        budget.release(6);
-        assert_eq!(
-            *budget.used.lock().unwrap_or_else(PoisonError::into_inner),
-            0
-        );
-    }
-
-    #[test]
-    fn budget_lets_a_file_bigger_than_itself_through_alone() {
-        let budget = Budget::new(10);
-        budget.acquire(1000);
-        budget.release(1000);
-        budget.acquire(3);
-        budget.acquire(4);
-        assert_eq!(
-            *budget.used.lock().unwrap_or_else(PoisonError::into_inner),
-            7
-        );
-    }
 
     #[test]
     fn weight_counts_the_records_and_nothing_for_unchanged_files() {
