@@ -12,10 +12,8 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use sarx_bundle::{Options, PageRenderer};
-use sarx_case::CaseDir;
-use sarx_request::case::{prepare_files, read_staff, CaseFiles, Prepared};
-use sarx_request::disclose::{self, BundleInputs, Mode};
+use sarx_request::bundle::{Job, Source};
+use sarx_request::case::CaseFiles;
 
 use crate::commands::case::today;
 use crate::ExitStatus;
@@ -88,13 +86,10 @@ pub fn passphrase() -> anyhow::Result<String> {
 /// Runs `sarx bundle`.
 pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
     let passphrase = if a.encrypt { Some(passphrase()?) } else { None };
-    let (parts, case_dir) = match &a.case {
-        Some(dir) => {
-            let c = CaseDir::open(dir)?;
-            (Prepared::load(&c)?, Some(c))
-        }
-        None => {
-            let files = CaseFiles {
+    let source = match &a.case {
+        Some(dir) => Source::Case(dir.clone()),
+        None => Source::OneShot {
+            files: CaseFiles {
                 index: a.index.clone().context("--index (or --case) is required")?,
                 subject: a.subject.clone().context("--subject is required")?,
                 received: a.received.context("--received is required")?,
@@ -102,67 +97,29 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
                 staff: a.staff.clone(),
                 reference: a.reference.clone(),
                 rules_only: a.rules_only,
-            };
-            (prepare_files(&files)?, None)
-        }
-    };
-    let Prepared {
-        state,
-        hits,
-        plans,
-        records,
-        unsearchable,
-    } = parts;
-    if case_dir.is_some() && state.sign_off.is_none() {
-        eprintln!("sarx: warning: this case has not been signed off by an approver");
-    }
-    let mode = if case_dir.is_some() {
-        Mode::Reviewed
-    } else {
-        Mode::OneShot {
+            },
             include_unconfirmed: a.include_unconfirmed,
-        }
-    };
-    let (spec, awaiting) = disclose::bundle_spec(BundleInputs {
-        state: &state,
-        hits: &hits,
-        plans: &plans,
-        records: &records,
-        unsearchable,
-        clock: state.clock_status(today())?,
-        staff: match &a.staff {
-            Some(p) => disclose::staff_contacts(&read_staff(p)?),
-            None => Vec::new(),
         },
-        mode,
-    });
-    let opts = Options {
-        passphrase,
-        salt: None,
-        skip_verification: false,
     };
-    let renderer = PageRenderer::for_records(spec.disclosures.iter().map(|d| &d.record));
-    let staged = match sarx_bundle::build_staged(&spec, &renderer, &a.out, &opts) {
-        Ok(b) => b,
-        Err(sarx_bundle::Error::VerificationFailed(msg)) => {
+    let job = Job {
+        source,
+        staff: a.staff.clone(),
+        out: a.out.clone(),
+        passphrase,
+        today: today(),
+    };
+    let w = match sarx_request::bundle::write(&job) {
+        Ok(w) => w,
+        Err(sarx_request::Error::Bundle(sarx_bundle::Error::VerificationFailed(msg))) => {
             eprintln!("sarx: bundle NOT written: verification failed: {msg}");
             return Ok(ExitStatus::Attention);
         }
         Err(e) => return Err(e.into()),
     };
-    // The case's record of this bundle is stored, keyed by the bundle's
-    // SHA-256, before the bundle is renamed into place: a kill in between
-    // leaves the previous bundle with its own hashes still beside it.
-    if let Some(c) = &case_dir {
-        let b = staged.built();
-        let sha = &b.secrets.bundle_sha256;
-        c.write_json(&sarx_bundle::verify::hashes_file_name(sha), &b.secrets)?;
-        c.write_json(
-            &sarx_bundle::verify::internal_log_file_name(sha),
-            &b.internal_log,
-        )?;
+    if w.from_case && !w.signed_off {
+        eprintln!("sarx: warning: this case has not been signed off by an approver");
     }
-    let built = staged.commit()?;
+    let built = &w.built;
     for n in &built.notes {
         eprintln!("sarx: planning error: {n}");
     }
@@ -171,11 +128,6 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
             "sarx: {file}: typeset afresh, not shown as its pages: {}",
             why.describe()
         );
-    }
-    if let Some(c) = &case_dir {
-        // The latest bundle's, under the names readers know.
-        c.write_json("redacted-hashes.json", &built.secrets)?;
-        c.write_json("redaction-log.internal.json", &built.internal_log)?;
     }
     println!(
         "Bundle {}: {} documents ({} as redacted page images), {} pages, {} redactions; verified: {}",
@@ -186,12 +138,12 @@ pub fn run(a: Args) -> anyhow::Result<ExitStatus> {
         built.redactions,
         built.verification.summary()
     );
-    if awaiting > 0 {
+    if w.awaiting > 0 {
         println!(
             "{} hits await a caseworker's confirmation and were not included",
-            awaiting
+            w.awaiting
         );
-        if case_dir.is_none() {
+        if !w.from_case {
             println!(
                 "  only the subject's name or a linked case number connects them: confirm \
                  them in a case (`sarx case open`, `sarx review`) or rerun with \

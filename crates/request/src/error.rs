@@ -35,6 +35,10 @@ pub enum Error {
     /// The organisation profile or the case folder is not usable.
     #[error(transparent)]
     Case(sarx_case::Error),
+    /// The bundle could not be built, failed its verification, or could
+    /// not be written.
+    #[error(transparent)]
+    Bundle(sarx_bundle::Error),
     /// A value could not be encoded for the case (a defect).
     #[error("encoding the locations of a de-duplicated record")]
     Encode,

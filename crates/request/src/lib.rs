@@ -9,12 +9,16 @@
 //!   order and their redaction plans.
 //! - [`disclose`]: the disclosure policy (what a bundle discloses, withholds
 //!   and leaves for review) and the bundle's specification.
+//! - [`bundle::write`]: the bundle of a case folder or of a one-shot
+//!   request, verified, with the case's record of it.
 //!
-//! The index is read only; nothing here prints. The caller reads the
-//! input files and writes the case folder or the bundle.
+//! The index is read only; nothing here prints. The caller gives the
+//! input files and writes the case folder; [`bundle::write`] writes the
+//! bundle and its record in the case folder.
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod bundle;
 pub mod case;
 pub mod disclose;
 mod error;
