@@ -284,12 +284,12 @@ impl Verification {
     }
 }
 
+/// The text of sarx's own HTML with its character references decoded
+/// (quick-xml); sarx's writer escapes every `&`, so its files decode.
 fn decode_entities(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    quick_xml::escape::unescape(s)
+        .map(|c| c.into_owned())
+        .unwrap_or_else(|_| s.to_owned())
 }
 
 /// The text of a PDF as three independent extractors see it (sarx's

@@ -55,64 +55,70 @@ pub fn pdf_words(pdf: &Path, timeout: Duration) -> Result<Vec<PdfPageWords>, Err
     Ok(parse_bbox(&String::from_utf8_lossy(&out)))
 }
 
-/// Parses `pdftotext -bbox` output (see the module documentation); what
-/// it cannot read is skipped.
+/// Parses `pdftotext -bbox` output (see the module documentation) with
+/// quick-xml; what it cannot read is skipped, and the pages read before a
+/// malformed part are kept.
 pub fn parse_bbox(xhtml: &str) -> Vec<PdfPageWords> {
-    let mut pages = Vec::new();
-    let mut rest = xhtml;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i..];
-        let Some(end) = rest.find('>') else { break };
-        let tag = &rest[1..end];
-        rest = &rest[end + 1..];
-        if let Some(attrs) = tag.strip_prefix("page ") {
-            pages.push(PdfPageWords {
-                width: attr(attrs, "width").unwrap_or(0.0),
-                height: attr(attrs, "height").unwrap_or(0.0),
-                words: Vec::new(),
-            });
-        } else if let Some(attrs) = tag.strip_prefix("word ") {
-            let Some(close) = rest.find("</word>") else {
-                break;
-            };
-            let text = decode(&rest[..close]);
-            rest = &rest[close + "</word>".len()..];
-            let (Some(x_min), Some(y_min), Some(x_max), Some(y_max)) = (
-                attr(attrs, "xMin"),
-                attr(attrs, "yMin"),
-                attr(attrs, "xMax"),
-                attr(attrs, "yMax"),
-            ) else {
-                continue;
-            };
-            if let Some(p) = pages.last_mut() {
-                p.words.push(PdfWord {
-                    text,
-                    x_min,
-                    y_min,
-                    x_max,
-                    y_max,
+    use quick_xml::events::{BytesStart, Event};
+    let num = |e: &BytesStart<'_>, name: &str| -> Option<f32> {
+        let a = e.try_get_attribute(name).ok()??;
+        a.value.trim().parse().ok()
+    };
+    let mut pages: Vec<PdfPageWords> = Vec::new();
+    let mut reader = quick_xml::Reader::from_str(xhtml);
+    // An open <word>: its box (when all four edges parse) and its text.
+    let mut word: Option<(Option<[f32; 4]>, String)> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "page" => {
+                pages.push(PdfPageWords {
+                    width: num(&e, "width").unwrap_or(0.0),
+                    height: num(&e, "height").unwrap_or(0.0),
+                    words: Vec::new(),
                 });
             }
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "word" => {
+                let edges = ["xMin", "yMin", "xMax", "yMax"].map(|n| num(&e, n));
+                let all = match edges {
+                    [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
+                    _ => None,
+                };
+                word = Some((all, String::new()));
+            }
+            Ok(Event::Text(t)) => {
+                if let Some((_, text)) = word.as_mut() {
+                    text.push_str(&t.xml10_content());
+                }
+            }
+            Ok(Event::GeneralRef(r)) => {
+                if let Some((_, text)) = word.as_mut() {
+                    if let Ok(Some(c)) = r.resolve_char_ref() {
+                        text.push(c);
+                    } else if let Some(c) =
+                        quick_xml::escape::resolve_predefined_entity(&r.xml10_content())
+                    {
+                        text.push_str(c);
+                    }
+                }
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == "word" => {
+                if let (Some((Some([x_min, y_min, x_max, y_max]), text)), Some(p)) =
+                    (word.take(), pages.last_mut())
+                {
+                    p.words.push(PdfWord {
+                        text,
+                        x_min,
+                        y_min,
+                        x_max,
+                        y_max,
+                    });
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
         }
     }
     pages
-}
-
-fn attr(attrs: &str, name: &str) -> Option<f32> {
-    let key = format!("{name}=\"");
-    let at = attrs.find(&key)? + key.len();
-    let len = attrs[at..].find('"')?;
-    attrs[at..at + len].parse().ok()
-}
-
-fn decode(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -138,5 +144,9 @@ mod tests {
         assert!((p[1].width - 612.0).abs() < 1e-3);
         assert!(p[1].words.is_empty());
         assert!(parse_bbox("<page width=\"1\"><word xMin=\"x\">a</word").len() == 1);
+        let p = parse_bbox(
+            r#"<page width="1" height="1"><word xMin="1" yMin="1" xMax="2" yMax="2">Zo&#235;&apos;s</word></page>"#,
+        );
+        assert_eq!(p[0].words[0].text, "Zoë's");
     }
 }

@@ -108,8 +108,8 @@ pub fn write(job: &Job) -> Result<Written, Error> {
         skip_verification: false,
     };
     let renderer = PageRenderer::for_records(spec.disclosures.iter().map(|d| &d.record));
-    let staged = sarx_bundle::build_staged(&spec, &renderer, &job.out, &opts)
-        .map_err(Error::Bundle)?;
+    let staged =
+        sarx_bundle::build_staged(&spec, &renderer, &job.out, &opts).map_err(Error::Bundle)?;
     if let Some(c) = &case {
         let b = staged.built();
         let sha = &b.secrets.bundle_sha256;
@@ -136,4 +136,3 @@ pub fn write(job: &Job) -> Result<Written, Error> {
 fn store(case: &CaseDir, name: &str, value: &impl serde::Serialize) -> Result<(), Error> {
     case.write_json(name, value).map_err(Error::Case)
 }
-
