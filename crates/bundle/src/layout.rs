@@ -528,54 +528,39 @@ impl Builder {
     /// A field of a header block: its name in a narrow column, its value
     /// beside it.
     fn field_row(&mut self, name: &str, value: &[Piece]) {
-        let left = self.wrap(&[Piece::Text(name.to_owned())], 0.0, FIELD_COL - 8.0, 9.0);
-        let right = self.wrap(value, FIELD_COL, WIDTH - FIELD_COL, BODY);
-        let n = left.len().max(right.len());
-        for i in 0..n {
-            let mut runs = Vec::new();
-            let mut height: f32 = 0.0;
-            if let Some(l) = left.get(i) {
-                runs.extend(l.runs.iter().cloned());
-                height = height.max(l.height);
-            }
-            if let Some(r) = right.get(i) {
-                runs.extend(r.runs.iter().cloned());
-                height = height.max(r.height);
-            }
-            self.push(Line {
-                runs,
-                height,
-                rule: false,
-            });
-        }
+        self.two_columns(name, value, FIELD_COL);
     }
 
+    /// A spreadsheet cell: its column's name, its value beside it, a rule
+    /// under.
     fn table_row(&mut self, name: &str, value: &[Piece]) {
-        let left = self.wrap(&[Piece::Text(name.to_owned())], 0.0, TABLE_COL - 8.0, 9.0);
-        let right = self.wrap(value, TABLE_COL, WIDTH - TABLE_COL, BODY);
-        let n = left.len().max(right.len());
-        for i in 0..n {
-            let mut runs = Vec::new();
-            let mut height: f32 = 0.0;
-            if let Some(l) = left.get(i) {
-                runs.extend(l.runs.iter().cloned());
-                height = height.max(l.height);
-            }
-            if let Some(r) = right.get(i) {
-                runs.extend(r.runs.iter().cloned());
-                height = height.max(r.height);
-            }
-            self.push(Line {
-                runs,
-                height,
-                rule: false,
-            });
-        }
+        self.two_columns(name, value, TABLE_COL);
         self.push(Line {
             runs: Vec::new(),
             height: 4.0,
             rule: true,
         });
+    }
+
+    /// A name (small, in a column `col` points wide) and its value beside
+    /// it, both wrapped, line by line.
+    fn two_columns(&mut self, name: &str, value: &[Piece], col: f32) {
+        let left = self.wrap(&[Piece::Text(name.to_owned())], 0.0, col - 8.0, 9.0);
+        let right = self.wrap(value, col, WIDTH - col, BODY);
+        let n = left.len().max(right.len());
+        for i in 0..n {
+            let mut runs = Vec::new();
+            let mut height: f32 = 0.0;
+            for side in [left.get(i), right.get(i)].into_iter().flatten() {
+                runs.extend(side.runs.iter().cloned());
+                height = height.max(side.height);
+            }
+            self.push(Line {
+                runs,
+                height,
+                rule: false,
+            });
+        }
     }
 
     fn tokens(pieces: &[Piece]) -> Vec<Tok> {

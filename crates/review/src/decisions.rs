@@ -151,7 +151,8 @@ pub(crate) async fn decide(
     let id = hit.record.clone();
     let plan = app.0.data.plans.get(&id);
     let planned = |rid: &str| plan.is_some_and(|p| p.redactions.iter().any(|r| r.id == rid));
-    let decision = match f.action.as_str() {
+    let single = |d: Decision| (describe(&d), vec![d]);
+    let (detail, decisions) = match f.action.as_str() {
         "accept" | "reject" => {
             // Caseworkers' own redactions (`d…`) can be removed too.
             let added = f.action == "reject"
@@ -166,7 +167,7 @@ pub(crate) async fn decide(
             if !planned(&f.redaction) && !added {
                 return Err(AppError::BadRequest("No such planned redaction".into()));
             }
-            if f.action == "accept" {
+            single(if f.action == "accept" {
                 Decision::AcceptRedaction {
                     record: id.clone(),
                     redaction: f.redaction.clone(),
@@ -176,7 +177,7 @@ pub(crate) async fn decide(
                     record: id.clone(),
                     redaction: f.redaction.clone(),
                 }
-            }
+            })
         }
         "add" | "exempt_span" => {
             let spans = form_spans(record, &f)?;
@@ -209,16 +210,16 @@ pub(crate) async fn decide(
             };
             let mut decisions = Vec::new();
             for span in &spans {
-                decisions.push((id.clone(), make(&id, *span)?));
+                decisions.push(make(&id, *span)?);
             }
             if f.every == "1" {
                 decisions.extend(every_occurrence(&app, &id, record, &spans, &make)?);
             }
             let count = decisions.len();
             let records: std::collections::BTreeSet<&str> =
-                decisions.iter().map(|(r, _)| r.as_str()).collect();
+                decisions.iter().map(|d| d.record().as_str()).collect();
             let detail = match decisions.as_slice() {
-                [(_, one)] => describe(one),
+                [one] => describe(one),
                 _ => format!(
                     "{count} redactions in {} records ({})",
                     records.len(),
@@ -229,40 +230,31 @@ pub(crate) async fn decide(
                     }
                 ),
             };
-            record_decisions(&app, &s, &f.note, decisions).await?;
-            app.0.audit.append(
-                &s.user,
-                &format!("decision.{}", f.action),
-                id.as_str(),
-                &detail,
-                &f.note,
-            )?;
-            return Ok(Redirect::to(&format!("/documents/{n}")).into_response());
+            (detail, decisions)
         }
         "exempt_record" => {
             let basis = legal_basis_of(&f.code)
                 .ok_or_else(|| AppError::BadRequest("Unknown exemption".into()))?;
-            Decision::MarkRecord {
+            single(Decision::MarkRecord {
                 record: id.clone(),
                 mark: Some(RecordMark::Exempt {
                     code: f.code.clone(),
                     legal_basis: basis.into(),
                 }),
-            }
+            })
         }
-        "not_about" => Decision::MarkRecord {
+        "not_about" => single(Decision::MarkRecord {
             record: id.clone(),
             mark: Some(RecordMark::NotAboutSubject),
-        },
-        "clear_mark" => Decision::MarkRecord {
+        }),
+        "clear_mark" => single(Decision::MarkRecord {
             record: id.clone(),
             mark: None,
-        },
-        "confirm" => Decision::ConfirmHit { record: id.clone() },
+        }),
+        "confirm" => single(Decision::ConfirmHit { record: id.clone() }),
         _ => return Err(AppError::BadRequest("Unknown action".into())),
     };
-    let detail = describe(&decision);
-    record_decision(&app, &s, &f.note, decision).await?;
+    record_decisions(&app, &s, &f.note, decisions).await?;
     app.0.audit.append(
         &s.user,
         &format!("decision.{}", f.action),
@@ -296,22 +288,12 @@ pub(crate) fn describe(d: &Decision) -> String {
     }
 }
 
-pub(crate) async fn record_decision(
-    app: &AppState,
-    s: &Session,
-    note: &str,
-    decision: Decision,
-) -> Result<(), AppError> {
-    let id = decision.record().clone();
-    record_decisions(app, s, note, vec![(id, decision)]).await
-}
-
 /// Records `decisions` in one update of the case.
 pub(crate) async fn record_decisions(
     app: &AppState,
     s: &Session,
     note: &str,
-    decisions: Vec<(sarx_model::RecordId, Decision)>,
+    decisions: Vec<Decision>,
 ) -> Result<(), AppError> {
     let case = app.0.case.clone();
     let user = s.user.clone();
@@ -319,7 +301,7 @@ pub(crate) async fn record_decisions(
     tokio::task::spawn_blocking(move || {
         let at = audit::now_rfc3339();
         case.update(|st| {
-            for (_, d) in &decisions {
+            for d in &decisions {
                 st.decide(&user, &at, &note, d.clone());
             }
             Ok(())
@@ -339,7 +321,7 @@ fn every_occurrence(
     record: &Record,
     spans: &[Span],
     make: &dyn Fn(&sarx_model::RecordId, Span) -> Result<Decision, AppError>,
-) -> Result<Vec<(sarx_model::RecordId, Decision)>, AppError> {
+) -> Result<Vec<Decision>, AppError> {
     let keys: Vec<String> = spans
         .iter()
         .filter_map(|s| s.slice(&record.text))
@@ -358,7 +340,7 @@ fn every_occurrence(
                     .iter()
                     .any(|r| r.span.start <= at.start && at.end <= r.span.end);
                 if !mine && !covered {
-                    out.push((rid.clone(), make(rid, at)?));
+                    out.push(make(rid, at)?);
                 }
             }
         }
@@ -441,19 +423,7 @@ pub(crate) async fn bulk(
         }
     }
     let count = decisions.len();
-    let case = app.0.case.clone();
-    let user = s.user.clone();
-    tokio::task::spawn_blocking(move || {
-        let at = audit::now_rfc3339();
-        case.update(|st| {
-            for d in &decisions {
-                st.decide(&user, &at, "bulk", d.clone());
-            }
-            Ok(())
-        })
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
+    record_decisions(&app, &s, "bulk", decisions).await?;
     app.0.audit.append(
         &s.user,
         &format!("decision.bulk.{}", f.action),

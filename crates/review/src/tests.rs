@@ -23,14 +23,23 @@ struct Fixture {
     users: PathBuf,
 }
 
-fn fixture() -> Fixture {
-    fixture_with(Limits::default())
+/// A planned third-party redaction of bytes `s..e`.
+fn red(id: &str, s: usize, e: usize, category: Category) -> Redaction {
+    Redaction {
+        id: id.into(),
+        span: Span::new(s, e),
+        category,
+        reason_code: "third-party".into(),
+        legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
+        confidence: 0.9,
+        recogniser: "test".into(),
+        party: String::new(),
+    }
 }
 
-fn fixture_with(limits: Limits) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let case = dir.path().join("case");
-    let users_path = dir.path().join("users.json");
+/// A users file in `dir` with casey (caseworker) and april (approver).
+fn users_file(dir: &Path) -> PathBuf {
+    let users_path = dir.join("users.json");
     let mut users = Users::load(&users_path).unwrap();
     users
         .add("casey", Role::Caseworker, "caseworker-password")
@@ -39,6 +48,17 @@ fn fixture_with(limits: Limits) -> Fixture {
         .add("april", Role::Approver, "approver-password")
         .unwrap();
     users.save().unwrap();
+    users_path
+}
+
+fn fixture() -> Fixture {
+    fixture_with(Limits::default())
+}
+
+fn fixture_with(limits: Limits) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case");
+    let users_path = users_file(dir.path());
 
     let mut record = Record::new("share/asb/letter.txt", "", Kind::Text);
     record.title = "ASB letter".into();
@@ -55,16 +75,6 @@ fn fixture_with(limits: Limits) -> Fixture {
             kind: "name".into(),
             span: Span::new(5, 20),
         }],
-    };
-    let red = |id: &str, s: usize, e: usize, category: Category| Redaction {
-        id: id.into(),
-        span: Span::new(s, e),
-        category,
-        reason_code: "third-party".into(),
-        legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
-        confidence: 0.9,
-        recogniser: "test".into(),
-        party: String::new(),
     };
     let mut plans = BTreeMap::new();
     plans.insert(
@@ -592,12 +602,7 @@ async fn every_response_carries_the_security_headers() {
 fn page_fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let case = dir.path().join("case");
-    let users_path = dir.path().join("users.json");
-    let mut users = Users::load(&users_path).unwrap();
-    users
-        .add("casey", Role::Caseworker, "caseworker-password")
-        .unwrap();
-    users.save().unwrap();
+    let users_path = users_file(dir.path());
     let png = dir.path().join("scan.png");
     image::GrayImage::from_pixel(400, 60, image::Luma([250]))
         .save(&png)
@@ -632,16 +637,7 @@ fn page_fixture() -> Fixture {
         scan.id.clone(),
         RecordPlan {
             record_id: scan.id.clone(),
-            redactions: vec![Redaction {
-                id: "r1".into(),
-                span: Span::new(5, 13),
-                category: Category::ThirdPartyName,
-                reason_code: "third-party".into(),
-                legal_basis: "DPA 2018 Sch 2 Pt 3 para 16".into(),
-                confidence: 0.9,
-                recogniser: "test".into(),
-                party: String::new(),
-            }],
+            redactions: vec![red("r1", 5, 13, Category::ThirdPartyName)],
             ..RecordPlan::default()
         },
     );
