@@ -16,8 +16,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sarx_fixtures::{generate, Config, Truth};
-
 fn norm(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
@@ -129,31 +127,7 @@ fn fixture_bundles_leak_nothing_and_keep_the_subjects_data() {
         return;
     }
     let t = tempfile::tempdir().unwrap();
-    let fx = t.path().join("fx");
-    generate(
-        &fx,
-        &Config {
-            seed: 7,
-            size_mb: None,
-        },
-    )
-    .unwrap();
-    let truth: Truth =
-        serde_json::from_slice(&std::fs::read(fx.join("truth.json")).unwrap()).unwrap();
-    let idx = t.path().join("idx");
-    let o = sarx()
-        .arg("index")
-        .arg("--index")
-        .arg(&idx)
-        .arg("-q")
-        .arg(fx.join("corpus"))
-        .output()
-        .unwrap();
-    assert!(
-        o.status.code().is_some_and(|c| c <= 1),
-        "index: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let common::Indexed { fx, idx, truth } = common::indexed_fixtures(t.path());
     let org = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/org/connect-housing.toml");
 
     for s in &truth.subjects {

@@ -8,33 +8,13 @@ use common::{run, sarx};
 use std::path::Path;
 use std::process::Command;
 
-use sarx_fixtures::{generate, Config, Truth};
-
 #[test]
 fn case_status_clock_bundle_and_verify() {
     if !common::needs_model("case_status_clock_bundle_and_verify") {
         return;
     }
     let t = tempfile::tempdir().unwrap();
-    let fx = t.path().join("fx");
-    generate(
-        &fx,
-        &Config {
-            seed: 7,
-            size_mb: None,
-        },
-    )
-    .unwrap();
-    let truth: Truth =
-        serde_json::from_slice(&std::fs::read(fx.join("truth.json")).unwrap()).unwrap();
-    let idx = t.path().join("idx");
-    let (code, out) = run(sarx()
-        .arg("index")
-        .arg("--index")
-        .arg(&idx)
-        .arg("-q")
-        .arg(fx.join("corpus")));
-    assert!(code <= 1, "{out}");
+    let common::Indexed { fx, idx, truth } = common::indexed_fixtures(t.path());
     let subject = truth.subjects.first().unwrap();
     let case = t.path().join("case");
     let org = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/org/flagship.toml");

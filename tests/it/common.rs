@@ -33,6 +33,40 @@ pub fn run(c: &mut Command) -> (i32, String) {
     (o.status.code().unwrap_or(-1), s)
 }
 
+/// The first generated organisation (seed 7) and its index, in `dir`.
+pub struct Indexed {
+    /// The generated fixtures (`corpus/`, `truth.json`, `staff.csv`,
+    /// subject profiles).
+    pub fx: PathBuf,
+    /// The index of `fx/corpus`.
+    pub idx: PathBuf,
+    /// The ground truth.
+    pub truth: sarx_fixtures::Truth,
+}
+
+/// Generates the first fixture organisation with seed 7 in `dir/fx` and
+/// indexes it into `dir/idx` (exit 0 or 1: the corpus holds files that
+/// cannot be searched on purpose).
+pub fn indexed_fixtures(dir: &std::path::Path) -> Indexed {
+    let fx = dir.join("fx");
+    sarx_fixtures::generate(
+        &fx,
+        &sarx_fixtures::Config {
+            seed: 7,
+            size_mb: None,
+        },
+    )
+    .unwrap();
+    let truth = serde_json::from_slice(&std::fs::read(fx.join("truth.json")).unwrap()).unwrap();
+    let idx = dir.join("idx");
+    let (code, out) = run(sarx()
+        .args(["index", "-q", "--index"])
+        .arg(&idx)
+        .arg(fx.join("corpus")));
+    assert!(code <= 1, "index: {out}");
+    Indexed { fx, idx, truth }
+}
+
 /// True when running under CI (`CI=true`), where a missing dependency is a
 /// failure rather than a skip.
 pub fn under_ci() -> bool {

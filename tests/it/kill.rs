@@ -8,9 +8,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use sarx_case::CaseDir;
-use sarx_fixtures::{generate, Config, Truth};
 
-use crate::common::{run, sarx};
+use crate::common::{self, run, sarx};
 use crate::index_sigkill::{sarx_index, write_corpus};
 
 /// Starts `c`, kills it (SIGKILL) after `delay` if it is still running;
@@ -62,23 +61,7 @@ fn index_runs_at_once_after_a_sigkill_twenty_times() {
 #[test]
 fn a_killed_case_open_or_bundle_leaves_nothing_or_a_whole_one() {
     let t = tempfile::tempdir().unwrap();
-    let fx = t.path().join("fx");
-    generate(
-        &fx,
-        &Config {
-            seed: 7,
-            size_mb: None,
-        },
-    )
-    .unwrap();
-    let truth: Truth =
-        serde_json::from_slice(&std::fs::read(fx.join("truth.json")).unwrap()).unwrap();
-    let idx = t.path().join("idx");
-    let (code, out) = run(sarx()
-        .args(["index", "-q", "--index"])
-        .arg(&idx)
-        .arg(fx.join("corpus")));
-    assert!(code <= 1, "{out}");
+    let common::Indexed { fx, idx, truth } = common::indexed_fixtures(t.path());
     let subject = truth.subjects.first().unwrap();
     let org = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/org/flagship.toml");
     let open = |case: &Path| {
