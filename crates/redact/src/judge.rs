@@ -15,6 +15,11 @@
 //!   trimming leading and trailing words the model gives no person weight
 //!   (`Shared Ownership Janet Smith` → `Janet Smith`; titles and initials
 //!   stay);
+//! - a sure candidate (a known given name with a surname, a display name,
+//!   a sign-off) needs less person weight ([`STRONG_WORD`]) and keeps its
+//!   edge words unless the model gives them almost none, and is kept when
+//!   the model reads it as a place, since either reading is a third
+//!   party's data (a name, or an address);
 //! - drops it otherwise, or when the model reads it as a place;
 //! - on a title-case heading line (`Records Management Policy`), keeps it
 //!   only on stronger evidence.
@@ -44,6 +49,11 @@ const TITLED: f32 = 0.95;
 const STRONG: f32 = 0.9;
 /// What a titled candidate needs: the title is evidence of its own.
 const TITLED_WORD: f32 = 0.2;
+/// What a sure candidate needs (a known given name with a surname, a
+/// display name, a sign-off): the gazetteers are evidence of their own.
+const STRONG_WORD: f32 = 0.35;
+/// A sure candidate's edge words are trimmed only below this weight.
+const STRONG_EDGE: f32 = 0.1;
 /// On a heading line a candidate without gazetteer evidence needs this much.
 const HEADING_WORD: f32 = 0.8;
 /// A word no rule proposed is a name from this probability on.
@@ -255,6 +265,8 @@ pub fn judge_in_context(
         let place = weights.iter().map(|x| x.1).fold(0.0f32, f32::max);
         let need = if c.confidence >= TITLED {
             TITLED_WORD
+        } else if c.confidence >= STRONG {
+            STRONG_WORD
         } else if c.confidence < 0.85 && heading_line(text, c.span) {
             HEADING_WORD
         } else {
@@ -272,12 +284,12 @@ pub fn judge_in_context(
             .iter()
             .filter(|w| w.slice(text).is_some_and(|s| s.chars().count() >= 2))
             .count();
-        if c.confidence >= STRONG
-            && full_words >= 2
-            && best < need
-            && place >= NAME_WORD
-            && !place_follows(&words, c.span)
-        {
+        // The same holds when the model gives the name some person weight
+        // but reads its last word as a place more strongly (`her neighbour
+        // Jane Green at number 56`: a surname that is also a place word).
+        let sure_either_way =
+            c.confidence >= STRONG && full_words >= 2 && !place_follows(&words, c.span);
+        if sure_either_way && best < need && place >= NAME_WORD {
             out.push(c);
             continue;
         }
@@ -287,13 +299,21 @@ pub fn judge_in_context(
             out.push(c);
             continue;
         }
-        let edge = need.min(0.3);
+        // The words kept at the edges: a sure candidate's words are the
+        // gazetteer's name words, and one the model is unsure of (`Green`
+        // after `Jane`) stays, or the surname would be disclosed beside
+        // the box.
+        let edge = if need == STRONG_WORD {
+            STRONG_EDGE
+        } else {
+            need.min(0.3)
+        };
         let first = weights.iter().position(|x| x.0 >= edge);
         let last = weights.iter().rposition(|x| x.0 >= edge);
         let (Some(first), Some(last)) = (first, last) else {
             continue;
         };
-        if best < need || place > best {
+        if best < need || (place > best && !sure_either_way) {
             continue;
         }
         // Trim to the name words, keeping titles and initials at the front.
@@ -537,6 +557,72 @@ mod tests {
             judged(&fake, text, &["Records Management Janet Smith"]),
             vec!["Janet Smith"]
         );
+    }
+
+    /// A tagger that gives each listed word a given-name weight and a
+    /// place weight.
+    #[derive(Debug)]
+    struct Weights(Vec<(&'static str, f32, f32)>);
+
+    impl Tagger for Weights {
+        fn tag(&self, texts: &[&str]) -> Result<Vec<Vec<Word>>, sarx_ner::Error> {
+            Ok(texts
+                .iter()
+                .map(|t| {
+                    text_words(t, Span::new(0, t.len()))
+                        .into_iter()
+                        .map(|s| {
+                            let w = s.slice(t).unwrap_or("");
+                            let (given, place) = self
+                                .0
+                                .iter()
+                                .find(|(x, _, _)| *x == w)
+                                .map_or((0.0, 0.0), |(_, g, p)| (*g, *p));
+                            Word {
+                                start: s.start,
+                                end: s.end,
+                                kind: if given > 0.0 {
+                                    Kind::GivenName
+                                } else {
+                                    Kind::Outside
+                                },
+                                begins: given > 0.0,
+                                given,
+                                surname: 0.0,
+                                place,
+                            }
+                        })
+                        .collect()
+                })
+                .collect())
+        }
+    }
+
+    #[test]
+    fn a_sure_name_the_model_is_unsure_of_is_kept_whole() {
+        // "her neighbour Jane Green at number 56": a known given name and
+        // a surname that is also a place word; the model gives the name
+        // some weight, the surname little.
+        let tagger = Weights(vec![("Jane", 0.44, 0.08), ("Green", 0.20, 0.04)]);
+        let text = "Her neighbour Jane Green at number 56 plays music late.";
+        let mut sure = cand(text, "Jane Green");
+        sure.confidence = STRONG;
+        let kept: Vec<&str> = judge(&tagger, text, vec![sure.clone()])
+            .unwrap()
+            .iter()
+            .map(|f| &text[f.span.start..f.span.end])
+            .collect();
+        assert_eq!(kept, vec!["Jane Green"], "kept whole, surname included");
+        // The same words proposed with less certainty need more weight.
+        sure.confidence = 0.7;
+        assert!(judge(&tagger, text, vec![sure]).unwrap().is_empty());
+        // A sure name whose last word the model reads as a place more
+        // than as a name is kept too: either reading is a third party's.
+        let tagger = Weights(vec![("Peter", 0.6, 0.5), ("Lane", 0.0, 0.9)]);
+        let text = "Peter Lane, a witness, saw it.";
+        let mut sure = cand(text, "Peter Lane");
+        sure.confidence = STRONG;
+        assert_eq!(judge(&tagger, text, vec![sure]).unwrap().len(), 1);
     }
 
     #[test]

@@ -459,6 +459,21 @@ impl PersonNames {
         Some(k)
     }
 
+    /// A surname of the gazetteer, or a name that is also a common word or
+    /// place (`green`, `lane`: [`AMBIGUOUS`], which needs other evidence).
+    fn name_word(&self, folded: &str) -> bool {
+        self.surnames.contains(folded) || self.ambiguous.contains(folded)
+    }
+
+    /// A given name of the gazetteer that is not also a common word.
+    fn known_forename(&self, text: &str, w: &Word) -> bool {
+        let mut buf = String::new();
+        lower_into(text, w, &mut buf);
+        w.shape == Shape::Title
+            && self.forenames.contains(buf.as_str())
+            && !self.ambiguous.contains(buf.as_str())
+    }
+
     fn is_title(&self, text: &str, w: &Word, buf: &mut String) -> bool {
         lower_into(text, w, buf);
         self.titles.contains(buf.as_str())
@@ -471,8 +486,20 @@ impl PersonNames {
         for (k, w) in chain.iter().enumerate() {
             lower_into(text, w, buf);
             let is_title = self.titles.contains(buf.as_str());
-            let is_stop =
-                is_title || (self.stop.contains(buf.as_str()) && w.shape != Shape::Initial);
+            // A common word that is also a surname (`Green`, `Lane`, `Hill`)
+            // goes on a name right after a title or a known given name
+            // (`Mrs Green`, `Jane Green`); elsewhere it stops the chain.
+            let surname_here = !is_title
+                && w.shape == Shape::Title
+                && self.name_word(buf.as_str())
+                && ((titled && k == piece_start)
+                    || (k == piece_start + 1
+                        && k.checked_sub(1)
+                            .and_then(|p| chain.get(p))
+                            .is_some_and(|prev| self.known_forename(text, prev))));
+            lower_into(text, w, buf);
+            let is_stop = is_title
+                || (self.stop.contains(buf.as_str()) && w.shape != Shape::Initial && !surname_here);
             if is_stop {
                 // A single word right before an organisation or place word
                 // is part of that name ("Leeds City Council").
@@ -516,17 +543,38 @@ impl PersonNames {
         let start = first.start;
         let n = piece.len();
         let caps = piece.iter().all(|w| w.shape != Shape::Title);
-        // Place / organisation suffix.
-        lower_into(text, last, buf);
-        let last_word = strip_possessive(buf);
-        if self.org_suffix.contains(last_word) && (n >= 2 || !titled_in_chain) {
-            return;
-        }
         let before = super::before_window(text, start, 40).to_lowercase();
         let after = super::after_window(text, end, 24).to_lowercase();
         let titled = titled_in_chain || self.title_before(&before);
         let line_start = before.rsplit('\n').next().unwrap_or("");
         let after_line = after.split('\n').next().unwrap_or("");
+        let after_digit = line_start
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit());
+        // Place / organisation suffix. A street or place word that is also
+        // a surname (`Green`, `Hill`, `Lane`, `Park`) ends a person's name
+        // instead when the words read as one: a title before them, or a
+        // known given name and that word alone, with no house number
+        // before (`Mrs Jane Green`, `Peter Lane saw it`, not `56 Green
+        // Lane` or `Leeds City Council`). Such a name is judged like any
+        // other: a place reading of it is a third party's address, and the
+        // judge keeps a sure name the model reads as a place
+        // (`judge::judge_in_context`); a given name that is also a common
+        // word or place (`Victoria Park`) does not start one.
+        lower_into(text, last, buf);
+        let last_word = strip_possessive(buf);
+        if self.org_suffix.contains(last_word) && (n >= 2 || !titled_in_chain) {
+            let surname_too = self.name_word(last_word);
+            let forename_first = n == 2 && {
+                lower_into(text, first, buf);
+                self.forenames.contains(buf.as_str()) && !self.ambiguous.contains(buf.as_str())
+            };
+            if !(surname_too && !after_digit && (titled || forename_first)) {
+                return;
+            }
+        }
         // Evidence from the words themselves.
         let mut fore = 0usize;
         let mut fore_amb = 0usize;
@@ -593,11 +641,6 @@ impl PersonNames {
         if piece.iter().all(|w| w.shape == Shape::Initial) && !titled {
             return;
         }
-        let after_digit = line_start
-            .trim_end()
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_ascii_digit());
         let first_is_street = {
             lower_into(text, first, buf);
             STREET_PREFIX.contains(&buf.as_str())
@@ -897,6 +940,11 @@ mod tests {
             "at 20 Rue Hsine Eloued St. today",
             "«Okafor, Margaret A» was seen",
             "Leeds, Bradford and York",
+            "her neighbour «Jane Green» at number 56 plays music",
+            "«Peter Lane», a witness, saw it",
+            "«Mrs Jane Green» and «Mr Tom Hill» attended",
+            "She lives at 56 Green Lane.",
+            "Hyde Park is closed.",
         ];
         for text in cases {
             check(&r, text);
