@@ -487,3 +487,64 @@ fn parts_of_containers_keep_their_pages() {
     assert_eq!(layout.fallback, Some(sarx_bundle::Fallback::SourceChanged));
     assert!(layout.images.is_empty());
 }
+
+/// A scan turned on its side: Tesseract reads it the right way up (`--psm
+/// 1`), its word boxes are in the image's own pixels, and the boxes cover
+/// the third parties' words: OCR of the output reads none of them, and
+/// still reads the subject.
+#[test]
+fn a_scan_on_its_side_is_boxed_where_its_words_are() {
+    let test = "a_scan_on_its_side_is_boxed_where_its_words_are";
+    if !common::needs_tools(test, &["tesseract"]) {
+        return;
+    }
+    let scan = sarx_fixtures::scans::scans(7)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.source.ends_with(".png"))
+        .unwrap();
+    let img = image::load_from_memory(&scan.bytes).unwrap().to_luma8();
+    let turned = image::imageops::rotate90(&img);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("turned.png");
+    turned.save(&path).unwrap();
+    let rec = record(&path);
+    let third: Vec<&str> = scan
+        .truth
+        .third_party
+        .iter()
+        .map(String::as_str)
+        .filter(|t| t.contains(' ') && rec.text.contains(*t))
+        .collect();
+    assert!(!third.is_empty(), "OCR reads the turned scan: {:?}", rec.text);
+    let subject = scan
+        .truth
+        .subject_strings
+        .values()
+        .flatten()
+        .find(|s| s.contains(' '))
+        .unwrap()
+        .clone();
+    let surname = subject.rsplit(' ').next().unwrap().to_owned();
+    let reds = redactions(&rec.text, &third);
+    let layout = PageRenderer::default()
+        .layout(&rec, &reds, "Scan")
+        .unwrap();
+    assert_eq!(layout.fallback, None);
+    let bytes = write(&layout, &furniture()).unwrap();
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let boxes: Vec<(u32, PxRect)> = layout
+        .images
+        .iter()
+        .zip(1u32..)
+        .flat_map(|(p, n)| p.boxes.iter().map(move |b| (n, *b)))
+        .collect();
+    assert_eq!(box_problems(&doc, &boxes), Vec::<String>::new());
+    let engine = sarx_ocr::Tesseract::find().unwrap();
+    let (ocr, readable) = ocr_text(&doc, &boxes, &engine).unwrap();
+    assert_eq!(readable, 0, "a box reads as text");
+    for t in &third {
+        assert!(!ocr.contains(t), "OCR of the output reads {t:?}");
+    }
+    assert!(ocr.contains(&surname), "OCR of the output reads the subject");
+}
