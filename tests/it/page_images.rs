@@ -516,7 +516,11 @@ fn a_scan_on_its_side_is_boxed_where_its_words_are() {
         .map(String::as_str)
         .filter(|t| t.contains(' ') && rec.text.contains(*t))
         .collect();
-    assert!(!third.is_empty(), "OCR reads the turned scan: {:?}", rec.text);
+    assert!(
+        !third.is_empty(),
+        "OCR reads the turned scan: {:?}",
+        rec.text
+    );
     let subject = scan
         .truth
         .subject_strings
@@ -527,9 +531,7 @@ fn a_scan_on_its_side_is_boxed_where_its_words_are() {
         .clone();
     let surname = subject.rsplit(' ').next().unwrap().to_owned();
     let reds = redactions(&rec.text, &third);
-    let layout = PageRenderer::default()
-        .layout(&rec, &reds, "Scan")
-        .unwrap();
+    let layout = PageRenderer::default().layout(&rec, &reds, "Scan").unwrap();
     assert_eq!(layout.fallback, None);
     let bytes = write(&layout, &furniture()).unwrap();
     let doc = lopdf::Document::load_mem(&bytes).unwrap();
@@ -546,5 +548,8 @@ fn a_scan_on_its_side_is_boxed_where_its_words_are() {
     for t in &third {
         assert!(!ocr.contains(t), "OCR of the output reads {t:?}");
     }
-    assert!(ocr.contains(&surname), "OCR of the output reads the subject");
+    assert!(
+        ocr.contains(&surname),
+        "OCR of the output reads the subject"
+    );
 }

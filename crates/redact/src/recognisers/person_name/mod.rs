@@ -178,7 +178,11 @@ fn words(text: &str) -> Vec<Word> {
                 break;
             }
         }
-        let shape = if !first_upper {
+        // Letters glued to digits (`LS7`, `B12`, `3JL`, `Flat4`) are a code,
+        // a postcode or a reference, never a name word.
+        let glued_digit = text[end..].starts_with(|d: char| d.is_ascii_digit())
+            || text[..start].ends_with(|d: char| d.is_ascii_digit());
+        let shape = if !first_upper || glued_digit {
             Shape::Other
         } else if letters == 1 {
             Shape::Initial
@@ -945,6 +949,7 @@ mod tests {
             "«Mrs Jane Green» and «Mr Tom Hill» attended",
             "She lives at 56 Green Lane.",
             "Hyde Park is closed.",
+            "54 Kirkstall Road, Leeds LS7 3JL",
         ];
         for text in cases {
             check(&r, text);
