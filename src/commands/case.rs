@@ -211,72 +211,15 @@ fn open(a: OpenArgs) -> anyhow::Result<ExitStatus> {
 fn status(dir: &Path, as_of: Date) -> anyhow::Result<ExitStatus> {
     let case = CaseDir::open(dir)?;
     crate::commands::print::warn_loose_permissions("case folder", dir);
-    let s = case.load()?;
-    let hits = case.hits()?;
-    let plans = case.plans()?;
-    let unsearchable = case.unsearchable()?;
-    let c = s.clock_status(as_of)?;
-    println!("Case:         SAR-{}", s.reference);
-    println!("Controller:   {}", s.org.controller.name);
-    println!("Received:     {}", c.received);
-    match c.extended_deadline {
-        Some(d) => println!(
-            "Deadline:     {d} (extended: {}; one-month deadline was {})",
-            c.extension_reason.as_deref().unwrap_or(""),
-            c.one_month_deadline
-        ),
-        None => println!(
-            "Deadline:     {} (if extending, tell the requester by {})",
-            c.deadline, c.tell_extension_by
-        ),
-    }
-    if c.extension_notice_late {
-        println!("WARNING:      the extension was decided after the first month");
-    }
-    if let Some((since, why)) = c.paused_since {
-        println!(
-            "Clock:        STOPPED since {since} (waiting for {})",
-            why.as_str()
-        );
-    }
-    if c.paused_days > 0 {
-        println!("Paused:       {} days in total", c.paused_days);
-    }
-    if c.days_left >= 0 {
-        println!("Days left:    {} (as of {})", c.days_left, c.as_of);
-    } else {
-        println!(
-            "Days left:    OVERDUE by {} days (as of {})",
-            -c.days_left, c.as_of
-        );
-    }
-    if c.outside_holiday_table {
-        println!("WARNING:      dates outside the 2020-2030 bank-holiday table: weekends only were considered");
-    }
-    let p = s.progress(&hits, &plans);
-    println!(
-        "Hits:         {} ({} high, {} medium, {} low)",
-        hits.len(),
-        p.high,
-        p.medium,
-        p.low
-    );
-    println!(
-        "Review:       {} to disclose, {} awaiting confirmation, {} withheld; {} records with decisions; {} decisions",
-        p.disclose, p.awaiting, p.withheld, p.records_decided, p.decisions
-    );
-    println!(
-        "Redactions:   {} in force; {} records flagged for exemptions or identifiability",
-        p.redactions, p.flagged
-    );
-    println!("Unsearchable: {}", unsearchable.len());
-    match &s.sign_off {
-        Some(so) => println!(
-            "Signed off:   by {} at {} (version {})",
-            so.by, so.at, so.version
-        ),
-        None => println!("Signed off:   no"),
-    }
+    let mut out = std::io::stdout().lock();
+    sarx_request::report::case_status(
+        &mut out,
+        &case.load()?,
+        &case.hits()?,
+        &case.plans()?,
+        &case.unsearchable()?,
+        as_of,
+    )?;
     Ok(ExitStatus::Success)
 }
 

@@ -15,9 +15,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sarx_index::{default_shard_name, IndexerBuilder, Summary};
+use sarx_index::{default_shard_name, IndexerBuilder};
 
-use crate::commands::print::{join_counts, mib};
 use crate::ExitStatus;
 
 /// Arguments of `sarx index`.
@@ -142,7 +141,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
         serde_json::to_writer(&mut out, &summary)?;
         writeln!(out)?;
     } else {
-        print_summary(&mut out, &summary, &args.index)?;
+        sarx_request::report::index_summary(&mut out, &summary, &args.index)?;
     }
     out.flush()?;
     if summary.interrupted {
@@ -200,96 +199,4 @@ fn install_stop_handler(stop: Arc<AtomicBool>) {
     if spawned.is_err() {
         tracing::warn!("could not install the Ctrl-C handler");
     }
-}
-
-/// How many unsearchable entries the text summary lists.
-const LIST_MAX: usize = 50;
-
-fn print_summary(
-    out: &mut impl Write,
-    s: &Summary,
-    index: &std::path::Path,
-) -> std::io::Result<()> {
-    let t = &s.timing;
-    let rate = if s.elapsed_secs > 0.0 {
-        mib(s.bytes_read) / s.elapsed_secs
-    } else {
-        0.0
-    };
-    writeln!(
-        out,
-        "shard {} ({}) from {}",
-        s.shard,
-        s.shard_dir,
-        s.roots.join(", ")
-    )?;
-    writeln!(
-        out,
-        "files: {} seen, {} extracted, {} unchanged, {} touched but same content, {} deleted; {} symlinks and {} special files skipped; {} unlistable folders",
-        s.files_seen, s.files_extracted, s.files_unchanged, s.files_same_content, s.files_deleted,
-        s.symlinks_skipped, s.special_skipped, s.walk_errors
-    )?;
-    writeln!(
-        out,
-        "read {:.1} MiB in {:.1} s ({rate:.1} MiB/s); busy: read {:.1} s, extract {:.1} s, write {:.1} s, commit {:.1} s ({} commits), merge {:.1} s",
-        mib(s.bytes_read), s.elapsed_secs, t.read_secs, t.extract_secs, t.write_secs, t.commit_secs, t.commits, t.merge_secs
-    )?;
-    let ocr_rate = if t.ocr_secs > 0.0 {
-        format!(
-            ", {:.2} pages/s per worker",
-            s.ocr_pages as f64 / t.ocr_secs
-        )
-    } else {
-        String::new()
-    };
-    writeln!(
-        out,
-        "OCR ({}): {} pages in {:.1} s{ocr_rate}",
-        s.ocr, s.ocr_pages, t.ocr_secs
-    )?;
-    writeln!(
-        out,
-        "records added: {} ({})",
-        s.records_added,
-        join_counts(&s.records_added_by_kind)
-    )?;
-    let tot = &s.totals.stats;
-    writeln!(
-        out,
-        "shard holds {} files ({:.1} MiB), {} records ({}), index {:.1} MiB",
-        tot.files,
-        mib(tot.input_bytes),
-        tot.records,
-        join_counts(&tot.records_by_kind),
-        mib(tot.index_bytes)
-    )?;
-    writeln!(
-        out,
-        "unsearchable: {} ({})",
-        tot.unsearchable,
-        join_counts(&tot.unsearchable_by_reason)
-    )?;
-    for u in s.unsearchable.iter().take(LIST_MAX) {
-        let loc = if u.locator.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", u.locator)
-        };
-        writeln!(
-            out,
-            "  {}{loc}: {}: {}",
-            u.source,
-            u.reason.code(),
-            u.detail
-        )?;
-    }
-    if s.unsearchable.len() > LIST_MAX {
-        writeln!(
-            out,
-            "  ... and {} more: sarx status --index {}",
-            s.unsearchable.len() - LIST_MAX,
-            index.display()
-        )?;
-    }
-    Ok(())
 }

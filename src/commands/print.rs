@@ -1,22 +1,5 @@
-//! Formatting shared by the commands' text output.
-
-use std::collections::BTreeMap;
-
-/// Bytes as MiB.
-pub fn mib(b: u64) -> f64 {
-    b as f64 / (1024.0 * 1024.0)
-}
-
-/// `kind n, kind n, …`, or `none`.
-pub fn join_counts(m: &BTreeMap<String, u64>) -> String {
-    if m.is_empty() {
-        return "none".into();
-    }
-    m.iter()
-        .map(|(k, n)| format!("{k} {n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+//! Warnings shared by the commands (the reports themselves are
+//! `sarx_request::report`).
 
 /// Warns on stderr when anything under `dir` is open to other accounts
 /// (what sarx stores is private to its user: 0700 folders, 0600 files).

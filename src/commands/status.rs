@@ -11,8 +11,9 @@ use anyhow::Context;
 use sarx_index::IndexSet;
 use sarx_model::Unsearchable;
 
-use crate::commands::print::{join_counts, mib, warn_loose_permissions};
+use crate::commands::print::warn_loose_permissions;
 use crate::ExitStatus;
+use sarx_request::report::{join_counts, mib};
 
 /// Arguments of `sarx status`.
 #[derive(Debug, clap::Args)]

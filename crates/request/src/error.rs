@@ -39,6 +39,9 @@ pub enum Error {
     /// not be written.
     #[error(transparent)]
     Bundle(sarx_bundle::Error),
+    /// A report could not be written (a closed pipe, a full disk).
+    #[error("writing the report: {}", .0.kind())]
+    Write(#[from] std::io::Error),
     /// A value could not be encoded for the case (a defect).
     #[error("encoding the locations of a de-duplicated record")]
     Encode,

@@ -11,8 +11,10 @@
 //!   and leaves for review) and the bundle's specification.
 //! - [`bundle::write`]: the bundle of a case folder or of a one-shot
 //!   request, verified, with the case's record of it.
+//! - [`report`]: the plain-text reports the commands print (an index run's
+//!   summary, a search's table, a case's status), written to any `Write`.
 //!
-//! The index is read only; nothing here prints. The caller gives the
+//! The index is read only; nothing here prints to the terminal itself. The caller gives the
 //! input files and writes the case folder; [`bundle::write`] writes the
 //! bundle and its record in the case folder.
 #![deny(missing_docs)]
@@ -22,6 +24,7 @@ pub mod bundle;
 pub mod case;
 pub mod disclose;
 mod error;
+pub mod report;
 pub mod search;
 
 pub use error::Error;
