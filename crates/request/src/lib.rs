@@ -14,9 +14,9 @@
 //! - [`report`]: the plain-text reports the commands print (an index run's
 //!   summary, a search's table, a case's status), written to any `Write`.
 //!
-//! The index is read only; nothing here prints to the terminal itself. The caller gives the
-//! input files and writes the case folder; [`bundle::write`] writes the
-//! bundle and its record in the case folder.
+//! The index is read only; nothing here writes to the terminal itself.
+//! The caller gives the input files and writes the case folder;
+//! [`bundle::write`] writes the bundle and its record in the case folder.
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
