@@ -13,7 +13,6 @@ use sarx_model::Unsearchable;
 
 use crate::commands::print::warn_loose_permissions;
 use crate::ExitStatus;
-use sarx_request::report::{join_counts, mib};
 
 /// Arguments of `sarx status`.
 #[derive(Debug, clap::Args)]
@@ -69,61 +68,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
         serde_json::to_writer(&mut out, &report)?;
         writeln!(out)?;
     } else {
-        writeln!(
-            out,
-            "index {}: {} shards, {} files ({:.1} MiB), {} records, {} unsearchable, index {:.1} MiB",
-            args.index.display(),
-            stats.shards.len(),
-            stats.files,
-            mib(stats.input_bytes),
-            stats.records,
-            stats.unsearchable,
-            mib(stats.index_bytes)
-        )?;
-        for s in &stats.shards {
-            let st = &s.stats;
-            writeln!(
-                out,
-                "shard {}{}: roots {}; {} files, {} records ({}); {} unsearchable ({})",
-                s.name,
-                if s.complete {
-                    ""
-                } else {
-                    " (last run interrupted)"
-                },
-                s.roots.join(", "),
-                st.files,
-                st.records,
-                join_counts(&st.records_by_kind),
-                st.unsearchable,
-                join_counts(&st.unsearchable_by_reason)
-            )?;
-        }
-        let m = model_report();
-        if m.installed {
-            writeln!(out, "person-name model: installed in {}", m.dir)?;
-        } else {
-            writeln!(
-                out,
-                "person-name model: NOT installed in {} (missing {}): run `{}` or set SARX_MODEL_DIR",
-                m.dir,
-                m.missing.join(", "),
-                sarx_ner::SETUP_COMMAND
-            )?;
-        }
-        if !unsearchable.is_empty() {
-            writeln!(out, "unsearchable (source, locator, reason, detail):")?;
-            for u in &unsearchable {
-                writeln!(
-                    out,
-                    "  {}\t{}\t{}\t{}",
-                    u.source,
-                    u.locator,
-                    u.reason.code(),
-                    u.detail
-                )?;
-            }
-        }
+        let model = sarx_ner::check(&sarx_ner::default_dir());
+        sarx_request::report::index_status(&mut out, &args.index, &stats, &unsearchable, &model)?;
     }
     out.flush()?;
     Ok(if unsearchable.is_empty() {

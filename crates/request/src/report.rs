@@ -1,6 +1,6 @@
 //! Plain-text reports of a request's stages, as the `sarx` commands print
-//! them: the summary of an index run, the table of a search, the status of
-//! a case. They write to any `Write`, so tests read what users read. None
+//! them: the summary of an index run, the status of an index, the table
+//! of a search, the status of a case. They write to any `Write`, so tests read what users read. None
 //! prints a record's text; sources, locators and counts only.
 
 use std::collections::BTreeMap;
@@ -34,6 +34,77 @@ pub fn join_counts(m: &BTreeMap<String, u64>) -> String {
 
 /// How many unsearchable entries the text summary lists.
 pub const LIST_MAX: usize = 50;
+
+/// The text status of an index: its totals, each shard with its roots
+/// and counts, whether the person-name model is installed, and every
+/// unsearchable entry (source, locator, reason, detail).
+pub fn index_status(
+    out: &mut impl Write,
+    index: &Path,
+    stats: &sarx_index::Stats,
+    unsearchable: &[Unsearchable],
+    model: &sarx_ner::Installation,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "index {}: {} shards, {} files ({:.1} MiB), {} records, {} unsearchable, index {:.1} MiB",
+        index.display(),
+        stats.shards.len(),
+        stats.files,
+        mib(stats.input_bytes),
+        stats.records,
+        stats.unsearchable,
+        mib(stats.index_bytes)
+    )?;
+    for s in &stats.shards {
+        let st = &s.stats;
+        writeln!(
+            out,
+            "shard {}{}: roots {}; {} files, {} records ({}); {} unsearchable ({})",
+            s.name,
+            if s.complete {
+                ""
+            } else {
+                " (last run interrupted)"
+            },
+            s.roots.join(", "),
+            st.files,
+            st.records,
+            join_counts(&st.records_by_kind),
+            st.unsearchable,
+            join_counts(&st.unsearchable_by_reason)
+        )?;
+    }
+    if model.is_complete() {
+        writeln!(
+            out,
+            "person-name model: installed in {}",
+            model.dir.display()
+        )?;
+    } else {
+        writeln!(
+            out,
+            "person-name model: NOT installed in {} (missing {}): run `{}` or set SARX_MODEL_DIR",
+            model.dir.display(),
+            model.missing.join(", "),
+            sarx_ner::SETUP_COMMAND
+        )?;
+    }
+    if !unsearchable.is_empty() {
+        writeln!(out, "unsearchable (source, locator, reason, detail):")?;
+        for u in unsearchable {
+            writeln!(
+                out,
+                "  {}\t{}\t{}\t{}",
+                u.source,
+                u.locator,
+                u.reason.code(),
+                u.detail
+            )?;
+        }
+    }
+    Ok(())
+}
 
 /// The text summary of an index run: files, time, OCR, records, the
 /// shard's totals and (the first [`LIST_MAX`]) unsearchable entries.
