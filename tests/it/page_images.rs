@@ -62,6 +62,16 @@ fn record(path: &Path) -> Record {
         .unwrap()
 }
 
+/// Every painted box of a layout with its 1-based page.
+fn boxes_of(layout: &Layout) -> Vec<(u32, PxRect)> {
+    layout
+        .images
+        .iter()
+        .zip(1u32..)
+        .flat_map(|(p, n)| p.boxes.iter().map(move |b| (n, *b)))
+        .collect()
+}
+
 fn furniture() -> Furniture {
     Furniture {
         header: "SAR-T-1 · Document 0001 · Letter".into(),
@@ -165,12 +175,7 @@ fn check_document(dir: &Path, name: &str, path: &Path, third: &[&str], subject: 
 
     // Structure and pixels.
     assert_eq!(structure(&bytes, &doc), Vec::<String>::new(), "{name}");
-    let boxes: Vec<(u32, PxRect)> = layout
-        .images
-        .iter()
-        .zip(1u32..)
-        .flat_map(|(p, n)| p.boxes.iter().map(move |b| (n, *b)))
-        .collect();
+    let boxes = boxes_of(&layout);
     assert_eq!(box_problems(&doc, &boxes), Vec::<String>::new(), "{name}");
     for (n, b) in &boxes {
         let img = page_image(&doc, doc.get_pages()[n]).unwrap();
@@ -535,12 +540,7 @@ fn a_scan_on_its_side_is_boxed_where_its_words_are() {
     assert_eq!(layout.fallback, None);
     let bytes = write(&layout, &furniture()).unwrap();
     let doc = lopdf::Document::load_mem(&bytes).unwrap();
-    let boxes: Vec<(u32, PxRect)> = layout
-        .images
-        .iter()
-        .zip(1u32..)
-        .flat_map(|(p, n)| p.boxes.iter().map(move |b| (n, *b)))
-        .collect();
+    let boxes = boxes_of(&layout);
     assert_eq!(box_problems(&doc, &boxes), Vec::<String>::new());
     let engine = sarx_ocr::Tesseract::find().unwrap();
     let (ocr, readable) = ocr_text(&doc, &boxes, &engine).unwrap();

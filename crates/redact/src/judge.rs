@@ -481,6 +481,19 @@ mod tests {
 
     impl Tagger for Fake {
         fn tag(&self, texts: &[&str]) -> Result<Vec<Vec<Word>>, sarx_ner::Error> {
+            let names = self.names.iter().map(|w| (*w, 0.95, 0.0));
+            let places = self.places.iter().map(|w| (*w, 0.0, 0.95));
+            Weights(names.chain(places).collect()).tag(texts)
+        }
+    }
+
+    /// A tagger that gives each listed word a given-name weight and a
+    /// place weight (the first entry for a word counts).
+    #[derive(Debug)]
+    struct Weights(Vec<(&'static str, f32, f32)>);
+
+    impl Tagger for Weights {
+        fn tag(&self, texts: &[&str]) -> Result<Vec<Vec<Word>>, sarx_ner::Error> {
             Ok(texts
                 .iter()
                 .map(|t| {
@@ -488,22 +501,25 @@ mod tests {
                         .into_iter()
                         .map(|s| {
                             let w = s.slice(t).unwrap_or("");
-                            let name = self.names.contains(&w);
-                            let place = self.places.contains(&w);
+                            let (given, place) = self
+                                .0
+                                .iter()
+                                .find(|(x, _, _)| *x == w)
+                                .map_or((0.0, 0.0), |(_, g, p)| (*g, *p));
                             Word {
                                 start: s.start,
                                 end: s.end,
-                                kind: if name {
+                                kind: if given > 0.0 {
                                     Kind::GivenName
-                                } else if place {
+                                } else if place > 0.0 {
                                     Kind::City
                                 } else {
                                     Kind::Outside
                                 },
-                                begins: name || place,
-                                given: if name { 0.95 } else { 0.0 },
+                                begins: given > 0.0 || place > 0.0,
+                                given,
                                 surname: 0.0,
-                                place: if place { 0.95 } else { 0.0 },
+                                place,
                             }
                         })
                         .collect()
@@ -557,45 +573,6 @@ mod tests {
             judged(&fake, text, &["Records Management Janet Smith"]),
             vec!["Janet Smith"]
         );
-    }
-
-    /// A tagger that gives each listed word a given-name weight and a
-    /// place weight.
-    #[derive(Debug)]
-    struct Weights(Vec<(&'static str, f32, f32)>);
-
-    impl Tagger for Weights {
-        fn tag(&self, texts: &[&str]) -> Result<Vec<Vec<Word>>, sarx_ner::Error> {
-            Ok(texts
-                .iter()
-                .map(|t| {
-                    text_words(t, Span::new(0, t.len()))
-                        .into_iter()
-                        .map(|s| {
-                            let w = s.slice(t).unwrap_or("");
-                            let (given, place) = self
-                                .0
-                                .iter()
-                                .find(|(x, _, _)| *x == w)
-                                .map_or((0.0, 0.0), |(_, g, p)| (*g, *p));
-                            Word {
-                                start: s.start,
-                                end: s.end,
-                                kind: if given > 0.0 {
-                                    Kind::GivenName
-                                } else {
-                                    Kind::Outside
-                                },
-                                begins: given > 0.0,
-                                given,
-                                surname: 0.0,
-                                place,
-                            }
-                        })
-                        .collect()
-                })
-                .collect())
-        }
     }
 
     #[test]
