@@ -59,32 +59,30 @@ impl Crawler {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let read_start = Instant::now();
-        if job.size > self.extractor.limits().max_file_size {
-            // The extractor reports the limit from the metadata, without reading.
-            self.extractor
-                .extract_path(&job.source, &job.path, &mut out);
-            return extracted(
-                job.source,
+        // A file that was not read: what the extractor or the read error
+        // reported, nothing extracted.
+        let unread = |source: String, fingerprint: Fingerprint, out: Collected| {
+            extracted(
+                source,
                 fingerprint,
                 out,
                 0,
                 read_start.elapsed(),
                 Duration::ZERO,
-            );
+            )
+        };
+        if job.size > self.extractor.limits().max_file_size {
+            // The extractor reports the limit from the metadata, without reading.
+            self.extractor
+                .extract_path(&job.source, &job.path, &mut out);
+            return unread(job.source, fingerprint, out);
         }
         if is_mail_store(&job.path) {
             let hash = match hash_file(&job.path) {
                 Ok(h) => h,
                 Err(e) => {
                     out.unsearchable.push(unreadable(&job.source, &e));
-                    return extracted(
-                        job.source,
-                        fingerprint,
-                        out,
-                        0,
-                        read_start.elapsed(),
-                        Duration::ZERO,
-                    );
+                    return unread(job.source, fingerprint, out);
                 }
             };
             let read_time = read_start.elapsed();
@@ -109,14 +107,7 @@ impl Crawler {
             Ok(b) => b,
             Err(e) => {
                 out.unsearchable.push(unreadable(&job.source, &e));
-                return extracted(
-                    job.source,
-                    fingerprint,
-                    out,
-                    0,
-                    read_start.elapsed(),
-                    Duration::ZERO,
-                );
+                return unread(job.source, fingerprint, out);
             }
         };
         let hash = blake3::hash(&bytes).to_hex().to_string();
