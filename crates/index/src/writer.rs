@@ -283,7 +283,7 @@ impl IndexerBuilder {
         self
     }
     /// How long to wait for a shard another process holds (default
-    /// [`DEFAULT_LOCK_WAIT`]): a process killed a moment ago still holds
+    /// `DEFAULT_LOCK_WAIT`): a process killed a moment ago still holds
     /// the lock while the system tears it down.
     pub fn lock_wait(mut self, wait: Duration) -> Self {
         self.lock_wait = wait;

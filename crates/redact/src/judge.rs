@@ -16,7 +16,7 @@
 //!   (`Shared Ownership Janet Smith` → `Janet Smith`; titles and initials
 //!   stay);
 //! - a sure candidate (a known given name with a surname, a display name,
-//!   a sign-off) needs less person weight ([`STRONG_WORD`]) and keeps its
+//!   a sign-off) needs less person weight (`STRONG_WORD`) and keeps its
 //!   edge words unless the model gives them almost none, and is kept when
 //!   the model reads it as a place, since either reading is a third
 //!   party's data (a name, or an address);

@@ -16,7 +16,7 @@
 //!   identifiability [`Warning`]s.
 //! - [`CasePlanner`]: the same third party is treated the same way in every
 //!   record of a case.
-//! - [`apply`]: replaces each planned span with a visible marker such as
+//! - [`apply()`]: replaces each planned span with a visible marker such as
 //!   `[REDACTED: third party]`.
 //!
 //! This crate does no I/O (the staff CSV is read from a reader the caller

@@ -10,10 +10,10 @@
 //!
 //! **Digit windows.** An NI, phone or NHS number is a run of ASCII digits
 //! whose neighbours are separated by at most one or two bytes of a few
-//! separators (a [`DigitRule`]: `-` or a space for NI and NHS numbers; also
+//! separators (a `DigitRule`: `-` or a space for NI and NHS numbers; also
 //! a tab and brackets, up to two, for phones), with at most
-//! [`WINDOW_BEFORE`] bytes before its first digit (`JM `, `+ `, `(`) and
-//! [`WINDOW_AFTER`] after its last (` C`). Those patterns therefore run only
+//! `WINDOW_BEFORE` bytes before its first digit (`JM `, `+ `, `(`) and
+//! `WINDOW_AFTER` after its last (` C`). Those patterns therefore run only
 //! over windows around *digit clusters* that follow their rule and have
 //! enough digits, not over the whole text: in prose, or in a rent row full
 //! of dates and amounts, a small fraction of the bytes. A property test
