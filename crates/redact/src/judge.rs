@@ -263,14 +263,16 @@ pub fn judge_in_context(
         let weights: Vec<(f32, f32)> = tw.iter().map(|w| weight(&words, *w)).collect();
         let best = weights.iter().map(|x| x.0).fold(0.0f32, f32::max);
         let place = weights.iter().map(|x| x.1).fold(0.0f32, f32::max);
-        let need = if c.confidence >= TITLED {
-            TITLED_WORD
+        // The person weight a candidate needs, and below which its edge
+        // words are trimmed.
+        let (need, edge) = if c.confidence >= TITLED {
+            (TITLED_WORD, TITLED_WORD)
         } else if c.confidence >= STRONG {
-            STRONG_WORD
+            (STRONG_WORD, STRONG_EDGE)
         } else if c.confidence < 0.85 && heading_line(text, c.span) {
-            HEADING_WORD
+            (HEADING_WORD, 0.3)
         } else {
-            NAME_WORD
+            (NAME_WORD, 0.3)
         };
         // The model learnt that streets are named after people. A
         // name-shaped phrase the rules are sure of (a known forename and a
@@ -299,15 +301,9 @@ pub fn judge_in_context(
             out.push(c);
             continue;
         }
-        // The words kept at the edges: a sure candidate's words are the
-        // gazetteer's name words, and one the model is unsure of (`Green`
-        // after `Jane`) stays, or the surname would be disclosed beside
-        // the box.
-        let edge = if need == STRONG_WORD {
-            STRONG_EDGE
-        } else {
-            need.min(0.3)
-        };
+        // A sure candidate's edge words are the gazetteer's name words: one
+        // the model is unsure of (`Green` after `Jane`) stays, or the
+        // surname would be disclosed beside the box.
         let first = weights.iter().position(|x| x.0 >= edge);
         let last = weights.iter().rposition(|x| x.0 >= edge);
         let (Some(first), Some(last)) = (first, last) else {

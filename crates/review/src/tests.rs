@@ -151,6 +151,16 @@ fn set_cookie_value(h: &axum::http::HeaderMap, name: &str) -> Option<String> {
 }
 
 /// Logs in; returns the session cookie header value and the CSRF token.
+/// The attribute value that follows the first `prefix` in `body`, up to
+/// its closing quote.
+fn quoted_after(body: &str, prefix: &str) -> String {
+    body.split(prefix)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no {prefix} in the page"))
+        .to_owned()
+}
+
 async fn login_as(app: &AppState, user: &str, password: &str) -> (String, String) {
     let (_, h, _) = send(app, get("/login", None)).await;
     let token = set_cookie_value(&h, LOGIN_COOKIE).unwrap();
@@ -164,15 +174,7 @@ async fn login_as(app: &AppState, user: &str, password: &str) -> (String, String
     let sid = set_cookie_value(&h, SESSION_COOKIE).unwrap();
     let cookie = format!("{SESSION_COOKIE}={sid}");
     let (_, _, body) = send(app, get("/", Some(&cookie))).await;
-    let csrf = body
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
-    (cookie, csrf)
+    (cookie, quoted_after(&body, "name=\"csrf\" value=\""))
 }
 
 #[tokio::test]
@@ -742,14 +744,7 @@ async fn a_scan_is_reviewed_on_its_page_image() {
     assert!(!audit.contains("today"), "the audit log holds no text");
 
     // An added box can be removed by its id; an unknown id is refused.
-    let d = body
-        .split("class=\"box red added\" data-rid=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let d = quoted_after(&body, "class=\"box red added\" data-rid=\"");
     let form = format!("csrf={csrf}&action=reject&redaction={d}");
     let (status, _, _) = send(&f.app, post("/documents/0/decide", Some(&cookie), &form)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);

@@ -501,7 +501,6 @@ impl PersonNames {
                         && k.checked_sub(1)
                             .and_then(|p| chain.get(p))
                             .is_some_and(|prev| self.known_forename(text, prev))));
-            lower_into(text, w, buf);
             let is_stop = is_title
                 || (self.stop.contains(buf.as_str()) && w.shape != Shape::Initial && !surname_here);
             if is_stop {
